@@ -1,0 +1,36 @@
+// Builds every bundle: the CLI, the Electron main and preload, the browser
+// transport server (esbuild), and the renderer (vite).
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { build as viteBuild } from 'vite';
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  // Runtime dependencies (koffi is native) stay in node_modules.
+  packages: 'external',
+  logLevel: 'warning',
+};
+
+const entries = [
+  { in: 'src-core/cli/snapdesk.ts', out: 'out/cli/snapdesk.cjs', banner: '#!/usr/bin/env node' },
+  { in: 'electron/main.ts', out: 'out/electron/main.cjs' },
+  { in: 'electron/web.ts', out: 'out/electron/web.cjs' },
+];
+
+await rm('out', { recursive: true, force: true });
+for (const e of entries) {
+  if (!existsSync(e.in)) continue;
+  await build({ ...node, entryPoints: [e.in], outfile: e.out, ...(e.banner ? { banner: { js: e.banner } } : {}) });
+}
+// A sandboxed preload cannot require anything but 'electron': bundle it whole.
+if (existsSync('electron/preload.ts')) {
+  await build({ ...node, packages: undefined, external: ['electron'], entryPoints: ['electron/preload.ts'], outfile: 'out/electron/preload.cjs' });
+}
+if (existsSync('renderer/index.html')) {
+  await viteBuild({ configFile: 'renderer/vite.config.ts', logLevel: 'warn' });
+}
