@@ -31,7 +31,7 @@ export default tseslint.config(
     // The renderer talks only to the typed API, never to Node.
     files: ['renderer/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'path', 'electron', '**/src-core/*.ts', '!**/src-core/types', '!**/src-core/errors'] }],
+      'no-restricted-imports': ['error', { paths: ['electron', 'fs', 'path'], patterns: ['node:*', '**/src-core/*', '!**/src-core/types', '!**/src-core/errors'] }],
     },
   },
 );

@@ -8,6 +8,7 @@
  * functions, errors as `ErrorData`.
  */
 import { z } from 'zod';
+import { CALL_NAMES, EVENT_NAMES, channelOf, type CallNameList, type EventNameList } from './channels';
 import type { ErrorData } from '../src-core/errors';
 import type {
   ArchivePreview,
@@ -101,6 +102,14 @@ export const calls = {
   'archives.pick': { input: z.undefined(), result: returns<ArchiveRef[]>() },
   /** Desktop: paths of dropped files, from the preload (webUtils.getPathForFile); main checks each. */
   'archives.register': { input: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(256) }).strict(), result: returns<ArchiveRef[]>() },
+  /** Forgets an archive ref (an uploaded copy in the browser transport is deleted). */
+  'archives.release': { input: z.object({ archiveId }).strict(), result: returns<void>() },
+  /**
+   * Archives opened with the app before the renderer was listening (command
+   * line, open-file); the renderer calls it once at startup. Later ones arrive
+   * as `archives.opened` events.
+   */
+  'archives.takeOpened': { input: z.undefined(), result: returns<ArchiveRef[]>() },
   'archives.preview': { input: z.object({ archiveId }).strict(), result: returns<ArchivePreview>() },
   'archives.import': {
     input: z.object({ archiveId, name: snapshotName.optional(), description: description.optional() }).strict(),
@@ -133,15 +142,18 @@ export interface EventPayloads {
   'archives.opened': { archives: ArchiveRef[] };
 }
 export type EventName = keyof EventPayloads;
-export const EVENT_NAMES = ['store.changed', 'task.updated', 'menu.command', 'archives.opened'] as const satisfies readonly EventName[];
+export { CALL_NAMES, EVENT_NAMES, channelOf };
+
+// The zod-free name lists in channels.ts must match these tables exactly (both directions).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const namesMatch: [Same<CallNameList, CallName>, Same<EventNameList, EventName>] = [true, true];
+void namesMatch;
 
 export type MenuCommand = 'import' | 'export' | 'delete' | 'selectAll' | 'find' | 'help' | 'refresh';
 
 /** What a call returns across any transport: a result or an error as data. */
 export type Envelope<T> = { ok: true; result: T } | { ok: false; error: ErrorData };
 
-/** IPC channel for a call or event: derived, never written by hand. */
-export const channelOf = (name: CallName | EventName): string => `snapdesk:${name}`;
 
 /**
  * The API the renderer sees (window.snapdesk on the desktop; a fetch/SSE

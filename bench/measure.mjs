@@ -1,0 +1,75 @@
+// Running and timing the contenders: the built snapdesk CLI (with a preload
+// that reports its peak RSS and CPU time) and shell pipelines of GNU tar,
+// pigz and gzip. Wall time is measured around the whole child process.
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const CLI = path.resolve(HERE, '..', 'out', 'cli', 'snapdesk.cjs');
+const PROBE = pathToFileURL(path.join(HERE, 'rss-probe.mjs')).href;
+
+function runChild(file, args, env) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      resolve({ code, signal, seconds, stdout, stderr });
+    });
+  });
+}
+
+function failIfBad(what, r) {
+  if (r.code !== 0) throw new Error(`${what} failed (exit ${r.code ?? r.signal}): ${r.stderr.trim() || r.stdout.trim()}`);
+  return r;
+}
+
+/** Runs `snapdesk --root ROOT ARGS…`; resolves with seconds, stdout, peak RSS (MiB) and CPU seconds. */
+export async function snapdesk(root, args, workDir) {
+  const rssFile = path.join(workDir, `.rss-${process.pid}-${Date.now()}.json`);
+  const env = { ...process.env, BENCH_RSS_FILE: rssFile };
+  const r = failIfBad(`snapdesk ${args.join(' ')}`, await runChild(process.execPath, ['--import', PROBE, CLI, '--root', root, ...args], env));
+  let probe = null;
+  try {
+    probe = JSON.parse(readFileSync(rssFile, 'utf8'));
+  } catch {
+    // The probe writes on exit; a missing file means the process died abnormally, already reported above.
+  }
+  rmSync(rssFile, { force: true });
+  return {
+    seconds: r.seconds,
+    stdout: r.stdout,
+    rssMiB: probe ? probe.maxRssKiB / 1024 : null,
+    cpuSeconds: probe ? (probe.userUs + probe.systemUs) / 1e6 : null,
+  };
+}
+
+/** Runs a bash pipeline with pipefail, so a failing tar is not hidden by a succeeding gzip. */
+export async function shell(script) {
+  const r = failIfBad(script, await runChild('bash', ['-o', 'pipefail', '-c', script], process.env));
+  return { seconds: r.seconds, stdout: r.stdout, rssMiB: null, cpuSeconds: null };
+}
+
+/** Whether a program is on PATH. */
+export async function have(program) {
+  const r = await runChild('bash', ['-c', `command -v ${program}`], process.env);
+  return r.code === 0;
+}
+
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+
+/** Flushes dirty pages, so one run's writeback is not billed to the next run. */
+export async function settle() {
+  await runChild('sync', [], process.env);
+}

@@ -1,0 +1,39 @@
+import { basename } from 'node:path';
+import type { SnapshotBackend } from '../src-core/backend';
+import type { Dialogs } from './dialogs';
+import { archiveFileName, withArchiveExtension } from './export-names';
+import type { ExportPort } from './handlers';
+import type { TaskManager } from './tasks';
+
+/**
+ * Desktop export: the user picks the file in a save dialog, then the store
+ * writes it (temp file beside it, renamed on success) as a task.
+ */
+export function desktopExports(deps: { store(): SnapshotBackend; tasks: TaskManager; dialogs: Dialogs }): ExportPort {
+  const targets = new Map<string, string>();
+  return {
+    async start(snapshot, { gzip, level }) {
+      const wrap = gzip !== false;
+      const chosen = await deps.dialogs.showSaveDialog({
+        title: 'Export snapshot',
+        defaultName: archiveFileName(snapshot, wrap),
+        filters: wrap ? [{ name: 'Snapshot archive', extensions: ['tgz', 'tar.gz'] }] : [{ name: 'Tar archive', extensions: ['tar'] }],
+      });
+      if (!chosen) return null;
+      const path = withArchiveExtension(chosen, wrap);
+      const store = deps.store();
+      const task = deps.tasks.start({
+        kind: 'export',
+        title: `Export ${snapshot.name || snapshot.id}`,
+        bytesTotal: snapshot.usage.size,
+        run: async ({ signal, onProgress }) => {
+          await store.exportToFile(snapshot.id, path, { gzip: wrap, level, signal, onProgress });
+          return { fileName: basename(path) };
+        },
+      });
+      targets.set(task.id, path);
+      return task;
+    },
+    pathOf: (taskId) => targets.get(taskId),
+  };
+}

@@ -1,0 +1,67 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm, statfs } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import { basename, join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { SnapDeskError } from '../src-core/errors';
+import type { ArchiveRegistry } from './archive-registry';
+import type { ArchiveRef } from './contract';
+
+export const FILE_NAME_HEADER = 'x-snapdesk-file-name';
+
+/** A display name from the client: the last path segment, no control characters, bounded. */
+export function uploadedName(header: string | string[] | undefined): string {
+  let raw = Array.isArray(header) ? header[0] : header;
+  try {
+    raw = raw === undefined ? '' : decodeURIComponent(raw);
+  } catch {
+    raw = '';
+  }
+  // eslint-disable-next-line no-control-regex
+  const name = basename(raw.replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 255);
+  if (name === '' || name === '.' || name === '..') throw new SnapDeskError('invalid_input', 'the upload has no file name');
+  return name;
+}
+
+/** Passes exactly `limit` bytes and fails on more, so a client cannot write past what it declared. */
+function byteLimit(limit: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      seen += chunk.length;
+      if (seen > limit) cb(new SnapDeskError('invalid_input', 'the upload is longer than its Content-Length'));
+      else cb(null, chunk);
+    },
+    flush(cb) {
+      cb(seen === limit ? null : new SnapDeskError('invalid_input', `the upload ended after ${seen} of ${limit} bytes`));
+    },
+  });
+}
+
+/**
+ * Streams a browser upload (the request body) into its own directory under
+ * `uploadRoot` and registers it, so preview, import and verify read it as
+ * they read a dropped file on the desktop. Anything partial is deleted.
+ */
+export async function receiveUpload(req: IncomingMessage, uploadRoot: string, archives: ArchiveRegistry, maxBytes: number): Promise<ArchiveRef> {
+  const name = uploadedName(req.headers[FILE_NAME_HEADER]);
+  const lengthHeader = req.headers['content-length'];
+  const size = lengthHeader === undefined ? NaN : Number(lengthHeader);
+  if (!Number.isSafeInteger(size) || size < 0) throw new SnapDeskError('invalid_input', 'the upload must declare its Content-Length');
+  if (size > maxBytes) throw new SnapDeskError('invalid_input', `${name} is larger than the ${maxBytes}-byte upload limit`, { size, maxBytes });
+  const fsStats = await statfs(uploadRoot);
+  const free = fsStats.bavail * fsStats.bsize;
+  if (size > free) {
+    throw new SnapDeskError('no_space', `not enough space in ${uploadRoot} for ${name} (${size} bytes needed, ${free} free)`, { size, free });
+  }
+  const dir = await mkdtemp(join(uploadRoot, 'upload-'));
+  const path = join(dir, 'archive');
+  try {
+    await pipeline(req, byteLimit(size), createWriteStream(path, { flags: 'wx', mode: 0o600 }));
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+  return archives.addTemporary(path, name, dir);
+}

@@ -1,0 +1,155 @@
+import type { ArchiveRef, CallInput, CallName, CallResult, Envelope, EventName, EventPayloads, SnapdeskApi, Task } from '../../electron/contract';
+import { SnapDeskError, fromErrorData } from '../../src-core/errors';
+
+/** The part of EventSource the client uses (a test can supply one that sends a Bearer header). */
+export interface EventSourceLike {
+  addEventListener(type: string, listener: (event: { data: string }) => void): void;
+  removeEventListener(type: string, listener: (event: { data: string }) => void): void;
+  close(): void;
+}
+
+export interface WebClientOptions {
+  /** Server origin; '' (default) means the page's own. */
+  baseUrl?: string;
+  /** Sent as `Authorization: Bearer` (outside a browser, where there is no session cookie). */
+  token?: string;
+  fetch?: typeof fetch;
+  openEvents?: (url: string) => EventSourceLike;
+  /** Starts a browser download of `url` (default: a temporary download link). */
+  download?: (url: string) => void;
+  /** The browser's file picker (default: a temporary file input). */
+  pickFiles?: () => Promise<File[]>;
+}
+
+/** Header carrying an upload's file name, URI-encoded (the body is the file itself). */
+export const FILE_NAME_HEADER = 'X-Snapdesk-File-Name';
+
+function downloadWithLink(url: string): void {
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = '';
+  link.style.display = 'none';
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+function pickWithInput(): Promise<File[]> {
+  return new Promise((resolve) => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.multiple = true;
+    input.accept = '.tgz,.tar.gz,.tar,application/gzip,application/x-tar';
+    input.addEventListener('change', () => resolve([...(input.files ?? [])]), { once: true });
+    input.addEventListener('cancel', () => resolve([]), { once: true });
+    input.click();
+  });
+}
+
+/**
+ * SnapdeskApi over the browser transport (`npm run web`): calls are POSTs of
+ * JSON answered with Envelopes, events arrive over one EventSource, files
+ * are uploaded as streamed request bodies, exports download from the server.
+ */
+export function createWebClient(opts: WebClientOptions = {}): SnapdeskApi {
+  const base = opts.baseUrl ?? '';
+  const doFetch = opts.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  const auth: Record<string, string> = opts.token ? { Authorization: `Bearer ${opts.token}` } : {};
+  const openEvents = opts.openEvents ?? ((url: string) => new EventSource(url));
+  const download = opts.download ?? downloadWithLink;
+  const pickFiles = opts.pickFiles ?? pickWithInput;
+
+  async function unwrap<T>(response: Response): Promise<T> {
+    const type = response.headers.get('content-type') ?? '';
+    if (!type.startsWith('application/json')) {
+      throw new SnapDeskError('io', `the Snapshot Desk server refused the request (HTTP ${response.status}); reopen the address it printed`, {
+        status: response.status,
+      });
+    }
+    const envelope = (await response.json()) as Envelope<T>;
+    if (envelope.ok) return envelope.result;
+    throw fromErrorData(envelope.error);
+  }
+
+  async function post<K extends CallName>(name: K, input: unknown): Promise<CallResult<K>> {
+    const response = await doFetch(`${base}/api/call/${name}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...auth },
+      body: input === undefined ? '' : JSON.stringify(input),
+      credentials: 'same-origin',
+    });
+    return unwrap<CallResult<K>>(response);
+  }
+
+  async function upload(file: File): Promise<ArchiveRef> {
+    const response = await doFetch(`${base}/api/archives`, {
+      method: 'POST',
+      // The File streams from disk as the body; nothing is read into memory here.
+      headers: { 'Content-Type': 'application/octet-stream', [FILE_NAME_HEADER]: encodeURIComponent(file.name), ...auth },
+      body: file,
+      credentials: 'same-origin',
+    });
+    return unwrap<ArchiveRef>(response);
+  }
+
+  async function registerFiles(files: File[]): Promise<ArchiveRef[]> {
+    const refs: ArchiveRef[] = [];
+    try {
+      for (const file of files) refs.push(await upload(file));
+    } catch (err) {
+      // All or none, as on the desktop: drop what was uploaded before the failure.
+      await Promise.allSettled(refs.map((ref) => post('archives.release', { archiveId: ref.id })));
+      throw err;
+    }
+    return refs;
+  }
+
+  async function call<K extends CallName>(name: K, input?: CallInput<K>): Promise<CallResult<K>> {
+    if (name === 'archives.pick') {
+      const files = await pickFiles();
+      return (files.length > 0 ? await registerFiles(files) : []) as CallResult<K>;
+    }
+    const result = await post(name, input);
+    if (name === 'snapshots.export' && result) {
+      // The server streams the archive into this download; the task reports its progress.
+      download(`${base}/api/exports/${encodeURIComponent((result as Task).id)}`);
+    }
+    return result;
+  }
+
+  let source: EventSourceLike | null = null;
+  const listeners = new Map<string, Set<(payload: never) => void>>();
+  const dispatchers = new Map<string, (event: { data: string }) => void>();
+
+  function on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void {
+    source ??= openEvents(`${base}/api/events`);
+    let set = listeners.get(event);
+    if (!set) {
+      const subscribers = new Set<(payload: never) => void>();
+      set = subscribers;
+      listeners.set(event, subscribers);
+      const dispatch = (message: { data: string }): void => {
+        const payload = JSON.parse(message.data) as never;
+        for (const l of [...subscribers]) l(payload);
+      };
+      dispatchers.set(event, dispatch);
+      source.addEventListener(event, dispatch);
+    }
+    const entry = listener as (payload: never) => void;
+    set.add(entry);
+    return () => {
+      set.delete(entry);
+      if (set.size > 0) return;
+      listeners.delete(event);
+      const dispatch = dispatchers.get(event);
+      dispatchers.delete(event);
+      if (dispatch) source?.removeEventListener(event, dispatch);
+      if (listeners.size === 0) {
+        source?.close();
+        source = null;
+      }
+    };
+  }
+
+  return { call: call as SnapdeskApi['call'], on, registerFiles };
+}

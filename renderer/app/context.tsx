@@ -1,0 +1,35 @@
+import { createContext, useContext } from 'react';
+import { useStore } from 'zustand';
+import type { Controller } from './controller';
+import type { Stores } from '../state/stores';
+import type { AppState } from '../state/app-store';
+import type { ImportState } from '../state/import-store';
+import type { SelectionState } from '../state/selection-store';
+import type { SnapshotsState } from '../state/snapshots-store';
+import type { TasksState } from '../state/tasks-store';
+import type { UiState } from '../state/ui-store';
+import type { ViewState } from '../state/view-store';
+
+/** The injected API (through its controller) and this window's stores; never a module global, so tests pass a fake. */
+export const AppContext = createContext<Controller | null>(null);
+
+export function useController(): Controller {
+  const c = useContext(AppContext);
+  if (!c) throw new Error('useController outside <AppProvider>');
+  return c;
+}
+
+export function useStores(): Stores {
+  return useController().stores;
+}
+
+export const useSnapshots = <T,>(sel: (s: SnapshotsState) => T): T => useStore(useStores().snapshots, sel);
+export const useSelection = <T,>(sel: (s: SelectionState) => T): T => useStore(useStores().selection, sel);
+export const useView = <T,>(sel: (s: ViewState) => T): T => useStore(useStores().view, sel);
+export const useTasks = <T,>(sel: (s: TasksState) => T): T => useStore(useStores().tasks, sel);
+export const useUi = <T,>(sel: (s: UiState) => T): T => useStore(useStores().ui, sel);
+export const useImports = <T,>(sel: (s: ImportState) => T): T => useStore(useStores().imports, sel);
+export const useAppInfo = <T,>(sel: (s: AppState) => T): T => useStore(useStores().app, sel);
+
+/** True in the desktop app, where folders can be shown and native dialogs exist. */
+export const useIsDesktop = (): boolean => useAppInfo((s) => s.info?.transport === 'electron');

@@ -1,0 +1,94 @@
+import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
+
+const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+interface DialogProps {
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  /** Extra class for sizing. */
+  className?: string;
+  /** role="alertdialog" for confirmations. */
+  alert?: boolean;
+  description?: ReactNode;
+}
+
+/**
+ * A modal dialog: focus moves in (to `[data-autofocus]` or the first control),
+ * Tab cycles inside, Escape closes, and focus returns to where it was.
+ */
+export function Dialog({ title, onClose, children, className, alert, description }: DialogProps) {
+  const ref = useRef<HTMLDivElement>(null);
+  const titleId = useId();
+  const descId = useId();
+  const onCloseRef = useRef(onClose);
+  useEffect(() => {
+    onCloseRef.current = onClose;
+  });
+
+  useEffect(() => {
+    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const box = ref.current;
+    const target = box?.querySelector<HTMLElement>('[data-autofocus]') ?? box?.querySelector<HTMLElement>(FOCUSABLE) ?? box;
+    target?.focus();
+    return () => {
+      // Return focus only if it is still inside the closing dialog (or lost), not if the user moved on.
+      const lost = !document.activeElement || document.activeElement === document.body || box?.contains(document.activeElement);
+      if (!lost) return;
+      if (previous?.isConnected) previous.focus();
+      // The opener may be gone or disabled now (e.g. Delete with nothing left selected): fall back to the table.
+      if (document.activeElement === document.body || box?.contains(document.activeElement)) {
+        document.querySelector<HTMLElement>('[data-main-focus]')?.focus();
+      }
+    };
+  }, []);
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.key === 'Escape') {
+      e.stopPropagation();
+      e.preventDefault();
+      onCloseRef.current();
+      return;
+    }
+    if (e.key !== 'Tab' || !ref.current) return;
+    const items = [...ref.current.querySelectorAll<HTMLElement>(FOCUSABLE)];
+    if (items.length === 0) {
+      e.preventDefault();
+      return;
+    }
+    const first = items[0] as HTMLElement;
+    const last = items[items.length - 1] as HTMLElement;
+    if (e.shiftKey && (document.activeElement === first || document.activeElement === ref.current)) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && document.activeElement === last) {
+      e.preventDefault();
+      first.focus();
+    }
+  };
+
+  return (
+    <div className="backdrop">
+      <div
+        ref={ref}
+        className={`dialog ${className ?? ''}`}
+        role={alert ? 'alertdialog' : 'dialog'}
+        aria-modal="true"
+        aria-labelledby={titleId}
+        aria-describedby={description ? descId : undefined}
+        tabIndex={-1}
+        onKeyDown={onKeyDown}
+      >
+        <h2 id={titleId} className="dialog-title">
+          {title}
+        </h2>
+        {description ? (
+          <div id={descId} className="dialog-description">
+            {description}
+          </div>
+        ) : null}
+        {children}
+      </div>
+    </div>
+  );
+}

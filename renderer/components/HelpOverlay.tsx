@@ -1,0 +1,60 @@
+import { useController, useUi } from '../app/context';
+import { Dialog } from './Dialog';
+
+export const SHORTCUTS: readonly [string, string][] = [
+  ['↑ ↓', 'Move through snapshots'],
+  ['Shift + ↑ ↓', 'Extend the selection'],
+  ['Home / End', 'First / last snapshot'],
+  ['Page Up / Page Down', 'Move a page'],
+  ['Click, Shift+Click, Ctrl/⌘+Click', 'Select one, a range, or toggle'],
+  ['Space', 'Toggle the focused snapshot'],
+  ['Ctrl/⌘ + A', 'Select all shown'],
+  ['Enter', 'Inspect the snapshot'],
+  ['Delete (Mac: delete ⌫)', 'Delete the selection'],
+  ['Shift + F10 or Menu key', 'Actions for the snapshot'],
+  ['Escape', 'Clear the selection, close a dialog or menu'],
+  ['Ctrl/⌘ + F', 'Search'],
+  ['F5', 'Refresh the list'],
+  ['Ctrl/⌘ + O', 'Import…'],
+  ['Ctrl/⌘ + E', 'Export the selection'],
+  ['?, F1 or Ctrl/⌘ + /', 'This help'],
+];
+
+/** Keyboard shortcuts and how to get snapshots in. */
+export function HelpOverlay() {
+  const open = useUi((s) => s.helpOpen);
+  const controller = useController();
+  if (!open) return null;
+  const close = () => controller.stores.ui.getState().setHelp(false);
+  return (
+    <Dialog title="Keyboard shortcuts" onClose={close} className="help">
+      <table className="shortcuts">
+        <thead>
+          <tr>
+            <th scope="col">Keys</th>
+            <th scope="col">Action</th>
+          </tr>
+        </thead>
+        <tbody>
+          {SHORTCUTS.map(([keys, what]) => (
+            <tr key={keys}>
+              <td>
+                <kbd>{keys}</kbd>
+              </td>
+              <td>{what}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="muted">
+        To import, drop <code>.tgz</code>, <code>.tar.gz</code> or <code>.tar</code> archives on the window or use Import…. Right-click a snapshot for
+        more actions.
+      </p>
+      <div className="dialog-actions">
+        <button type="button" className="primary" onClick={close}>
+          Close
+        </button>
+      </div>
+    </Dialog>
+  );
+}

@@ -1,0 +1,206 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import { effectiveName, type Controller } from '../app/controller';
+import { useController, useImports, useSnapshots } from '../app/context';
+import { formatBytes, formatMemory } from '../format/bytes';
+import { nameProblem } from '../format/names';
+import type { ImportItem } from '../state/import-store';
+import { Dialog } from './Dialog';
+
+/** What is wrong with an item's name right now, and a one-click fix when there is one. */
+interface NameCheck {
+  problem: string | null;
+  suggestion: string | null;
+}
+
+function checkName(controller: Controller, item: ImportItem, all: readonly ImportItem[]): NameCheck {
+  if (!item.preview) return { problem: null, suggestion: null };
+  const name = effectiveName(item);
+  const bad = nameProblem(item.name);
+  if (bad) return { problem: bad, suggestion: null };
+  const suggest = () => item.suggestion ?? controller.suggestFor(name, item.preview?.suggestedName, item.preview?.config.name ?? '');
+  if (item.nameError) return { problem: item.nameError, suggestion: suggest() };
+  const takenPerArchive = item.preview.nameTaken && name === item.preview.config.name;
+  if (name !== '' && (takenPerArchive || controller.isNameTaken(name))) {
+    return { problem: `A snapshot named “${name}” already exists. Choose another name.`, suggestion: suggest() };
+  }
+  if (name !== '' && all.some((o) => o !== item && o.preview && effectiveName(o) === name)) {
+    return { problem: `Another archive in this import is also named “${name}”.`, suggestion: suggest() };
+  }
+  return { problem: null, suggestion: null };
+}
+
+/**
+ * Previews each archive and lets the user name it before importing. A taken
+ * name is flagged as soon as it is typed, with a free name one click away;
+ * a conflict reported at commit brings the archive back here.
+ */
+export function ImportDialog() {
+  const pending = useImports((s) => s.pending);
+  return pending.length > 0 ? <ImportForm items={pending} /> : null;
+}
+
+function ImportForm({ items }: { items: readonly ImportItem[] }) {
+  const controller = useController();
+  // Re-check names whenever the store's list changes.
+  useSnapshots((s) => s.list);
+  const [busy, setBusy] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  const checks = items.map((i) => checkName(controller, i, items));
+  const ready = items.filter((i) => i.preview !== null);
+  const loading = items.some((i) => i.preview === null && i.previewError === null);
+
+  const submit = async () => {
+    const firstBad = checks.findIndex((c) => c.problem !== null);
+    if (firstBad >= 0) {
+      formRef.current?.querySelectorAll<HTMLInputElement>('input[data-name-input]')[firstBad]?.focus();
+      return;
+    }
+    setBusy(true);
+    try {
+      await controller.confirmImport();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  // Previews arrive after the dialog opened: move focus to the first name once it exists, unless the user is already typing.
+  const firstReady = items[0]?.preview !== null;
+  useEffect(() => {
+    const active = document.activeElement;
+    if (!firstReady || (active instanceof HTMLElement && (active.tagName === 'INPUT' || active.tagName === 'TEXTAREA'))) return;
+    formRef.current?.querySelector<HTMLInputElement>('input[data-name-input]')?.focus();
+  }, [firstReady]);
+
+  const title = items.length === 1 ? 'Import snapshot' : `Import ${items.length} snapshots`;
+  return (
+    <Dialog title={title} onClose={() => controller.cancelImport()} className="import-dialog">
+      <form
+        ref={formRef}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+        noValidate
+      >
+        <div className="import-items">
+          {items.map((item, i) => (
+            <ImportItemFields key={item.archive.id} item={item} check={checks[i] as NameCheck} first={i === 0} />
+          ))}
+        </div>
+        <div className="dialog-actions">
+          <button type="button" onClick={() => controller.cancelImport()}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={busy || loading || ready.length === 0}>
+            {loading ? 'Reading archives…' : ready.length > 1 ? `Import ${ready.length} snapshots` : 'Import'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function ImportItemFields({ item, check, first }: { item: ImportItem; check: NameCheck; first: boolean }) {
+  const controller = useController();
+  const nameId = useId();
+  const descId = useId();
+  const problemId = useId();
+  const update = (patch: Partial<ImportItem>) => controller.stores.imports.getState().update(item.archive.id, patch);
+  const a = item.archive;
+  const c = item.preview?.config;
+
+  return (
+    <fieldset className="import-item">
+      <legend>
+        {a.name} <span className="muted">({formatBytes(a.size)})</span>
+      </legend>
+      {item.previewError ? (
+        <div className="import-error">
+          <p className="error-text" role="alert">
+            {a.name} cannot be imported: {item.previewError}
+          </p>
+          <button type="button" className="small" onClick={() => controller.discardImport(a.id)}>
+            Remove {a.name}
+          </button>
+        </div>
+      ) : !c ? (
+        <p className="muted" role="status">
+          Reading {a.name}…
+        </p>
+      ) : (
+        <>
+          <dl className="preview" aria-label={`Contents of ${a.name}`}>
+            <div>
+              <dt>Name in archive</dt>
+              <dd>{c.name || <span className="muted">unnamed</span>}</dd>
+            </div>
+            <div>
+              <dt>Hypervisor</dt>
+              <dd>{c.hypervisor ?? '—'}</dd>
+            </div>
+            <div>
+              <dt>CPU</dt>
+              <dd>{c.cpu ?? '—'}</dd>
+            </div>
+            <div>
+              <dt>Memory</dt>
+              <dd>{formatMemory(c.memory)}</dd>
+            </div>
+            <div className="wide">
+              <dt>Description</dt>
+              <dd>{c.description || <span className="muted">none</span>}</dd>
+            </div>
+          </dl>
+          <div className="form-row">
+            <label htmlFor={nameId}>
+              Name{' '}
+              <span className="visually-hidden">for {a.name}</span>
+            </label>
+            <input
+              id={nameId}
+              data-name-input
+              data-autofocus={first ? true : undefined}
+              type="text"
+              value={item.name}
+              maxLength={256}
+              autoComplete="off"
+              spellCheck={false}
+              placeholder={c.name ? `keep “${c.name}”` : 'unnamed'}
+              aria-invalid={check.problem ? true : undefined}
+              aria-describedby={check.problem ? problemId : undefined}
+              onChange={(e) => update({ name: e.target.value, nameError: null, suggestion: null })}
+            />
+          </div>
+          {check.problem ? (
+            <div className="name-problem" id={problemId}>
+              <span className="field-error">{check.problem}</span>
+              {check.suggestion ? (
+                <button type="button" className="small" onClick={() => update({ name: check.suggestion ?? '', nameError: null, suggestion: null })}>
+                  Use “{check.suggestion}”
+                </button>
+              ) : null}
+            </div>
+          ) : null}
+          <div className="form-row">
+            <label htmlFor={descId}>
+              Description{' '}
+              <span className="visually-hidden">for {a.name}</span>
+            </label>
+            <textarea
+              id={descId}
+              rows={2}
+              maxLength={4096}
+              value={item.description}
+              // An empty description keeps the archive's own (the store only overrides with non-empty values).
+              placeholder={c.description ? 'empty keeps the archive’s description' : ''}
+              onChange={(e) => update({ description: e.target.value })}
+            />
+          </div>
+          <button type="button" className="small link" onClick={() => controller.discardImport(a.id)}>
+            Skip {a.name}
+          </button>
+        </>
+      )}
+    </fieldset>
+  );
+}

@@ -1,0 +1,209 @@
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import type { SnapshotDetails } from '../../src-core/types';
+import { useController, useIsDesktop, useSelection, useSnapshots, useUi } from '../app/context';
+import { formatBytes, formatExactBytes } from '../format/bytes';
+import { errorMessage } from '../format/errors';
+import { displayName } from '../format/ids';
+import { nameProblem } from '../format/names';
+import { formatExactTime, formatRelativeTime } from '../format/time';
+import { EditableText } from './EditableText';
+
+/** The detail panel: everything about the one selected snapshot, or a summary of several. */
+export function InspectPanel() {
+  const selected = useSelection((s) => s.selected);
+  const focusSignal = useUi((s) => s.focusInspect);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    if (focusSignal > 0) headingRef.current?.focus();
+  }, [focusSignal]);
+
+  const only = selected.size === 1 ? ([...selected][0] as string) : null;
+  return (
+    <aside className="inspect" aria-labelledby="inspect-title">
+      <h2 id="inspect-title" className="panel-title" ref={headingRef} tabIndex={-1}>
+        Details
+      </h2>
+      {only !== null ? <SnapshotDetailsView key={only} id={only} /> : selected.size > 1 ? <SelectionSummary ids={[...selected]} /> : <p className="muted">Select a snapshot to see its details.</p>}
+    </aside>
+  );
+}
+
+function SelectionSummary({ ids }: { ids: string[] }) {
+  const controller = useController();
+  const byId = useSnapshots((s) => s.byId);
+  const total = ids.reduce((sum, id) => sum + (byId.get(id)?.usage?.allocated ?? 0), 0);
+  return (
+    <div className="summary">
+      <p>
+        <strong>{ids.length} snapshots selected</strong>, {formatBytes(total)} on disk.
+      </p>
+      <div className="actions">
+        <button type="button" onClick={() => void controller.exportSelected()}>
+          Export {ids.length}…
+        </button>
+        <button type="button" className="danger" onClick={() => controller.askDeleteSelected()}>
+          Delete {ids.length}…
+        </button>
+      </div>
+    </div>
+  );
+}
+
+type Load = { state: 'loading' } | { state: 'ready'; details: SnapshotDetails } | { state: 'error'; message: string };
+
+function SnapshotDetailsView({ id }: { id: string }) {
+  const controller = useController();
+  const version = useSnapshots((s) => s.version);
+  const desktop = useIsDesktop();
+  const editRequest = useUi((s) => (s.editRequest?.id === id ? s.editRequest.n : 0));
+  const [load, setLoad] = useState<Load>({ state: 'loading' });
+
+  // Re-read whenever the list changes (rename here, the CLI elsewhere).
+  useEffect(() => {
+    let live = true;
+    controller.api.call('snapshots.inspect', { ref: id }).then(
+      (details) => live && setLoad({ state: 'ready', details }),
+      (err: unknown) => live && setLoad({ state: 'error', message: errorMessage(err) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [controller, id, version]);
+
+  if (load.state === 'loading') return <p className="muted" role="status">Reading details…</p>;
+  if (load.state === 'error') return <p className="error-text" role="alert">Could not read this snapshot: {load.message}</p>;
+  const d = load.details;
+  const c = d;
+  const blobs = Object.keys(d.image_blob_ids ?? {});
+
+  return (
+    <div className="details">
+      <h3 className="details-name">{displayName(d)}</h3>
+      <dl className="fields">
+        <Field label="Name">
+          <EditableText
+            label="Name"
+            value={d.name}
+            placeholder="unnamed"
+            validate={nameProblem}
+            editSignal={editRequest}
+            onSave={(name) => controller.rename(id, { name })}
+          />
+        </Field>
+        <Field label="Description">
+          <EditableText
+            label="Description"
+            value={d.description ?? ''}
+            placeholder="no description"
+            multiline
+            onSave={(description) => controller.rename(id, { description })}
+          />
+        </Field>
+        <Field label="ID">
+          <span className="mono selectable">{d.id}</span>
+        </Field>
+        <Field label="Created">
+          <time dateTime={d.created_at}>{formatExactTime(d.created_at)}</time> <span className="muted">({formatRelativeTime(d.created_at)})</span>
+        </Field>
+        <Field label="Hypervisor">{c.hypervisor ?? '—'}</Field>
+        <Field label="CPU">{c.cpu ? `${c.cpu} vCPU${c.cpu === 1 ? '' : 's'}` : '—'}</Field>
+        <Field label="Memory">{sized(c.memory)}</Field>
+        <Field label="Storage (COW disk)">{sized(c.storage)}</Field>
+        <Field label="Queue size">{c.queue_size ?? '—'}</Field>
+        <Field label="Disk queue size">{c.disk_queue_size ?? '—'}</Field>
+        <Field label="Image">{c.image ?? '—'}</Field>
+        <Field label="Image type">{c.image_type ?? '—'}</Field>
+        <Field label="Image digest">
+          <span className="mono selectable wrap">{c.image_digest ?? '—'}</span>
+        </Field>
+        <Field label="Network">{c.network ?? '—'}</Field>
+        <Field label="NICs">{c.nics ?? '—'}</Field>
+        <Field label="Direct I/O">{c.no_direct_io ? 'off' : 'on'}</Field>
+        <Field label="Windows guest">{c.windows ? 'yes' : 'no'}</Field>
+        <Field label="Image blob IDs">
+          {blobs.length === 0 ? (
+            '—'
+          ) : (
+            <ul className="blob-list" aria-label="Image blob IDs">
+              {blobs.map((b) => (
+                <li key={b} className="mono selectable wrap">
+                  {b}
+                </li>
+              ))}
+            </ul>
+          )}
+        </Field>
+        <Field label="Data directory">
+          <span className="mono selectable wrap">{d.data_dir}</span>
+          {desktop ? (
+            <button type="button" className="small" onClick={() => void controller.showSnapshotInFolder(id)}>
+              Show in folder
+            </button>
+          ) : null}
+        </Field>
+      </dl>
+      <table className="files">
+        <caption>Data files</caption>
+        <thead>
+          <tr>
+            <th scope="col">File</th>
+            <th scope="col" className="num">
+              Apparent size
+            </th>
+            <th scope="col" className="num">
+              On disk
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {d.files.map((f) => (
+            <tr key={f.name}>
+              <th scope="row" className="mono">
+                {f.name}
+              </th>
+              <td className="num" title={formatExactBytes(f.size)}>
+                {formatBytes(f.size)}
+              </td>
+              <td className="num" title={formatExactBytes(f.allocated)}>
+                {formatBytes(f.allocated)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">Total</th>
+            <td className="num">{formatBytes(d.usage.size)}</td>
+            <td className="num">{formatBytes(d.usage.allocated)}</td>
+          </tr>
+        </tfoot>
+      </table>
+      <div className="actions">
+        <button type="button" onClick={() => void controller.copyText(JSON.stringify(d, null, 2), 'the details as JSON')}>
+          Copy as JSON
+        </button>
+        <button type="button" onClick={() => void controller.exportIds([id])}>
+          Export…
+        </button>
+        <button type="button" className="danger" onClick={() => controller.stores.ui.getState().askDelete([id])}>
+          Delete…
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function sized(bytes: number | undefined): ReactNode {
+  if (!bytes) return '—';
+  return <span title={formatExactBytes(bytes)}>{formatBytes(bytes)}</span>;
+}
+
+function Field({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="field">
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}

@@ -1,0 +1,107 @@
+import { memo, type MouseEvent } from 'react';
+import type { SnapshotSummary } from '../../src-core/types';
+import { useController, useSelection } from '../app/context';
+import { formatBytes, formatExactBytes, formatMemory } from '../format/bytes';
+import { shortId } from '../format/ids';
+import { formatExactTime, formatRelativeTime } from '../format/time';
+
+interface RowProps {
+  snapshot: SnapshotSummary;
+  /** 0-based position among the rows shown. */
+  index: number;
+  /** Pixel offset in the scroll body. */
+  top: number;
+  now: number;
+}
+
+export const rowDomId = (id: string): string => `snapshot-row-${id}`;
+
+/** The name a row is announced by (and found by in tests): the snapshot's name. */
+export const rowLabel = (s: { id: string; name: string }): string => (s.name !== '' ? s.name : `Unnamed snapshot ${shortId(s.id)}`);
+
+/**
+ * One snapshot. Subscribes only to its own selected/focused flags, so
+ * selecting a row re-renders two rows, not ten thousand.
+ */
+export const SnapshotRow = memo(function SnapshotRow({ snapshot: s, index, top, now }: RowProps) {
+  const controller = useController();
+  const selected = useSelection((st) => st.selected.has(s.id));
+  const focused = useSelection((st) => st.focus === s.id);
+  const short = shortId(s.id);
+
+  const onClick = (e: MouseEvent) => {
+    const sel = controller.stores.selection.getState();
+    if (e.shiftKey) sel.extendTo(s.id, controller.stores.visible().map((x) => x.id));
+    else if (e.ctrlKey || e.metaKey) sel.toggle(s.id);
+    else sel.selectOnly(s.id);
+  };
+
+  const onContextMenu = (e: MouseEvent) => {
+    e.preventDefault();
+    const sel = controller.stores.selection.getState();
+    // Right-clicking outside the selection acts on that row alone, as file managers do.
+    if (!sel.selected.has(s.id)) sel.selectOnly(s.id);
+    controller.stores.ui.getState().openContextMenu({ x: e.clientX, y: e.clientY, id: s.id });
+  };
+
+  return (
+    <div
+      id={rowDomId(s.id)}
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      aria-label={rowLabel(s)}
+      className={`row${selected ? ' selected' : ''}${focused ? ' focused' : ''}${index % 2 ? ' odd' : ''}`}
+      style={{ transform: `translateY(${top}px)` }}
+      onClick={onClick}
+      onDoubleClick={() => controller.stores.ui.getState().requestFocusInspect()}
+      onContextMenu={onContextMenu}
+    >
+      <div role="gridcell" className="cell name" title={s.name || undefined}>
+        {s.name !== '' ? s.name : <span className="muted">{short}</span>}
+      </div>
+      <div role="gridcell" className="cell id">
+        <button
+          type="button"
+          className="link mono"
+          tabIndex={-1}
+          aria-label={`Copy ID ${short}`}
+          title={`${s.id} — click to copy`}
+          onClick={(e) => {
+            e.stopPropagation();
+            void controller.copyText(s.id, 'the snapshot ID');
+          }}
+        >
+          {short}
+        </button>
+      </div>
+      <div role="gridcell" className="cell">
+        {s.hypervisor ?? <span className="muted">—</span>}
+      </div>
+      <div role="gridcell" className="cell num">
+        {s.cpu ?? <span className="muted">—</span>}
+      </div>
+      <div role="gridcell" className="cell num">
+        {formatMemory(s.memory)}
+      </div>
+      <div
+        role="gridcell"
+        className="cell num"
+        title={s.usage ? `${formatExactBytes(s.usage.allocated)} on disk; apparent size ${formatBytes(s.usage.size)}` : 'The data directory could not be read'}
+      >
+        {s.usage ? formatBytes(s.usage.allocated) : <span className="muted">unreadable</span>}
+      </div>
+      <div role="gridcell" className="cell" title={s.image}>
+        {s.image ?? <span className="muted">—</span>}
+      </div>
+      <div role="gridcell" className="cell">
+        <time dateTime={s.created_at} title={formatExactTime(s.created_at)}>
+          {formatRelativeTime(s.created_at, now)}
+        </time>
+      </div>
+      <div role="gridcell" className="cell desc" title={s.description}>
+        {s.description ?? ''}
+      </div>
+    </div>
+  );
+});

@@ -1,0 +1,186 @@
+import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { useController, useSelection, useUi, useView } from '../app/context';
+import { useVisibleSnapshots } from '../app/use-visible';
+import { useNow } from '../hooks/use-now';
+import { COLUMNS, ROW_HEIGHT } from './columns';
+import { rowDomId, SnapshotRow } from './SnapshotRow';
+
+/** Used until the body is laid out (and in environments without layout). */
+const FALLBACK_HEIGHT = 600;
+
+const observeRect = (instance: Virtualizer<HTMLDivElement, Element>, cb: (rect: { width: number; height: number }) => void) =>
+  observeElementRect(instance, (rect) => cb(rect.height > 0 ? rect : { width: rect.width, height: FALLBACK_HEIGHT }));
+
+/**
+ * The snapshot list as an ARIA grid: sortable column headers, multi-select,
+ * full keyboard use, and virtualized rows of fixed height.
+ */
+export function SnapshotTable() {
+  const controller = useController();
+  const rows = useVisibleSnapshots();
+  const sortKey = useView((s) => s.sortKey);
+  const sortDir = useView((s) => s.sortDir);
+  const query = useView((s) => s.query);
+  const focus = useSelection((s) => s.focus);
+  const reveal = useUi((s) => s.revealFocus);
+  const now = useNow();
+  const gridRef = useRef<HTMLDivElement>(null);
+  const bodyRef = useRef<HTMLDivElement>(null);
+
+  // The virtualizer re-renders this component on scroll by design; rows are memoized on their own.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => bodyRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 8,
+    getItemKey: (i) => rows[i]?.id ?? i,
+    initialRect: { width: 1000, height: FALLBACK_HEIGHT },
+    observeElementRect: observeRect,
+  });
+
+  const focusIndex = focus === null ? -1 : rows.findIndex((r) => r.id === focus);
+
+  // "Show snapshot" and similar: bring the focused row into view and take keyboard focus.
+  useEffect(() => {
+    if (reveal === 0) return;
+    const i = controller.stores.visible().findIndex((r) => r.id === controller.stores.selection.getState().focus);
+    if (i >= 0) virtualizer.scrollToIndex(i, { align: 'center' });
+    gridRef.current?.focus();
+  }, [reveal, controller, virtualizer]);
+
+  const moveTo = (index: number, extend: boolean) => {
+    if (rows.length === 0) return;
+    const i = Math.max(0, Math.min(rows.length - 1, index));
+    const id = (rows[i] as { id: string }).id;
+    const sel = controller.stores.selection.getState();
+    if (extend) sel.extendTo(id, rows.map((r) => r.id));
+    else sel.selectOnly(id);
+    virtualizer.scrollToIndex(i, { align: 'auto' });
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.target !== gridRef.current) return;
+    const mod = e.ctrlKey || e.metaKey;
+    const page = Math.max(1, Math.floor((bodyRef.current?.clientHeight || FALLBACK_HEIGHT) / ROW_HEIGHT) - 1);
+    const ui = controller.stores.ui.getState();
+    const sel = controller.stores.selection.getState();
+    let handled = true;
+    switch (e.key) {
+      case 'ArrowDown':
+        moveTo(focusIndex < 0 ? 0 : focusIndex + 1, e.shiftKey);
+        break;
+      case 'ArrowUp':
+        moveTo(focusIndex < 0 ? 0 : focusIndex - 1, e.shiftKey);
+        break;
+      case 'Home':
+        moveTo(0, e.shiftKey);
+        break;
+      case 'End':
+        moveTo(rows.length - 1, e.shiftKey);
+        break;
+      case 'PageDown':
+        moveTo(focusIndex < 0 ? 0 : focusIndex + page, e.shiftKey);
+        break;
+      case 'PageUp':
+        moveTo(focusIndex < 0 ? 0 : focusIndex - page, e.shiftKey);
+        break;
+      case ' ':
+        if (focus !== null) sel.toggle(focus);
+        break;
+      case 'Enter':
+        if (focus !== null) {
+          if (!sel.selected.has(focus)) sel.selectOnly(focus);
+          ui.requestFocusInspect();
+        }
+        break;
+      case 'Delete':
+        controller.askDeleteSelected();
+        break;
+      case 'Backspace':
+        // The Mac keyboard's "delete" key is Backspace; a confirmation follows either way.
+        controller.askDeleteSelected();
+        break;
+      case 'Escape':
+        sel.clear();
+        break;
+      case 'ContextMenu':
+      case 'F10':
+        if (e.key === 'F10' && !e.shiftKey) {
+          handled = false;
+          break;
+        }
+        if (focus !== null) {
+          if (!sel.selected.has(focus)) sel.selectOnly(focus);
+          const rect = document.getElementById(rowDomId(focus))?.getBoundingClientRect();
+          ui.openContextMenu({ x: (rect?.left ?? 0) + 24, y: (rect?.bottom ?? 0) - 4, id: focus });
+        }
+        break;
+      default:
+        if (mod && e.key.toLowerCase() === 'a') sel.selectAll(rows.map((r) => r.id));
+        else handled = false;
+    }
+    if (handled) {
+      e.preventDefault();
+      e.stopPropagation();
+    }
+  };
+
+  const items = virtualizer.getVirtualItems();
+  // Point at the focused row only while it is rendered; a scrolled-away row has no element to name.
+  const focusRendered = focusIndex >= 0 && items.some((v) => v.index === focusIndex);
+
+  return (
+    <div
+      ref={gridRef}
+      className="grid"
+      role="grid"
+      aria-label="Snapshots"
+      aria-rowcount={rows.length + 1}
+      aria-colcount={COLUMNS.length}
+      aria-multiselectable="true"
+      tabIndex={0}
+      aria-activedescendant={focusRendered && focus !== null ? rowDomId(focus) : undefined}
+      data-main-focus
+      onKeyDown={onKeyDown}
+    >
+      <div role="rowgroup" className="grid-head">
+        <div role="row" aria-rowindex={1} className="row head">
+          {COLUMNS.map((c) => {
+            const sorted = c.key === sortKey;
+            return (
+              <div
+                key={c.key}
+                role="columnheader"
+                className={`cell${c.numeric ? ' num' : ''}`}
+                aria-sort={sorted ? (sortDir === 'asc' ? 'ascending' : 'descending') : 'none'}
+              >
+                <button type="button" className="sort" onClick={() => controller.stores.view.getState().sortBy(c.key)}>
+                  {c.label}
+                  <span className="sort-mark" aria-hidden="true">
+                    {sorted ? (sortDir === 'asc' ? '▲' : '▼') : ''}
+                  </span>
+                </button>
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      <div ref={bodyRef} role="rowgroup" className="grid-body">
+        {rows.length === 0 ? (
+          <div role="row" className="no-match">
+            <div role="gridcell">No snapshot matches “{query}”. Clear the search to see all snapshots.</div>
+          </div>
+        ) : (
+          <div className="grid-spacer" style={{ height: virtualizer.getTotalSize() }}>
+            {items.map((v) => {
+              const s = rows[v.index];
+              return s ? <SnapshotRow key={s.id} snapshot={s} index={v.index} top={v.start} now={now} /> : null;
+            })}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}

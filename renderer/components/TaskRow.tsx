@@ -1,0 +1,81 @@
+import { memo } from 'react';
+import type { Task } from '../contract';
+import { useController, useIsDesktop, useTasks } from '../app/context';
+import { formatBytes, formatRate } from '../format/bytes';
+import { formatEta } from '../format/time';
+import { isActive, taskPercent } from '../state/tasks-store';
+
+const STATE_TEXT: Record<Task['state'], string> = {
+  queued: 'Waiting',
+  running: '',
+  done: 'Done',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
+
+/** One transfer. Selects only its own task, so a progress tick re-renders this row alone. */
+export const TaskRow = memo(function TaskRow({ id }: { id: string }) {
+  const task = useTasks((s) => s.byId[id]);
+  const controller = useController();
+  const desktop = useIsDesktop();
+  if (!task) return null;
+  const percent = taskPercent(task);
+  const active = isActive(task);
+  const conflict = task.state === 'failed' && task.error?.code === 'name_conflict' && task.kind === 'import';
+
+  return (
+    <li className={`task ${task.state}`} aria-label={task.title}>
+      <div className="task-head">
+        <span className="task-title">{task.title}</span>
+        <span className="task-state">{active ? (percent === null ? '' : `${percent}%`) : STATE_TEXT[task.state]}</span>
+      </div>
+      <div
+        className="progress"
+        role="progressbar"
+        aria-label={`${task.title} progress`}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percent ?? undefined}
+        aria-valuetext={percent === null ? (active ? 'working' : STATE_TEXT[task.state]) : `${percent}%`}
+      >
+        <div className={`progress-fill${percent === null && active ? ' indeterminate' : ''}`} style={{ width: `${percent ?? (active ? 100 : 0)}%` }} />
+      </div>
+      <div className="task-meta">
+        {active ? (
+          <>
+            <span>
+              {formatBytes(task.bytesDone)}
+              {task.bytesTotal !== null ? ` of ${formatBytes(task.bytesTotal)}` : ''}
+            </span>
+            <span>{formatRate(task.rate)}</span>
+            <span>{formatEta(task.etaSeconds)}</span>
+            {task.file ? <span className="mono task-file">{task.file}</span> : null}
+          </>
+        ) : task.state === 'failed' ? (
+          <span className="error-text">{conflict ? 'The name was taken meanwhile; choose another in the import dialog.' : task.error?.message ?? 'Failed.'}</span>
+        ) : task.state === 'done' && task.kind === 'export' && task.result?.fileName ? (
+          <span className="mono">{task.result.fileName}</span>
+        ) : task.state === 'done' ? (
+          <span>{formatBytes(task.bytesDone)}</span>
+        ) : null}
+      </div>
+      <div className="task-actions">
+        {active ? (
+          <button type="button" className="small" aria-label={`Cancel ${task.title}`} onClick={() => void controller.cancelTask(task.id)}>
+            Cancel
+          </button>
+        ) : null}
+        {task.state === 'done' && task.kind === 'export' && desktop ? (
+          <button type="button" className="small" aria-label={`Show ${task.result?.fileName ?? task.title} in folder`} onClick={() => void controller.showTaskInFolder(task.id)}>
+            Show in folder
+          </button>
+        ) : null}
+        {task.state === 'done' && task.kind === 'import' && task.result?.snapshotId ? (
+          <button type="button" className="small" onClick={() => controller.showSnapshot(task.result?.snapshotId ?? '')}>
+            Show snapshot
+          </button>
+        ) : null}
+      </div>
+    </li>
+  );
+});

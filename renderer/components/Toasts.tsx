@@ -1,0 +1,34 @@
+import { useEffect } from 'react';
+import { useController, useUi } from '../app/context';
+import type { Toast } from '../state/ui-store';
+
+const LIFETIME_MS = 6000;
+
+/** Results of actions. Errors stay until dismissed; the rest fade after a few seconds. */
+export function Toasts() {
+  const toasts = useUi((s) => s.toasts);
+  return (
+    <div className="toasts" aria-label="Notifications">
+      {toasts.map((t) => (
+        <ToastView key={t.id} toast={t} />
+      ))}
+    </div>
+  );
+}
+
+function ToastView({ toast }: { toast: Toast }) {
+  const controller = useController();
+  useEffect(() => {
+    if (toast.kind === 'error') return;
+    const timer = setTimeout(() => controller.stores.ui.getState().dismissToast(toast.id), LIFETIME_MS);
+    return () => clearTimeout(timer);
+  }, [toast, controller]);
+  return (
+    <div className={`toast ${toast.kind}`} role={toast.kind === 'error' ? 'alert' : 'status'}>
+      <span className="toast-text">{toast.message}</span>
+      <button type="button" className="icon small" aria-label="Dismiss" onClick={() => controller.stores.ui.getState().dismissToast(toast.id)}>
+        ✕
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,35 @@
+import { createStore } from 'zustand/vanilla';
+import type { SnapshotSummary } from '../../src-core/types';
+
+export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
+
+export interface SnapshotsState {
+  list: SnapshotSummary[];
+  byId: ReadonlyMap<string, SnapshotSummary>;
+  status: LoadStatus;
+  /** True once a list was read; a later failed refresh keeps showing it. */
+  loaded: boolean;
+  error: string | null;
+  /** Bumped on every successful load, so detail views know to re-read. */
+  version: number;
+  setLoading(): void;
+  setList(list: SnapshotSummary[]): void;
+  setError(message: string): void;
+}
+
+export type SnapshotsStore = ReturnType<typeof createSnapshotsStore>;
+
+export function createSnapshotsStore() {
+  return createStore<SnapshotsState>()((set) => ({
+    list: [],
+    byId: new Map(),
+    status: 'idle',
+    loaded: false,
+    error: null,
+    version: 0,
+    setLoading: () => set({ status: 'loading' }),
+    setList: (list) =>
+      set((s) => ({ list, byId: new Map(list.map((x) => [x.id, x])), status: 'ready', loaded: true, error: null, version: s.version + 1 })),
+    setError: (message) => set({ status: 'error', error: message }),
+  }));
+}

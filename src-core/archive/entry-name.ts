@@ -1,0 +1,31 @@
+import { invalidArchive, quoteArchiveText } from './archive-errors';
+
+/** NAME_MAX of common file systems: a longer name could not be created anyway. */
+export const MAX_NAME_BYTES = 255;
+
+/** The metadata entry every archive starts with. */
+export const METADATA_NAME = 'snapshot.json';
+
+/**
+ * Why `name` is not a plain file name, or null when it is one. Data files
+ * are flat, so anything that could address another directory (separators,
+ * `.`/`..`) or confuse a terminal or a file system (control characters,
+ * over-long names) is refused.
+ */
+export function plainNameProblem(name: string): string | null {
+  if (name === '') return 'the name is empty';
+  if (name === '.' || name === '..') return 'the name is "." or ".."';
+  if (name.includes('/') || name.includes('\\')) return 'the name contains a path separator (archives must be flat)';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) return 'the name contains a control character';
+  if (Buffer.byteLength(name, 'utf8') > MAX_NAME_BYTES) return `the name is longer than ${MAX_NAME_BYTES} bytes`;
+  if (name.includes('\ufffd')) return 'the name is not valid UTF-8';
+  return null;
+}
+
+/** Throws invalid_archive unless `name` is a plain data file name. */
+export function assertPlainName(name: string): string {
+  const problem = plainNameProblem(name);
+  if (problem) throw invalidArchive(`entry ${quoteArchiveText(name)} is not a plain file name: ${problem}`, { entry: quoteArchiveText(name) });
+  return name;
+}

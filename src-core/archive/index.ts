@@ -1,0 +1,8 @@
+/** The archive codec's public surface. */
+export { defaultArchiveName } from './archive-name';
+export { exportArchive, exportArchiveToFile, type ExportSource } from './export';
+export { importArchive } from './import';
+export { previewArchive } from './preview';
+export { extractDataTar } from './tar-extract';
+export { packDataDir } from './tar-pack';
+export { verifyArchive } from './verify';

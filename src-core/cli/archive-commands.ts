@@ -1,0 +1,174 @@
+/**
+ * snapdesk's archive commands: export, import, verify, preview. Data goes to
+ * stdout only when asked for with "-" (so `snapdesk export a -o - | snapdesk
+ * --root other import -` works); progress is drawn on stderr, and only when
+ * stderr is a terminal.
+ */
+import { createReadStream, promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { defaultArchiveName } from '../archive/archive-name';
+import { SnapDeskError } from '../errors';
+import type { Progress } from '../types';
+import { parseCommandArgs, stringOpt, usageError } from './args';
+import type { CliCommand, CliContext } from './command';
+import { formatBytes } from './format';
+
+/** A one-line progress bar on stderr, redrawn at most 10 times a second; a no-op off a terminal. */
+function progressBar(ctx: CliContext, label: string): { onProgress?: (p: Progress) => void; done(): void } {
+  if (!ctx.stderrIsTTY) return { done: () => undefined };
+  let last = 0;
+  let drawn = false;
+  const draw = (p: Progress): void => {
+    const total = p.bytesTotal && p.bytesTotal > 0 ? p.bytesTotal : undefined;
+    const ratio = total ? Math.min(1, p.bytesDone / total) : 0;
+    const width = 24;
+    const bar = total ? `[${'#'.repeat(Math.round(ratio * width)).padEnd(width, ' ')}] ${Math.floor(ratio * 100)}%` : '';
+    const amount = total ? `${formatBytes(p.bytesDone)} / ${formatBytes(total)}` : formatBytes(p.bytesDone);
+    // eslint-disable-next-line no-control-regex
+    const file = p.file ? ` ${p.file.replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, 40)}` : '';
+    ctx.stderr.write(`\r\u001b[2K${label} ${bar} ${amount}${file}`);
+    drawn = true;
+  };
+  return {
+    onProgress(p) {
+      const now = Date.now();
+      if (now - last < 100) return;
+      last = now;
+      draw(p);
+    },
+    done() {
+      if (drawn) ctx.stderr.write('\r\u001b[2K');
+    },
+  };
+}
+
+/** FILE or "-" (stdin) as a stream, with its size for progress when known. */
+async function openInput(ctx: CliContext, file: string | undefined): Promise<{ stream: Readable; size?: number }> {
+  if (file === undefined || file === '-') return { stream: ctx.stdin };
+  let size: number;
+  try {
+    const st = await fs.stat(file);
+    if (!st.isFile()) throw new SnapDeskError('invalid_input', `${file} is not a regular file`, { path: file });
+    size = st.size;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new SnapDeskError('invalid_input', `no such file: ${file}`, { path: file });
+    throw err;
+  }
+  return { stream: createReadStream(file, { highWaterMark: 1024 * 1024 }), size };
+}
+
+function parseLevel(text: string | undefined, usage: string): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[1-9]$/.test(text)) throw usageError(`--level must be a number from 1 (fast) to 9 (small), not "${text}"`, usage);
+  return Number(text);
+}
+
+const exportCommand: CliCommand = {
+  name: 'export',
+  usage: 'export REF [-o FILE|-] [--no-gzip] [--level N] [--force]',
+  summary: 'Write a snapshot as a cocoon archive (default ./<name>.tgz; "-o -" writes to stdout; --level 1-9, default 1)',
+  async run(args, ctx) {
+    const { values, positionals } = parseCommandArgs(
+      args,
+      { output: { type: 'string', short: 'o' }, 'no-gzip': { type: 'boolean' }, level: { type: 'string' }, force: { type: 'boolean' } },
+      this.usage,
+    );
+    if (positionals.length !== 1) throw usageError('export takes exactly one REF', this.usage);
+    const gzip = !values['no-gzip'];
+    const level = parseLevel(stringOpt(values.level), this.usage);
+    if (!gzip && level !== undefined) throw usageError('--level applies to gzip output only; drop --no-gzip or --level', this.usage);
+    const snapshot = await ctx.store.inspect(positionals[0]!);
+    const opts = { gzip, ...(level !== undefined ? { level } : {}) };
+    const output = stringOpt(values.output);
+    if (output === '-') {
+      const { stream } = await ctx.store.export(snapshot.id, opts);
+      await pipeline(stream, ctx.stdout, { end: false });
+      return 0;
+    }
+    const name = defaultArchiveName(snapshot);
+    const file = output ?? (gzip ? name : name.replace(/\.tgz$/, '.tar'));
+    if (!values.force && (await fs.stat(file).then(() => true, () => false))) {
+      throw new SnapDeskError('invalid_input', `${file} already exists; choose another file with -o, or add --force to replace it`, { path: file });
+    }
+    const bar = progressBar(ctx, 'exporting');
+    try {
+      const { bytes } = await ctx.store.exportToFile(snapshot.id, file, { ...opts, ...(bar.onProgress ? { onProgress: bar.onProgress } : {}) });
+      bar.done();
+      ctx.stderr.write(`exported ${snapshot.name || snapshot.id} to ${path.resolve(file)} (${formatBytes(bytes)})\n`);
+    } finally {
+      bar.done();
+    }
+    return 0;
+  },
+};
+
+const importCommand: CliCommand = {
+  name: 'import',
+  usage: 'import [FILE|-] [--name N] [--description D]',
+  summary: 'Store a cocoon archive (.tgz, .tar.gz or .tar; "-" or nothing reads stdin) as a new snapshot; prints its ID',
+  async run(args, ctx) {
+    const { values, positionals } = parseCommandArgs(args, { name: { type: 'string' }, description: { type: 'string' } }, this.usage);
+    if (positionals.length > 1) throw usageError('import takes at most one FILE', this.usage);
+    const input = await openInput(ctx, positionals[0]);
+    const bar = progressBar(ctx, 'importing');
+    try {
+      const id = await ctx.store.import(input.stream, {
+        ...(stringOpt(values.name) !== undefined ? { name: stringOpt(values.name) } : {}),
+        ...(stringOpt(values.description) !== undefined ? { description: stringOpt(values.description) } : {}),
+        ...(input.size !== undefined ? { sizeHint: input.size } : {}),
+        ...(bar.onProgress ? { onProgress: bar.onProgress } : {}),
+      });
+      bar.done();
+      ctx.stdout.write(`${id}\n`);
+    } finally {
+      bar.done();
+    }
+    return 0;
+  },
+};
+
+const verifyCommand: CliCommand = {
+  name: 'verify',
+  usage: 'verify FILE|- [--json]',
+  summary: 'Check a whole archive (headers, names, sparse maps, gzip CRC) without storing anything',
+  async run(args, ctx) {
+    const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } }, this.usage);
+    if (positionals.length !== 1) throw usageError('verify takes exactly one FILE', this.usage);
+    const input = await openInput(ctx, positionals[0]);
+    const bar = progressBar(ctx, 'verifying');
+    let report;
+    try {
+      report = await ctx.store.verify(input.stream, { ...(bar.onProgress ? { onProgress: bar.onProgress } : {}) });
+    } finally {
+      bar.done();
+    }
+    if (values.json) {
+      ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      return 0;
+    }
+    const sparse = report.files.filter((f) => f.sparse).length;
+    ctx.stdout.write(
+      `OK: ${report.config.name ? JSON.stringify(report.config.name) : '(unnamed)'} — ${report.files.length} data files, ` +
+        `${formatBytes(report.dataSize)}${sparse ? ` (${sparse} sparse)` : ''}, ${report.gzip ? 'gzip' : 'raw tar'}, ${formatBytes(report.archiveBytes)} archive\n`,
+    );
+    return 0;
+  },
+};
+
+const previewCommand: CliCommand = {
+  name: 'preview',
+  usage: 'preview FILE|-',
+  summary: "Show an archive's snapshot.json as JSON (reads only the first entry), and whether its name is free here",
+  async run(args, ctx) {
+    const { positionals } = parseCommandArgs(args, {}, this.usage);
+    if (positionals.length !== 1) throw usageError('preview takes exactly one FILE', this.usage);
+    const input = await openInput(ctx, positionals[0]);
+    ctx.stdout.write(`${JSON.stringify(await ctx.store.preview(input.stream), null, 2)}\n`);
+    return 0;
+  },
+};
+
+/** export, import, verify, preview. */
+export const archiveCommands: CliCommand[] = [exportCommand, importCommand, verifyCommand, previewCommand];

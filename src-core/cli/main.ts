@@ -1,0 +1,75 @@
+/**
+ * snapdesk: the command line over the same store the app uses. Errors are
+ * one line on stderr and exit code 1, worded so a person knows what to do.
+ */
+import type { Readable, Writable } from 'node:stream';
+import { defaultRoot, ROOT_ENV, resolveRoot } from '../default-root';
+import { toSnapDeskError } from '../errors';
+import { openStore } from '../localfile';
+import { parseGlobal } from './args';
+import { archiveCommands } from './archive-commands';
+import type { CliCommand } from './command';
+import { storeCommands } from './store-commands';
+
+export interface CliIO {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+  stderrIsTTY: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+export const allCommands = (): CliCommand[] => [...storeCommands, ...archiveCommands];
+
+export function helpText(env: NodeJS.ProcessEnv): string {
+  const commands = allCommands();
+  return [
+    'Usage: snapdesk [--root DIR] COMMAND [ARGS]',
+    '',
+    'Manages cocoon VM snapshots: the localfile store under DIR/snapshot/ and portable .tar.gz/.tgz archives.',
+    '',
+    'Commands:',
+    // Usage on one line, what it does on the next: long usages stay readable in 80 columns.
+    ...commands.map((c) => `  ${c.usage}\n      ${c.summary}`),
+    '',
+    'Options:',
+    `  --root DIR   the store root, e.g. a cocoon root such as /var/lib/cocoon (default: $${ROOT_ENV}, else ${defaultRoot({ env })})`,
+    '  -h, --help   this help; "snapdesk COMMAND --help" shows one command',
+    '',
+    'REF is a snapshot ID, its exact name, or a unique ID prefix of at least 3 characters.',
+    '',
+  ].join('\n');
+}
+
+const wantsHelp = (args: string[]): boolean => {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((a) => a === '-h' || a === '--help');
+};
+
+/** One line, always: a multi-line message would be cut apart by log tooling. */
+export const errorLine = (err: unknown): string => `snapdesk: ${toSnapDeskError(err).message.replace(/\s*\n\s*/g, ' ')}\n`;
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  try {
+    const global = parseGlobal(argv);
+    if (global.help || global.command === undefined) {
+      (global.help ? io.stdout : io.stderr).write(helpText(io.env));
+      return global.help ? 0 : 1;
+    }
+    const command = allCommands().find((c) => c.name === global.command);
+    if (!command) {
+      io.stderr.write(`snapdesk: unknown command "${global.command}" (run "snapdesk --help" to see the commands)\n`);
+      return 1;
+    }
+    if (wantsHelp(global.rest)) {
+      io.stdout.write(`Usage: snapdesk ${command.usage}\n\n${command.summary}\n`);
+      return 0;
+    }
+    const { root } = resolveRoot({ ...(global.root !== undefined ? { cliRoot: global.root } : {}), env: io.env });
+    const store = openStore({ root });
+    return await command.run(global.rest, { store, stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, stderrIsTTY: io.stderrIsTTY });
+  } catch (err) {
+    io.stderr.write(errorLine(err));
+    return 1;
+  }
+}

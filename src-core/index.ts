@@ -1,0 +1,13 @@
+/** Public surface of the core: the store, its building blocks, and the shared types. */
+export * from './types';
+export * from './errors';
+export type { SnapshotBackend, GcOrchestrator } from './backend';
+export type { Reservation, ImportTarget } from './reservation';
+export { LocalFileStore, openStore, type LocalFileStoreOptions } from './localfile';
+export { newSnapshotId, isSnapshotId, assertSnapshotId, ID_LENGTH } from './ids';
+export { storePaths, dataDirFor, type StorePaths } from './paths';
+export { resolve, resolveMany, MIN_PREFIX } from './resolve';
+export { defaultRoot, resolveRoot, userDataDir, PRODUCT_NAME, ROOT_ENV, type ResolvedRoot } from './default-root';
+export { validateConfig, configEntries, type SnapshotRecord } from './record';
+export { validateName, freeName } from './names';
+export { STALE_PENDING_MS } from './gc';

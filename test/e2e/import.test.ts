@@ -1,0 +1,222 @@
+import { randomFillSync } from 'node:crypto';
+import { createWriteStream, existsSync } from 'node:fs';
+import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src-core/localfile';
+import {
+  cli,
+  cliList,
+  GOOD_ARCHIVE,
+  importFile,
+  launchChromium,
+  openDesk,
+  screenshotBothThemes,
+  storeState,
+  tempDir,
+  TRAVERSAL_ARCHIVE,
+  type Desk,
+} from './harness';
+
+/** Big enough that importing it takes seconds even on a fast disk: random bytes do not compress. */
+const LARGE_BYTES = 768 * 1024 * 1024;
+/** Steps that move the large archive around. */
+const SLOW_STEP = 240_000;
+
+let browser: Browser;
+let desk: Desk | null = null;
+let work: string;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  work = await tempDir('import');
+});
+afterEach(async () => {
+  await desk?.close();
+  desk = null;
+});
+afterAll(async () => {
+  await browser?.close();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+const seedGolden = async (store: Desk['store']): Promise<void> => {
+  await importFile(store, GOOD_ARCHIVE);
+};
+
+/** Writes `bytes` of random data in 4 MiB pieces (never the whole file in memory). */
+async function randomFile(path: string, bytes: number): Promise<void> {
+  const out = createWriteStream(path);
+  const chunk = Buffer.alloc(4 * 1024 * 1024);
+  for (let done = 0; done < bytes; done += chunk.length) {
+    randomFillSync(chunk);
+    if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+}
+
+/** A large .tgz made the way users make them: a snapshot saved into a store (CLI), exported by the store. */
+async function largeArchive(): Promise<string> {
+  const files = join(work, 'large-src');
+  await mkdir(files, { recursive: true });
+  await randomFile(join(files, 'memory-ranges'), LARGE_BYTES);
+  const root = join(work, 'large-root');
+  await cli(root, 'create', '--from-dir', files, '--name', 'large-one', '--config', '{"cpu":4,"memory":4294967296,"hypervisor":"cloud-hypervisor"}');
+  await rm(files, { recursive: true, force: true });
+  const archive = join(work, 'large-one.tgz');
+  await openStore({ root }).exportToFile('large-one', archive);
+  await rm(root, { recursive: true, force: true });
+  return archive;
+}
+
+describe('importing in a real browser over a real store', () => {
+  it('a dropped archive whose name is taken is flagged with a free name, and taking it lists both', { timeout: 180_000 }, async () => {
+    desk = await openDesk(browser, { seed: seedGolden });
+    const { desk: ui } = desk;
+    await ui.waitForRow('web-golden');
+
+    await ui.dropFiles([GOOD_ARCHIVE]);
+    const dialog = ui.dialog('Import snapshot');
+    await dialog.waitFor();
+    const field = ui.importNameField('cocoon-ch.tar.gz');
+    await field.waitFor();
+    expect(await field.inputValue()).toBe('web-golden');
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    // The problem is announced with the field (aria-describedby), not only shown in red.
+    const describedBy = (await field.getAttribute('aria-describedby')) ?? '';
+    expect(await dialog.locator(`[id="${describedBy}"]`).textContent()).toMatch(/“web-golden” already exists/);
+    // Importing anyway is refused: the dialog stays and sends the user back to the name.
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+    await desk.page.waitForFunction((el) => document.activeElement === el, await field.elementHandle());
+    expect(await dialog.isVisible()).toBe(true);
+    expect((await cliList(desk.root)).map((s) => s.name)).toEqual(['web-golden']);
+
+    const offer = dialog.getByRole('button', { name: /^Use “web-golden-\d+”$/ });
+    const suggested = /“(.+)”/.exec((await offer.textContent()) ?? '')?.[1] ?? '';
+    await offer.click();
+    expect(await field.inputValue()).toBe(suggested);
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await ui.waitForRow(suggested);
+    expect((await ui.rowNames()).sort()).toEqual(['web-golden', suggested].sort());
+    expect((await cliList(desk.root)).map((s) => s.name).sort()).toEqual(['web-golden', suggested].sort());
+  });
+
+  it('dropped archives whose name is taken are flagged with a free name, renamed, and all are listed', { timeout: 180_000 }, async () => {
+    desk = await openDesk(browser, { seed: seedGolden });
+    const { desk: ui } = desk;
+    await ui.waitForRow('web-golden');
+    const a = join(work, 'web-golden.tgz');
+    const b = join(work, 'golden copy.tar.gz');
+    await copyFile(GOOD_ARCHIVE, a);
+    await copyFile(GOOD_ARCHIVE, b);
+
+    await ui.dropFiles([a, b]);
+    const dialog = ui.dialog('Import 2 snapshots');
+    await dialog.waitFor();
+    const first = ui.importNameField('web-golden.tgz');
+    const second = ui.importNameField('golden copy.tar.gz');
+    await first.waitFor();
+    await second.waitFor();
+    expect(await first.inputValue()).toBe('web-golden');
+    expect(await second.inputValue()).toBe('web-golden');
+    // The taken name is flagged at each field, with a free name offered.
+    expect(await first.getAttribute('aria-invalid')).toBe('true');
+    expect(await second.getAttribute('aria-invalid')).toBe('true');
+    const firstGroup = dialog.getByRole('group', { name: /^web-golden\.tgz/ });
+    expect(await firstGroup.textContent()).toMatch(/“web-golden” already exists/);
+    const useSuggestion = firstGroup.getByRole('button', { name: /^Use “web-golden-\d+”$/ });
+    await useSuggestion.waitFor();
+    await screenshotBothThemes(desk.page, 'import-dialog-conflict');
+
+    const suggested = /“(.+)”/.exec((await useSuggestion.textContent()) ?? '')?.[1] ?? '';
+    await useSuggestion.click();
+    expect(await first.inputValue()).toBe(suggested);
+    expect(await first.getAttribute('aria-invalid')).toBeNull();
+
+    // The other archive is renamed by typing; a name also used inside this import is flagged too.
+    const secondGroup = dialog.getByRole('group', { name: /^golden copy\.tar\.gz/ });
+    const secondOffer = secondGroup.getByRole('button', { name: /^Use “/ });
+    await secondOffer.waitFor();
+    expect(await secondOffer.textContent()).not.toContain(`“${suggested}”`);
+    await second.fill(suggested);
+    await secondGroup.getByText(/also named|already exists/).waitFor();
+    await second.fill('web-golden-blue');
+    expect(await second.getAttribute('aria-invalid')).toBeNull();
+
+    await dialog.getByRole('button', { name: 'Import 2 snapshots' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await ui.waitForRow(suggested);
+    await ui.waitForRow('web-golden-blue');
+    expect((await ui.rowNames()).sort()).toEqual(['web-golden', 'web-golden-blue', suggested].sort());
+    expect((await cliList(desk.root)).map((s) => s.name).sort()).toEqual(['web-golden', 'web-golden-blue', suggested].sort());
+  });
+
+  it('a hostile archive is refused in plain words and the store and list stay as they were', { timeout: 180_000 }, async () => {
+    desk = await openDesk(browser, { seed: seedGolden });
+    const { desk: ui } = desk;
+    await ui.waitForRow('web-golden');
+    const before = await storeState(desk.root);
+    const rowsBefore = await ui.rowNames();
+
+    await ui.dropFiles([TRAVERSAL_ARCHIVE]);
+    const dialog = ui.importDialog;
+    await dialog.waitFor();
+    // The header alone looks fine, so the refusal may come from the preview or from the import itself.
+    const importButton = dialog.getByRole('button', { name: 'Import', exact: true });
+    const refusedEarly = dialog.getByRole('alert');
+    await importButton.or(refusedEarly).first().waitFor();
+    if (await refusedEarly.isVisible()) {
+      expect(await refusedEarly.textContent()).toMatch(/traversal\.tar\.gz cannot be imported: /);
+    } else {
+      await importButton.click();
+      await dialog.waitFor({ state: 'detached' });
+    }
+    const alert = ui.alerts().filter({ hasText: /\.\.\/\.\.\/escape\.txt|outside|unsafe|invalid snapshot archive/i }).first();
+    await alert.waitFor();
+    const message = (await alert.textContent()) ?? '';
+    // Plain words: what is wrong with which archive, no stack trace or bare errno.
+    expect(message).toMatch(/traversal\.tar\.gz/);
+    expect(message).not.toMatch(/\bat .+:\d+:\d+|^Error:|\bE[A-Z]{3,}\b/);
+    await screenshotBothThemes(desk.page, 'hostile-archive-error');
+
+    expect(await ui.rowNames()).toEqual(rowsBefore);
+    expect(await storeState(desk.root)).toEqual(before);
+    expect(existsSync(join(desk.root, 'snapshot', 'escape.txt'))).toBe(false);
+    expect(existsSync(join(desk.root, 'escape.txt'))).toBe(false);
+  });
+
+  it('cancelling a large import leaves no record, no data directory and the index unchanged', { timeout: 600_000 }, async () => {
+    const archive = await largeArchive();
+    desk = await openDesk(browser, { seed: seedGolden });
+    const { desk: ui } = desk;
+    await ui.waitForRow('web-golden');
+    const before = await storeState(desk.root);
+
+    await ui.dropFiles([archive]);
+    const dialog = ui.dialog('Import snapshot');
+    // The browser uploads the whole archive before the dialog can read it: minutes on a busy machine.
+    await dialog.waitFor({ timeout: SLOW_STEP });
+    expect(await ui.importNameField('large-one.tgz').inputValue()).toBe('large-one');
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+    // The dialog closes once the task has started (and the window may open the drawer itself).
+    await dialog.waitFor({ state: 'detached' });
+
+    const title = 'Import large-one.tgz';
+    await ui.openTransfers();
+    const bar = ui.progressBar(title);
+    await bar.waitFor();
+    await screenshotBothThemes(desk.page, 'transfers-in-progress');
+    await ui.transfers.getByRole('button', { name: `Cancel ${title}` }).click();
+    // Cancelling removes what was written so far before the task reports it.
+    await ui.task(title).getByText('Cancelled').waitFor({ timeout: SLOW_STEP });
+    await screenshotBothThemes(desk.page, 'transfer-cancelled');
+
+    expect(await ui.rowNames()).toEqual(['web-golden']);
+    expect((await cliList(desk.root)).map((s) => s.name)).toEqual(['web-golden']);
+    expect(await storeState(desk.root)).toEqual(before);
+    // The uploaded copy is not kept either.
+    await expect.poll(() => readdir(desk?.server.uploadDir ?? ''), { timeout: 30_000 }).toEqual([]);
+  });
+});

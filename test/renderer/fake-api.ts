@@ -1,0 +1,353 @@
+/**
+ * An in-memory SnapdeskApi for renderer tests: a snapshot list, archives,
+ * and tasks a test drives (progress, finish, fail), with every call logged.
+ */
+import type {
+  AppInfo,
+  ArchiveRef,
+  CallInput,
+  CallName,
+  CallResult,
+  EventName,
+  EventPayloads,
+  SnapdeskApi,
+  Settings,
+  Task,
+} from '../../electron/contract';
+import { SnapDeskError, type ErrorData } from '../../src-core/errors';
+import type { DataFileInfo, SnapshotConfig, SnapshotDetails, SnapshotSummary } from '../../src-core/types';
+
+const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+let idSeq = 0;
+
+/** A deterministic 26-character base32 ID, distinct per call. */
+export function fakeId(seed = ++idSeq): string {
+  let n = seed * 2654435761;
+  let out = '';
+  for (let i = 0; i < 26; i++) {
+    out += B32[Math.abs(n) % 32];
+    n = Math.floor(n / 3) + i * 7919 + seed;
+  }
+  return out;
+}
+
+export const GiB = 1024 ** 3;
+export const MiB = 1024 ** 2;
+
+export function makeSnapshot(p: Partial<SnapshotSummary> & { name: string }): SnapshotSummary {
+  return {
+    id: fakeId(),
+    created_at: '2026-11-20T10:00:00Z',
+    cpu: 2,
+    memory: GiB,
+    hypervisor: 'cloud-hypervisor',
+    usage: { size: 64 * MiB, allocated: 3 * MiB },
+    ...p,
+  };
+}
+
+export interface LoggedCall {
+  name: CallName;
+  input: unknown;
+}
+
+type Handler = (input: unknown) => Promise<unknown> | unknown;
+
+interface FakeArchive {
+  ref: ArchiveRef;
+  config: SnapshotConfig;
+  /** Preview fails with this. */
+  error?: ErrorData;
+}
+
+export class FakeApi implements SnapdeskApi {
+  snapshots: SnapshotSummary[];
+  files = new Map<string, DataFileInfo[]>();
+  archives = new Map<string, FakeArchive>();
+  tasks = new Map<string, Task & { archiveId?: string; name?: string; description?: string }>();
+  calls: LoggedCall[] = [];
+  info: AppInfo;
+  settings: Settings = { root: '/var/lib/cocoon', rootSource: 'default', defaultRoot: '/var/lib/cocoon' };
+  /** What archives.pick returns. */
+  pickResult: ArchiveRef[] = [];
+  /** What `archives.takeOpened` returns once (files opened with the app before the window listened). */
+  openedAtStart: ArchiveRef[] = [];
+  /** What snapshots.export returns next (null = the user cancelled the save dialog). */
+  exportCancels = new Set<string>();
+  private listeners = new Map<EventName, Set<(p: unknown) => void>>();
+  private overrides = new Map<CallName, Handler>();
+  private gates = new Map<CallName, { resolve: () => void }[] | null>();
+  private archiveSeq = 0;
+  private taskSeq = 0;
+
+  constructor(opts: { snapshots?: SnapshotSummary[]; transport?: AppInfo['transport'] } = {}) {
+    this.snapshots = opts.snapshots ?? [];
+    this.info = { version: '0.1.0', platform: 'linux', transport: opts.transport ?? 'electron' };
+  }
+
+  // ---- SnapdeskApi ----
+
+  async call<K extends CallName>(name: K, ...input: CallInput<K> extends undefined ? [] : [CallInput<K>]): Promise<CallResult<K>> {
+    const arg: unknown = input[0];
+    this.calls.push({ name, input: arg });
+    const gate = this.gates.get(name);
+    if (gate) await new Promise<void>((resolve) => gate.push({ resolve }));
+    const override = this.overrides.get(name);
+    const result = override ? await override(arg) : await this.handle(name, arg);
+    return result as CallResult<K>;
+  }
+
+  on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void {
+    const set = this.listeners.get(event) ?? new Set();
+    this.listeners.set(event, set);
+    const l = listener as (p: unknown) => void;
+    set.add(l);
+    return () => set.delete(l);
+  }
+
+  async registerFiles(files: File[]): Promise<ArchiveRef[]> {
+    return files.map((f) => this.addArchive(f.name, { name: f.name.replace(/\.(tgz|tar\.gz|tar)$/i, '') }, f.size).ref);
+  }
+
+  // ---- test controls ----
+
+  /** Replace a call's behaviour. */
+  override<K extends CallName>(name: K, fn: (input: CallInput<K>) => Promise<CallResult<K>> | CallResult<K>): void {
+    this.overrides.set(name, fn as Handler);
+  }
+
+  /** Hold calls of `name` until `release(name)` lets the oldest one through. */
+  hold(name: CallName): void {
+    this.gates.set(name, []);
+  }
+
+  /** How many calls of `name` are waiting at the gate. */
+  waiting(name: CallName): number {
+    return this.gates.get(name)?.length ?? 0;
+  }
+
+  release(name: CallName): void {
+    this.gates.get(name)?.shift()?.resolve();
+  }
+
+  callsOf(name: CallName): unknown[] {
+    return this.calls.filter((c) => c.name === name).map((c) => c.input);
+  }
+
+  emit<E extends EventName>(event: E, payload: EventPayloads[E]): void {
+    for (const l of this.listeners.get(event) ?? []) l(payload);
+  }
+
+  listenerCount(event: EventName): number {
+    return this.listeners.get(event)?.size ?? 0;
+  }
+
+  addArchive(fileName: string, config: Partial<SnapshotConfig> & { name: string }, size = 10 * MiB, error?: ErrorData): FakeArchive {
+    const id = `arch${++this.archiveSeq}`;
+    const a: FakeArchive = { ref: { id, name: fileName, size }, config: { cpu: 2, memory: GiB, hypervisor: 'cloud-hypervisor', ...config }, error };
+    this.archives.set(id, a);
+    return a;
+  }
+
+  /** Configure what a file (by name) registers as, before it is dropped. */
+  archiveFor(fileName: string, config: Partial<SnapshotConfig> & { name: string }): void {
+    const register = this.registerFiles.bind(this);
+    this.registerFiles = async (files: File[]) => {
+      const refs: ArchiveRef[] = [];
+      for (const f of files) {
+        if (f.name === fileName) refs.push(this.addArchive(f.name, config, f.size).ref);
+        else refs.push(...(await register([f])));
+      }
+      return refs;
+    };
+  }
+
+  progress(taskId: string, bytesDone: number, patch: Partial<Task> = {}): Task {
+    return this.updateTask(taskId, { state: 'running', bytesDone, ...patch });
+  }
+
+  /** Ends a task successfully; an import commits here (and can hit a name conflict, like the store). */
+  finish(taskId: string): Task {
+    const t = this.mustTask(taskId);
+    if (t.kind === 'import') {
+      const archive = this.archives.get(t.archiveId ?? '');
+      const name = t.name || archive?.config.name || '';
+      if (name && this.snapshots.some((s) => s.name === name)) {
+        return this.fail(taskId, new SnapDeskError('name_conflict', `a snapshot named "${name}" already exists; choose another name`, { name }).toData());
+      }
+      const snap = makeSnapshot({ ...archive?.config, name, description: t.description || archive?.config.description, created_at: new Date().toISOString() });
+      this.snapshots = [...this.snapshots, snap];
+      const done = this.updateTask(taskId, { state: 'done', finishedAt: Date.now(), bytesDone: t.bytesTotal ?? t.bytesDone, result: { snapshotId: snap.id } });
+      this.emit('store.changed', { root: this.settings.root });
+      return done;
+    }
+    const fileName = t.kind === 'export' ? `${t.title.replace(/^Export /, '')}.tgz` : undefined;
+    return this.updateTask(taskId, { state: 'done', finishedAt: Date.now(), bytesDone: t.bytesTotal ?? t.bytesDone, result: fileName ? { fileName } : {} });
+  }
+
+  fail(taskId: string, error: ErrorData): Task {
+    return this.updateTask(taskId, { state: 'failed', finishedAt: Date.now(), error });
+  }
+
+  /** Adds a snapshot as if another program did, and says so. */
+  addSnapshot(s: SnapshotSummary): void {
+    this.snapshots = [...this.snapshots, s];
+    this.emit('store.changed', { root: this.settings.root });
+  }
+
+  // ---- internals ----
+
+  private mustTask(taskId: string) {
+    const t = this.tasks.get(taskId);
+    if (!t) throw new Error(`no task ${taskId}`);
+    return t;
+  }
+
+  private updateTask(taskId: string, patch: Partial<Task>): Task {
+    const next = { ...this.mustTask(taskId), ...patch };
+    this.tasks.set(taskId, next);
+    const { archiveId: _a, name: _n, description: _d, ...task } = next;
+    this.emit('task.updated', task);
+    return task;
+  }
+
+  private newTask(kind: Task['kind'], title: string, bytesTotal: number | null, extra: { archiveId?: string; name?: string; description?: string } = {}): Task {
+    const task: Task = {
+      id: `task${++this.taskSeq}`,
+      kind,
+      title,
+      state: 'queued',
+      bytesDone: 0,
+      bytesTotal,
+      rate: 0,
+      etaSeconds: null,
+      file: null,
+      startedAt: Date.now(),
+      finishedAt: null,
+      error: null,
+      result: null,
+    };
+    this.tasks.set(task.id, { ...task, ...extra });
+    return task;
+  }
+
+  private find(ref: string): SnapshotSummary {
+    const s = this.snapshots.find((x) => x.id === ref || x.name === ref);
+    if (!s) throw new SnapDeskError('not_found', `snapshot not found: no snapshot has the ID, name or ID prefix "${ref}"`, { ref });
+    return s;
+  }
+
+  private async handle(name: CallName, input: unknown): Promise<unknown> {
+    const arg = (input ?? {}) as Record<string, unknown>;
+    switch (name) {
+      case 'app.info':
+        return this.info;
+      case 'snapshots.list':
+        return this.snapshots.map((s) => ({ ...s }));
+      case 'snapshots.inspect': {
+        const s = this.find(String(arg.ref));
+        const files = this.files.get(s.id) ?? [
+          { name: 'memory-ranges', size: 2 * MiB, allocated: 2 * MiB },
+          { name: 'cow.raw', size: 64 * MiB, allocated: MiB },
+        ];
+        const usage = files.reduce((u, f) => ({ size: u.size + f.size, allocated: u.allocated + f.allocated }), { size: 0, allocated: 0 });
+        const { usage: _u, ...rest } = s;
+        const details: SnapshotDetails = { ...rest, data_dir: `${this.settings.root}/snapshot/localfile/${s.id}`, files, usage };
+        return details;
+      }
+      case 'snapshots.delete': {
+        const refs = arg.refs as string[];
+        const ids = refs.map((r) => this.find(r).id);
+        this.snapshots = this.snapshots.filter((s) => !ids.includes(s.id));
+        this.emit('store.changed', { root: this.settings.root });
+        return { deleted: ids };
+      }
+      case 'snapshots.rename': {
+        const s = this.find(String(arg.ref));
+        const newName = arg.name as string | undefined;
+        if (newName !== undefined && newName !== '' && this.snapshots.some((o) => o.name === newName && o.id !== s.id)) {
+          throw new SnapDeskError('name_conflict', `a snapshot named "${newName}" already exists; choose another name`, { name: newName });
+        }
+        const next = { ...s, ...(newName !== undefined ? { name: newName } : {}), ...(arg.description !== undefined ? { description: arg.description as string } : {}) };
+        this.snapshots = this.snapshots.map((o) => (o.id === s.id ? next : o));
+        this.emit('store.changed', { root: this.settings.root });
+        const { usage: _u, ...snap } = next;
+        return snap;
+      }
+      case 'snapshots.gc':
+        return { removedOrphanDirs: [], removedStalePending: [] };
+      case 'snapshots.export': {
+        const s = this.find(String(arg.ref));
+        if (this.exportCancels.has(s.id)) return null;
+        const task = this.newTask('export', `Export ${s.name || s.id.slice(0, 8)}`, s.usage?.size ?? null);
+        this.emit('task.updated', task);
+        return task;
+      }
+      case 'snapshots.showInFolder':
+      case 'tasks.showInFolder':
+        return undefined;
+      case 'archives.pick':
+        return this.pickResult;
+      case 'archives.register':
+        return [];
+      case 'archives.release':
+        this.archives.delete(String(arg.archiveId));
+        return undefined;
+      case 'archives.takeOpened': {
+        const opened = this.openedAtStart;
+        this.openedAtStart = [];
+        return opened;
+      }
+      case 'archives.preview': {
+        const a = this.archives.get(String(arg.archiveId));
+        if (!a) throw new SnapDeskError('not_found', 'archive not found');
+        if (a.error) throw new SnapDeskError(a.error.code, a.error.message);
+        const taken = a.config.name !== '' && this.snapshots.some((s) => s.name === a.config.name);
+        let suggestedName: string | undefined;
+        if (taken) {
+          for (let n = 2; ; n++) {
+            const c = `${a.config.name}-${n}`;
+            if (!this.snapshots.some((s) => s.name === c)) {
+              suggestedName = c;
+              break;
+            }
+          }
+        }
+        return { config: a.config, version: 1, gzip: true, nameTaken: taken, ...(suggestedName ? { suggestedName } : {}) };
+      }
+      case 'archives.import': {
+        const a = this.archives.get(String(arg.archiveId));
+        if (!a) throw new SnapDeskError('not_found', 'archive not found');
+        const task = this.newTask('import', `Import ${a.ref.name}`, a.ref.size, {
+          archiveId: a.ref.id,
+          name: arg.name as string | undefined,
+          description: arg.description as string | undefined,
+        });
+        this.emit('task.updated', task);
+        return task;
+      }
+      case 'archives.verify':
+        throw new SnapDeskError('internal', 'not faked');
+      case 'tasks.list':
+        return [...this.tasks.values()].map(({ archiveId: _a, name: _n, description: _d, ...t }) => t);
+      case 'tasks.cancel': {
+        const t = this.mustTask(String(arg.taskId));
+        if (t.state === 'queued' || t.state === 'running') {
+          this.updateTask(t.id, { state: 'cancelled', finishedAt: Date.now(), error: new SnapDeskError('cancelled', `${t.title} cancelled`).toData() });
+        }
+        return undefined;
+      }
+      case 'tasks.clear':
+        for (const [id, t] of this.tasks) if (t.state !== 'queued' && t.state !== 'running') this.tasks.delete(id);
+        return undefined;
+      case 'settings.get':
+        return this.settings;
+      case 'settings.chooseRoot':
+        this.settings = { ...this.settings, root: '/srv/other-store', rootSource: 'setting' };
+        return this.settings;
+      case 'settings.resetRoot':
+        this.settings = { ...this.settings, root: this.settings.defaultRoot, rootSource: 'default' };
+        return this.settings;
+    }
+  }
+}

@@ -1,0 +1,236 @@
+// @vitest-environment jsdom
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { SnapDeskError } from '../../src-core/errors';
+import { FakeApi, GiB, MiB, makeSnapshot } from './fake-api';
+import { renderApp } from './render-app';
+
+const file = (name: string, size = 1024) => new File([new Uint8Array(size)], name, { type: 'application/gzip' });
+
+/** A drop the way a browser delivers one (and the way the end-to-end tests synthesize one). */
+function drop(files: File[]) {
+  const dataTransfer = { files, types: ['Files'], dropEffect: 'none' };
+  fireEvent.dragEnter(document.body, { dataTransfer });
+  fireEvent.dragOver(document.body, { dataTransfer });
+  fireEvent.drop(document.body, { dataTransfer });
+}
+
+function apiWithGolden() {
+  const api = new FakeApi({ snapshots: [makeSnapshot({ name: 'web-golden' })] });
+  api.archiveFor('cocoon-ch.tar.gz', { name: 'web-golden', description: 'nginx + app, warmed cache', cpu: 2, memory: GiB, hypervisor: 'cloud-hypervisor' });
+  api.archiveFor('cocoon-fc.tar', { name: '', cpu: 1, memory: 512 * MiB, hypervisor: 'firecracker' });
+  api.archiveFor('fresh.tgz', { name: 'fresh', cpu: 4, memory: 2 * GiB });
+  return api;
+}
+
+describe('importing archives', () => {
+  it('a drag over the window shows the drop overlay, leaving hides it', async () => {
+    await renderApp(new FakeApi());
+    const dataTransfer = { files: [], types: ['Files'] };
+    fireEvent.dragEnter(document.body, { dataTransfer });
+    expect(screen.getByText('Drop to import')).toBeInTheDocument();
+    fireEvent.dragLeave(document.body, { dataTransfer, relatedTarget: null });
+    expect(screen.queryByText('Drop to import')).not.toBeInTheDocument();
+  });
+
+  it('several dropped archives are previewed, named and imported each', async () => {
+    const api = apiWithGolden();
+    const { user } = await renderApp(api);
+    drop([file('fresh.tgz'), file('cocoon-fc.tar')]);
+    const dialog = await screen.findByRole('dialog', { name: 'Import 2 snapshots' });
+    const fresh = await within(dialog).findByRole('group', { name: /fresh\.tgz/ });
+    expect(within(fresh).getByText('Name in archive').nextElementSibling).toHaveTextContent('fresh');
+    expect(within(fresh).getByText('CPU').nextElementSibling).toHaveTextContent('4');
+    expect(within(fresh).getByText('Memory').nextElementSibling).toHaveTextContent('2 GiB');
+    const fc = within(dialog).getByRole('group', { name: /cocoon-fc\.tar/ });
+    await waitFor(() => expect(within(fc).getByText('Hypervisor').nextElementSibling).toHaveTextContent('firecracker'));
+    expect(within(fc).getByText('Name in archive').nextElementSibling).toHaveTextContent('unnamed');
+
+    const name = within(fresh).getByRole('textbox', { name: 'Name for fresh.tgz' });
+    expect(name).toHaveValue('fresh');
+    await user.clear(name);
+    await user.type(name, 'fresh-web');
+    await user.type(within(fresh).getByRole('textbox', { name: 'Description for fresh.tgz' }), 'from CI');
+    await user.type(within(fc).getByRole('textbox', { name: 'Name for cocoon-fc.tar' }), 'fc-base');
+    await user.click(within(dialog).getByRole('button', { name: 'Import 2 snapshots' }));
+
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    const imports = api.callsOf('archives.import') as { archiveId: string; name?: string; description?: string }[];
+    expect(imports.map((i) => [i.name, i.description])).toEqual([
+      ['fresh-web', 'from CI'],
+      ['fc-base', undefined],
+    ]);
+    expect(screen.getByRole('region', { name: 'Transfers' })).toBeInTheDocument();
+    expect(screen.getByRole('progressbar', { name: 'Import fresh.tgz progress' })).toBeInTheDocument();
+
+    act(() => {
+      api.finish('task1');
+    });
+    expect(await screen.findByRole('row', { name: 'fresh-web' })).toBeInTheDocument();
+    expect(await screen.findByText('Imported fresh-web.')).toBeInTheDocument();
+  });
+
+  it('a taken name is flagged at once with a free name one click away', async () => {
+    const api = apiWithGolden();
+    const { user } = await renderApp(api);
+    drop([file('cocoon-ch.tar.gz')]);
+    const dialog = await screen.findByRole('dialog', { name: 'Import snapshot' });
+    const name = await within(dialog).findByRole('textbox', { name: /^Name for/ });
+    expect(name).toHaveValue('web-golden');
+    await waitFor(() => expect(name).toHaveFocus());
+    expect(name).toHaveAttribute('aria-invalid', 'true');
+    expect(name).toHaveAccessibleDescription(/A snapshot named “web-golden” already exists/);
+    await user.click(within(dialog).getByRole('button', { name: 'Use “web-golden-2”' }));
+    expect(name).toHaveValue('web-golden-2');
+    expect(name).not.toHaveAttribute('aria-invalid');
+    // Typing a taken name is flagged too.
+    await user.clear(name);
+    await user.type(name, 'web-golden');
+    expect(name).toHaveAttribute('aria-invalid', 'true');
+    // Import does not go ahead with a taken name; it points at the field instead.
+    await user.click(within(dialog).getByRole('button', { name: 'Import' }));
+    expect(api.callsOf('archives.import')).toEqual([]);
+    expect(name).toHaveFocus();
+  });
+
+  it('a name conflict at commit brings the prompt back for that archive instead of failing', async () => {
+    const api = apiWithGolden();
+    const { user } = await renderApp(api);
+    drop([file('fresh.tgz')]);
+    const dialog = await screen.findByRole('dialog', { name: 'Import snapshot' });
+    await within(dialog).findByRole('textbox', { name: 'Name for fresh.tgz' });
+    await user.click(within(dialog).getByRole('button', { name: 'Import' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    // Someone else takes the name while the import runs.
+    act(() => api.addSnapshot(makeSnapshot({ name: 'fresh' })));
+    act(() => {
+      api.progress('task1', 512);
+      api.finish('task1');
+    });
+    const again = await screen.findByRole('dialog', { name: 'Import snapshot' });
+    const name = within(again).getByRole('textbox', { name: 'Name for fresh.tgz' });
+    await waitFor(() => expect(name).toHaveAccessibleDescription(/a snapshot named "fresh" already exists/));
+    expect(within(again).getByRole('button', { name: 'Use “fresh-2”' })).toBeInTheDocument();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    await user.click(within(again).getByRole('button', { name: 'Use “fresh-2”' }));
+    await user.click(within(again).getByRole('button', { name: 'Import' }));
+    await waitFor(() => expect(api.callsOf('archives.import')).toHaveLength(2));
+    expect((api.callsOf('archives.import')[1] as { name: string }).name).toBe('fresh-2');
+    act(() => {
+      api.finish('task2');
+    });
+    expect(await screen.findByRole('row', { name: 'fresh-2' })).toBeInTheDocument();
+  });
+
+  it('a conflict the store reports when the import starts is shown at the name field', async () => {
+    const api = apiWithGolden();
+    api.override('archives.import', async () => {
+      throw new SnapDeskError('name_conflict', 'a snapshot named "fresh" already exists; choose another name', { name: 'fresh' });
+    });
+    const { user } = await renderApp(api);
+    drop([file('fresh.tgz')]);
+    const dialog = await screen.findByRole('dialog');
+    const name = await within(dialog).findByRole('textbox', { name: 'Name for fresh.tgz' });
+    await user.click(within(dialog).getByRole('button', { name: 'Import' }));
+    await waitFor(() => expect(name).toHaveAccessibleDescription(/already exists/));
+    expect(within(dialog).getByRole('button', { name: /^Use “fresh-2”/ })).toBeInTheDocument();
+  });
+
+  it('refuses files that are not archives, by name, and still imports the rest', async () => {
+    const api = apiWithGolden();
+    await renderApp(api);
+    drop([file('notes.txt'), file('fresh.tgz'), file('photo.png')]);
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'notes.txt and photo.png are not snapshot archives: only .tgz, .tar.gz and .tar files can be imported.',
+    );
+    const dialog = await screen.findByRole('dialog', { name: 'Import snapshot' });
+    expect(within(dialog).getByRole('group', { name: /fresh\.tgz/ })).toBeInTheDocument();
+  });
+
+  it('an archive that cannot be read says why and can be removed', async () => {
+    const api = apiWithGolden();
+    const a = api.addArchive('broken.tgz', { name: 'x' }, 100, { code: 'invalid_archive', message: 'invalid snapshot archive: snapshot.json is missing' });
+    const { user } = await renderApp(api);
+    act(() => api.emit('archives.opened', { archives: [a.ref] }));
+    const dialog = await screen.findByRole('dialog');
+    expect(await within(dialog).findByText(/broken\.tgz cannot be imported: invalid snapshot archive: snapshot\.json is missing/)).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Remove broken.tgz' }));
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+  });
+
+  it('Import… uses the native picker on the desktop', async () => {
+    const api = apiWithGolden();
+    const a = api.addArchive('picked.tgz', { name: 'picked' });
+    api.pickResult = [a.ref];
+    const { user } = await renderApp(api);
+    await user.click(screen.getByRole('button', { name: 'Import…' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Import snapshot' });
+    expect(await within(dialog).findByRole('textbox', { name: 'Name for picked.tgz' })).toHaveValue('picked');
+    expect(api.callsOf('archives.pick')).toHaveLength(1);
+  });
+
+  it('Import… in the browser opens a file input and uploads what is chosen', async () => {
+    const api = apiWithGolden();
+    api.info = { ...api.info, transport: 'web' };
+    const { user } = await renderApp(api);
+    const input = screen.getByTestId('import-input') as HTMLInputElement;
+    expect(input.accept).toBe('.tgz,.tar.gz,.tar');
+    expect(input.multiple).toBe(true);
+    let clicked = 0;
+    input.addEventListener('click', () => clicked++);
+    await user.click(screen.getByRole('button', { name: 'Import…' }));
+    expect(clicked).toBe(1);
+    expect(api.callsOf('archives.pick')).toEqual([]);
+    await user.upload(input, [file('fresh.tgz')]);
+    const dialog = await screen.findByRole('dialog', { name: 'Import snapshot' });
+    expect(await within(dialog).findByRole('textbox', { name: 'Name for fresh.tgz' })).toHaveValue('fresh');
+  });
+
+  it('the menu’s Import and files opened with the app start the same flow', async () => {
+    const api = apiWithGolden();
+    const a = api.addArchive('opened.tgz', { name: 'opened' });
+    api.pickResult = [a.ref];
+    await renderApp(api);
+    act(() => api.emit('menu.command', { command: 'import' }));
+    expect(await screen.findByRole('dialog', { name: 'Import snapshot' })).toBeInTheDocument();
+    const b = api.addArchive('second.tgz', { name: 'second' });
+    act(() => api.emit('archives.opened', { archives: [b.ref] }));
+    expect(await screen.findByRole('dialog', { name: 'Import 2 snapshots' })).toBeInTheDocument();
+  });
+
+  it('cancel closes the dialog without importing', async () => {
+    const api = apiWithGolden();
+    const { user } = await renderApp(api);
+    drop([file('fresh.tgz')]);
+    const dialog = await screen.findByRole('dialog');
+    await within(dialog).findByRole('textbox', { name: 'Name for fresh.tgz' });
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(api.callsOf('archives.import')).toEqual([]);
+  });
+
+  it('archives skipped or left in a cancelled dialog are released, imported ones are not', async () => {
+    const api = apiWithGolden();
+    const { user } = await renderApp(api);
+    drop([file('fresh.tgz'), file('cocoon-fc.tar'), file('extra.tgz')]);
+    const dialog = await screen.findByRole('dialog', { name: 'Import 3 snapshots' });
+    await within(dialog).findByRole('textbox', { name: 'Name for fresh.tgz' });
+    const fresh = within(dialog).getByRole('group', { name: /fresh\.tgz/ });
+    await user.click(within(fresh).getByRole('button', { name: 'Skip fresh.tgz' }));
+    const released = () => (api.callsOf('archives.release') as { archiveId: string }[]).map((c) => c.archiveId);
+    await waitFor(() => expect(released()).toHaveLength(1));
+    await user.click(within(screen.getByRole('dialog', { name: 'Import 2 snapshots' })).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(released()).toHaveLength(3));
+    expect(new Set(released()).size).toBe(3);
+    expect(api.callsOf('archives.import')).toEqual([]);
+  });
+
+  it('files opened with the app before the window listened are offered for import at start', async () => {
+    const api = apiWithGolden();
+    const a = api.addArchive('from-cli.tgz', { name: 'from-cli' });
+    api.openedAtStart = [a.ref];
+    await renderApp(api);
+    const dialog = await screen.findByRole('dialog', { name: 'Import snapshot' });
+    expect(await within(dialog).findByRole('textbox', { name: 'Name for from-cli.tgz' })).toHaveValue('from-cli');
+  });
+});

@@ -1,0 +1,172 @@
+// @vitest-environment jsdom
+import { screen, waitFor, within, fireEvent } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { FakeApi, GiB, MiB, makeSnapshot } from './fake-api';
+import { renderApp } from './render-app';
+
+function setup(transport: 'electron' | 'web' = 'electron') {
+  const web = makeSnapshot({
+    name: 'web-golden',
+    description: 'nginx + app',
+    cpu: 2,
+    memory: GiB,
+    storage: 20 * GiB,
+    queue_size: 256,
+    disk_queue_size: 128,
+    image: 'ghcr.io/acme/web:1.4',
+    image_type: 'oci',
+    image_digest: 'sha256:0f3c9b1e2d',
+    network: 'cocoon-net',
+    nics: 2,
+    image_blob_ids: { aaaa1111: {}, bbbb2222: {} },
+    created_at: '2026-11-01T08:30:00Z',
+  });
+  const other = makeSnapshot({ name: 'db-base' });
+  const api = new FakeApi({ snapshots: [web, other], transport });
+  api.files.set(web.id, [
+    { name: 'memory-ranges', size: 2 * MiB, allocated: 2 * MiB },
+    { name: 'cow.raw', size: 64 * MiB, allocated: 512 * 1024 },
+  ]);
+  return { api, web, other };
+}
+
+async function inspect(name: string, user: Awaited<ReturnType<typeof renderApp>>['user']) {
+  await user.click(screen.getByRole('row', { name }));
+  return screen.findByRole('heading', { name, level: 3 });
+}
+
+describe('the inspect panel', () => {
+  it('shows every config field with units, digest, blob IDs, files with apparent and on-disk size, and the data directory', async () => {
+    const { api, web } = setup();
+    const { user } = await renderApp(api);
+    await inspect('web-golden', user);
+    const panel = screen.getByRole('complementary', { name: 'Details' });
+    const field = (label: string) => within(panel).getByText(label, { selector: 'dt' }).nextElementSibling as HTMLElement;
+    expect(field('ID')).toHaveTextContent(web.id);
+    expect(field('CPU')).toHaveTextContent('2 vCPUs');
+    expect(field('Memory')).toHaveTextContent('1 GiB');
+    expect(field('Storage (COW disk)')).toHaveTextContent('20 GiB');
+    expect(field('Queue size')).toHaveTextContent('256');
+    expect(field('Disk queue size')).toHaveTextContent('128');
+    expect(field('Hypervisor')).toHaveTextContent('cloud-hypervisor');
+    expect(field('Image')).toHaveTextContent('ghcr.io/acme/web:1.4');
+    expect(field('Image type')).toHaveTextContent('oci');
+    expect(field('Image digest')).toHaveTextContent('sha256:0f3c9b1e2d');
+    expect(field('Network')).toHaveTextContent('cocoon-net');
+    expect(field('NICs')).toHaveTextContent('2');
+    expect(field('Direct I/O')).toHaveTextContent('on');
+    expect(field('Created').querySelector('time')).toHaveAttribute('datetime', '2026-11-01T08:30:00Z');
+    expect(within(panel).getByRole('list', { name: 'Image blob IDs' })).toHaveTextContent(/aaaa1111.*bbbb2222/);
+    expect(field('Data directory')).toHaveTextContent(`/var/lib/cocoon/snapshot/localfile/${web.id}`);
+    const files = within(panel).getByRole('table', { name: 'Data files' });
+    const cow = within(files).getByRole('row', { name: /cow\.raw/ });
+    expect(cow).toHaveTextContent('64 MiB');
+    expect(cow).toHaveTextContent('512 KiB');
+    expect(within(files).getByRole('row', { name: /Total/ })).toHaveTextContent(/66 MiB.*2\.5 MiB/);
+  });
+
+  it('offers Show in folder only on the desktop', async () => {
+    const desk = setup('electron');
+    const { user, unmount } = await renderApp(desk.api);
+    await inspect('web-golden', user);
+    await user.click(screen.getByRole('button', { name: 'Show in folder' }));
+    expect(desk.api.callsOf('snapshots.showInFolder')).toEqual([{ ref: desk.web.id }]);
+    unmount();
+    const web = setup('web');
+    const r = await renderApp(web.api);
+    await inspect('web-golden', r.user);
+    expect(screen.queryByRole('button', { name: 'Show in folder' })).not.toBeInTheDocument();
+  });
+
+  it('copies the details as JSON', async () => {
+    const { api, web } = setup();
+    const { user } = await renderApp(api);
+    await inspect('web-golden', user);
+    await user.click(screen.getByRole('button', { name: 'Copy as JSON' }));
+    const json = JSON.parse(await navigator.clipboard.readText());
+    expect(json.id).toBe(web.id);
+    expect(json.files).toHaveLength(2);
+  });
+
+  it('renames inline and the table follows', async () => {
+    const { api, web } = setup();
+    const { user } = await renderApp(api);
+    await inspect('web-golden', user);
+    await user.click(screen.getByRole('button', { name: 'Edit name' }));
+    const input = screen.getByRole('textbox', { name: 'Name' });
+    expect(input).toHaveFocus();
+    await user.clear(input);
+    await user.type(input, 'web-golden-v2{Enter}');
+    expect(await screen.findByRole('row', { name: 'web-golden-v2' })).toBeInTheDocument();
+    expect(api.callsOf('snapshots.rename')).toEqual([{ ref: web.id, name: 'web-golden-v2' }]);
+    expect(screen.queryByRole('textbox', { name: 'Name' })).not.toBeInTheDocument();
+  });
+
+  it('shows a name conflict from the store at the input, keeping what the user typed', async () => {
+    const { api } = setup();
+    const { user } = await renderApp(api);
+    await inspect('web-golden', user);
+    await user.click(screen.getByRole('button', { name: 'Edit name' }));
+    const input = screen.getByRole('textbox', { name: 'Name' });
+    await user.clear(input);
+    await user.type(input, 'db-base');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    const error = await screen.findByText(/a snapshot named "db-base" already exists/);
+    expect(input).toHaveAttribute('aria-invalid', 'true');
+    expect(input).toHaveAccessibleDescription(/already exists/);
+    expect(input).toHaveValue('db-base');
+    expect(error.id).toBe(input.getAttribute('aria-describedby'));
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('textbox', { name: 'Name' })).not.toBeInTheDocument();
+    expect(screen.getByRole('row', { name: 'web-golden' })).toBeInTheDocument();
+  });
+
+  it('refuses a name with a slash before sending it', async () => {
+    const { api } = setup();
+    const { user } = await renderApp(api);
+    await inspect('web-golden', user);
+    await user.click(screen.getByRole('button', { name: 'Edit name' }));
+    await user.type(screen.getByRole('textbox', { name: 'Name' }), '/x{Enter}');
+    expect(await screen.findByText('A name cannot contain slashes.')).toBeInTheDocument();
+    expect(api.callsOf('snapshots.rename')).toEqual([]);
+  });
+
+  it('edits the description', async () => {
+    const { api, web } = setup();
+    const { user } = await renderApp(api);
+    await inspect('web-golden', user);
+    await user.click(screen.getByRole('button', { name: 'Edit description' }));
+    const box = screen.getByRole('textbox', { name: 'Description' });
+    await user.clear(box);
+    await user.type(box, 'warm cache');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(api.callsOf('snapshots.rename')).toEqual([{ ref: web.id, description: 'warm cache' }]));
+    expect(await screen.findByRole('row', { name: 'web-golden' })).toHaveTextContent('warm cache');
+  });
+
+  it('Rename in the context menu starts editing the name', async () => {
+    const { api } = setup();
+    const { user } = await renderApp(api);
+    fireEvent.contextMenu(screen.getByRole('row', { name: 'web-golden' }));
+    await user.click(screen.getByRole('menuitem', { name: 'Rename…' }));
+    expect(await screen.findByRole('textbox', { name: 'Name' })).toHaveValue('web-golden');
+  });
+
+  it('summarizes a multi-selection with its total size', async () => {
+    const { api } = setup();
+    const { user } = await renderApp(api);
+    screen.getByRole('grid').focus();
+    await user.keyboard('{Control>}a{/Control}');
+    expect(screen.getByText('2 snapshots selected')).toBeInTheDocument();
+    expect(screen.getByText(/6 MiB on disk/)).toBeInTheDocument();
+  });
+
+  it('renders text from archives as text, never markup', async () => {
+    const api = new FakeApi({ snapshots: [makeSnapshot({ name: '<img src=x onerror=alert(1)>', description: '<b>bold</b>' })] });
+    const { user } = await renderApp(api);
+    await user.click(screen.getByRole('row', { name: '<img src=x onerror=alert(1)>' }));
+    await screen.findByRole('heading', { name: '<img src=x onerror=alert(1)>', level: 3 });
+    expect(document.querySelector('img')).toBeNull();
+    expect(document.querySelector('b')).toBeNull();
+  });
+});

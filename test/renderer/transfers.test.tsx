@@ -1,0 +1,191 @@
+// @vitest-environment jsdom
+import { act, render, screen, waitFor, within } from '@testing-library/react';
+import { Profiler } from 'react';
+import { describe, expect, it } from 'vitest';
+import { AppContext } from '../../renderer/app/context';
+import { Controller } from '../../renderer/app/controller';
+import { SnapshotTable } from '../../renderer/components/SnapshotTable';
+import { TaskRow } from '../../renderer/components/TaskRow';
+import { Toolbar } from '../../renderer/components/Toolbar';
+import { TransfersPanel } from '../../renderer/components/TransfersPanel';
+import { createStores } from '../../renderer/state/stores';
+import { FakeApi, MiB, makeSnapshot } from './fake-api';
+import { renderApp } from './render-app';
+
+async function withExport(transport: 'electron' | 'web' = 'electron') {
+  const snap = makeSnapshot({ name: 'web-golden', usage: { size: 100 * MiB, allocated: 10 * MiB } });
+  const api = new FakeApi({ snapshots: [snap], transport });
+  const r = await renderApp(api);
+  await r.user.click(screen.getByRole('row', { name: 'web-golden' }));
+  await r.user.click(screen.getByRole('button', { name: 'Export' }));
+  await screen.findByRole('progressbar', { name: 'Export web-golden progress' });
+  return { ...r, api, snap };
+}
+
+describe('the transfers panel', () => {
+  it('shows progress with ARIA values, bytes, rate, ETA and the current file', async () => {
+    const { api } = await withExport();
+    act(() => {
+      api.progress('task1', 25 * MiB, { rate: 5 * MiB, etaSeconds: 15, file: 'memory-ranges' });
+    });
+    const bar = screen.getByRole('progressbar', { name: 'Export web-golden progress' });
+    expect(bar).toHaveAttribute('aria-valuenow', '25');
+    expect(bar).toHaveAttribute('aria-valuemin', '0');
+    expect(bar).toHaveAttribute('aria-valuemax', '100');
+    const row = screen.getByRole('listitem', { name: 'Export web-golden' });
+    expect(row).toHaveTextContent('25%');
+    expect(row).toHaveTextContent('25 MiB of 100 MiB');
+    expect(row).toHaveTextContent('5 MiB/s');
+    expect(row).toHaveTextContent('15 s left');
+    expect(row).toHaveTextContent('memory-ranges');
+  });
+
+  it('an unknown total is an indeterminate bar without a value', async () => {
+    const { api } = await withExport();
+    act(() => {
+      api.progress('task1', 3 * MiB, { bytesTotal: null });
+    });
+    const bar = screen.getByRole('progressbar', { name: 'Export web-golden progress' });
+    expect(bar).not.toHaveAttribute('aria-valuenow');
+    expect(bar).toHaveAttribute('aria-valuetext', 'working');
+  });
+
+  it('the toolbar shows how many run and the overall percent', async () => {
+    const { api } = await withExport();
+    act(() => {
+      api.progress('task1', 50 * MiB);
+    });
+    expect(screen.getByRole('button', { name: 'Transfers: 1 running, 50%' })).toBeInTheDocument();
+    act(() => {
+      api.finish('task1');
+    });
+    expect(screen.getByRole('button', { name: 'Transfers' })).toBeInTheDocument();
+  });
+
+  it('Cancel asks the task to stop', async () => {
+    const { api, user } = await withExport();
+    await user.click(screen.getByRole('button', { name: 'Cancel Export web-golden' }));
+    expect(api.callsOf('tasks.cancel')).toEqual([{ taskId: 'task1' }]);
+    const row = screen.getByRole('listitem', { name: 'Export web-golden' });
+    await waitFor(() => expect(row).toHaveTextContent('Cancelled'));
+    expect(within(row).queryByRole('button', { name: /Cancel/ })).not.toBeInTheDocument();
+  });
+
+  it('a failure is explained in plain words', async () => {
+    const { api } = await withExport();
+    act(() => {
+      api.fail('task1', { code: 'no_space', message: 'not enough disk space: ENOSPC: no space left on device, write' });
+    });
+    const row = screen.getByRole('listitem', { name: 'Export web-golden' });
+    expect(row).toHaveTextContent('Failed');
+    expect(row).toHaveTextContent('not enough disk space: ENOSPC: no space left on device, write');
+    expect(screen.getByRole('alert')).toHaveTextContent('Export web-golden failed: not enough disk space');
+  });
+
+  it('a finished export offers Show in folder on the desktop only', async () => {
+    const desk = await withExport('electron');
+    act(() => {
+      desk.api.finish('task1');
+    });
+    await desk.user.click(screen.getByRole('button', { name: 'Show web-golden.tgz in folder' }));
+    expect(desk.api.callsOf('tasks.showInFolder')).toEqual([{ taskId: 'task1' }]);
+    desk.unmount();
+    const web = await withExport('web');
+    act(() => {
+      web.api.finish('task1');
+    });
+    expect(screen.queryByRole('button', { name: /in folder/ })).not.toBeInTheDocument();
+  });
+
+  it('a finished import offers Show snapshot, which selects it and clears a search hiding it', async () => {
+    const api = new FakeApi({ snapshots: [makeSnapshot({ name: 'other' })] });
+    const a = api.addArchive('fresh.tgz', { name: 'fresh' });
+    const { user, stores } = await renderApp(api);
+    act(() => api.emit('archives.opened', { archives: [a.ref] }));
+    const dialog = await screen.findByRole('dialog');
+    await within(dialog).findByRole('textbox', { name: 'Name for fresh.tgz' });
+    await user.click(within(dialog).getByRole('button', { name: 'Import' }));
+    await user.type(screen.getByRole('searchbox'), 'other');
+    act(() => {
+      api.finish('task1');
+    });
+    await user.click(await screen.findByRole('button', { name: 'Show snapshot' }));
+    expect(screen.getByRole('searchbox')).toHaveValue('');
+    const row = screen.getByRole('row', { name: 'fresh' });
+    expect(row).toHaveAttribute('aria-selected', 'true');
+    expect(screen.getByRole('grid')).toHaveFocus();
+    expect(stores.selection.getState().selected.size).toBe(1);
+  });
+
+  it('Clear finished removes done tasks and keeps running ones', async () => {
+    const { api, user } = await withExport();
+    await user.click(screen.getByRole('row', { name: 'web-golden' }));
+    await user.click(screen.getByRole('button', { name: 'Export' }));
+    await waitFor(() => expect(screen.getAllByRole('progressbar')).toHaveLength(2));
+    act(() => {
+      api.finish('task1');
+    });
+    await user.click(screen.getByRole('button', { name: 'Clear finished' }));
+    await waitFor(() => expect(screen.getAllByRole('progressbar')).toHaveLength(1));
+    expect(api.callsOf('tasks.clear')).toHaveLength(1);
+  });
+
+  it('tasks already running when the window opens are listed', async () => {
+    const api = new FakeApi({ snapshots: [makeSnapshot({ name: 'x' })] });
+    await api.call('snapshots.export', { ref: 'x' });
+    const { user } = await renderApp(api);
+    await waitFor(() => expect(screen.getByRole('button', { name: /Transfers: 1 running/ })).toBeInTheDocument());
+    await user.click(screen.getByRole('button', { name: /Transfers: 1 running/ }));
+    expect(screen.getByRole('progressbar', { name: 'Export x progress' })).toBeInTheDocument();
+  });
+});
+
+describe('render isolation', () => {
+  it('a progress tick re-renders only that task’s row — not the table, the toolbar or other tasks', async () => {
+    const api = new FakeApi({ snapshots: Array.from({ length: 50 }, (_, i) => makeSnapshot({ name: `s${i}` })) });
+    const controller = new Controller(api, createStores());
+    const stop = controller.start();
+    await waitFor(() => expect(controller.stores.snapshots.getState().loaded).toBe(true));
+    await controller.exportIds([api.snapshots[0]?.id ?? '', api.snapshots[1]?.id ?? '']);
+    const counts: Record<string, number> = {};
+    const count = (id: string) => () => {
+      counts[id] = (counts[id] ?? 0) + 1;
+    };
+    render(
+      <AppContext.Provider value={controller}>
+        <Profiler id="table" onRender={count('table')}>
+          <SnapshotTable />
+        </Profiler>
+        <Profiler id="toolbar" onRender={count('toolbar')}>
+          <Toolbar />
+        </Profiler>
+        <Profiler id="drawer" onRender={count('drawer')}>
+          <TransfersPanel />
+        </Profiler>
+        <ul>
+          <Profiler id="task1" onRender={count('task1')}>
+            <TaskRow id="task1" />
+          </Profiler>
+          <Profiler id="task2" onRender={count('task2')}>
+            <TaskRow id="task2" />
+          </Profiler>
+        </ul>
+      </AppContext.Provider>,
+    );
+    expect(screen.getAllByRole('row').length).toBeGreaterThan(10);
+    for (const k of Object.keys(counts)) counts[k] = 0;
+
+    act(() => {
+      api.progress('task1', 10 * MiB);
+    });
+    act(() => {
+      api.progress('task1', 20 * MiB);
+    });
+
+    expect(counts.task1).toBe(2);
+    expect(counts.task2).toBe(0);
+    expect(counts.table).toBe(0);
+    expect(screen.getAllByRole('progressbar', { name: 'Export s0 progress' })[0]).toHaveAttribute('aria-valuenow', '31');
+    stop();
+  });
+});
