@@ -4,11 +4,11 @@ import type { RenamePatch } from '../../src-core/types';
 import { formatBytes } from '../format/bytes';
 import { errorCode, errorMessage } from '../format/errors';
 import { displayName, listNames } from '../format/ids';
-import { freeName } from '../format/names';
 import type { ImportItem } from '../state/import-store';
 import type { Stores } from '../state/stores';
 import { isActive } from '../state/tasks-store';
 import { splitArchiveFiles } from './file-kinds';
+import { checkImportNames, effectiveName, type NameCheck } from './import-names';
 
 /**
  * Everything the window does that talks to the API, in one place the views
@@ -242,13 +242,8 @@ export class Controller {
       const item = this.stores.imports.getState().pending.find((i) => i.archive.id === archiveId);
       if (!item) return;
       if (conflict) {
-        // The name the user chose was taken meanwhile: keep it in the field, say so, offer a free one.
-        const wanted = item.name.trim() || preview.config.name;
-        imports.update(archiveId, {
-          preview,
-          nameError: conflict.message,
-          suggestion: this.suggestFor(wanted, preview.suggestedName, preview.config.name),
-        });
+        // The name the user chose was taken meanwhile: keep it in the field and say so; the dialog offers a free one.
+        imports.update(archiveId, { preview, nameError: conflict.message });
       } else {
         imports.update(archiveId, { preview, name: preview.config.name, description: preview.config.description ?? '' });
       }
@@ -257,26 +252,25 @@ export class Controller {
     }
   }
 
-  /** A free name: the store's own suggestion for the archive's name, else the next "-N" not in the list. */
-  suggestFor(name: string, storeSuggestion: string | undefined, archiveName: string): string {
-    if (storeSuggestion && name === archiveName && !this.isNameTaken(storeSuggestion)) return storeSuggestion;
-    return freeName(name, (n) => this.isNameTaken(n) || this.pendingNames().has(n));
+  /** The name checks of the import dialog's items, in order (see checkImportNames). */
+  importNameChecks(items: readonly ImportItem[] = this.stores.imports.getState().pending): NameCheck[] {
+    const list = this.stores.snapshots.getState().list;
+    const inStore = new Set(list.map((s) => s.name).filter((n) => n !== ''));
+    const running = new Set(Object.values(this.stores.imports.getState().running).map(effectiveName).filter((n) => n !== ''));
+    return checkImportNames(items, { inStore: (n) => inStore.has(n), running });
   }
 
-  isNameTaken(name: string): boolean {
-    if (name === '') return false;
-    for (const s of this.stores.snapshots.getState().list) if (s.name === name) return true;
-    return false;
-  }
-
-  private pendingNames(): Set<string> {
-    return new Set(this.stores.imports.getState().pending.map((i) => effectiveName(i)));
-  }
-
-  /** Starts every archive in the dialog; those refused right away stay with their error. */
-  async confirmImport(): Promise<void> {
-    const items = this.stores.imports.getState().pending.filter((i) => i.preview !== null);
-    for (const item of items) await this.importOne(item);
+  /**
+   * Starts every archive in the dialog; those refused right away stay with their error.
+   * Nothing starts while a name is a problem (two items of one import never race for a name):
+   * returns the index of the first item to fix, or -1 when all were sent.
+   */
+  async confirmImport(): Promise<number> {
+    const pending = this.stores.imports.getState().pending;
+    const firstBad = this.importNameChecks(pending).findIndex((c) => c.problem !== null);
+    if (firstBad >= 0) return firstBad;
+    for (const item of pending.filter((i) => i.preview !== null)) await this.importOne(item);
+    return -1;
   }
 
   private async importOne(item: ImportItem): Promise<void> {
@@ -301,11 +295,7 @@ export class Controller {
       this.stores.ui.getState().setTransfers(true);
     } catch (err) {
       if (errorCode(err) === 'name_conflict') {
-        const wanted = name || item.preview?.config.name || '';
-        imports.update(item.archive.id, {
-          nameError: errorMessage(err),
-          suggestion: this.suggestFor(wanted, item.preview?.suggestedName, item.preview?.config.name ?? ''),
-        });
+        imports.update(item.archive.id, { nameError: errorMessage(err) });
       } else {
         imports.update(item.archive.id, { nameError: null, previewError: errorMessage(err) });
       }
@@ -355,7 +345,7 @@ export class Controller {
 
   /** The store refused the name at commit: ask again for this archive instead of failing. */
   private reprompt(item: ImportItem, error: ErrorData): void {
-    this.stores.imports.getState().reprompt({ ...item, nameError: error.message, suggestion: null });
+    this.stores.imports.getState().reprompt({ ...item, nameError: error.message });
     void this.loadPreview(item.archive.id, error);
   }
 
@@ -449,9 +439,4 @@ export class Controller {
         break;
     }
   }
-}
-
-/** The name an import will get: what the user typed, else the archive's own. */
-export function effectiveName(item: ImportItem): string {
-  return item.name.trim() || item.preview?.config.name || '';
 }

@@ -1,33 +1,9 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import { effectiveName, type Controller } from '../app/controller';
 import { useController, useImports, useSnapshots } from '../app/context';
+import type { NameCheck } from '../app/import-names';
 import { formatBytes, formatMemory } from '../format/bytes';
-import { nameProblem } from '../format/names';
 import type { ImportItem } from '../state/import-store';
 import { Dialog } from './Dialog';
-
-/** What is wrong with an item's name right now, and a one-click fix when there is one. */
-interface NameCheck {
-  problem: string | null;
-  suggestion: string | null;
-}
-
-function checkName(controller: Controller, item: ImportItem, all: readonly ImportItem[]): NameCheck {
-  if (!item.preview) return { problem: null, suggestion: null };
-  const name = effectiveName(item);
-  const bad = nameProblem(item.name);
-  if (bad) return { problem: bad, suggestion: null };
-  const suggest = () => item.suggestion ?? controller.suggestFor(name, item.preview?.suggestedName, item.preview?.config.name ?? '');
-  if (item.nameError) return { problem: item.nameError, suggestion: suggest() };
-  const takenPerArchive = item.preview.nameTaken && name === item.preview.config.name;
-  if (name !== '' && (takenPerArchive || controller.isNameTaken(name))) {
-    return { problem: `A snapshot named “${name}” already exists. Choose another name.`, suggestion: suggest() };
-  }
-  if (name !== '' && all.some((o) => o !== item && o.preview && effectiveName(o) === name)) {
-    return { problem: `Another archive in this import is also named “${name}”.`, suggestion: suggest() };
-  }
-  return { problem: null, suggestion: null };
-}
 
 /**
  * Previews each archive and lets the user name it before importing. A taken
@@ -41,23 +17,27 @@ export function ImportDialog() {
 
 function ImportForm({ items }: { items: readonly ImportItem[] }) {
   const controller = useController();
-  // Re-check names whenever the store's list changes.
+  // Re-check names whenever the store's list or the running imports change.
   useSnapshots((s) => s.list);
+  useImports((s) => s.running);
   const [busy, setBusy] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
-  const checks = items.map((i) => checkName(controller, i, items));
+  const checks = controller.importNameChecks(items);
   const ready = items.filter((i) => i.preview !== null);
   const loading = items.some((i) => i.preview === null && i.previewError === null);
 
+  const focusName = (index: number) => {
+    // Items still reading or unreadable have no name field, so a field is found by its archive, not by position.
+    const id = items[index]?.archive.id;
+    const fields = formRef.current?.querySelectorAll<HTMLInputElement>('input[data-name-input]') ?? [];
+    for (const field of fields) if (field.dataset.archive === id) field.focus();
+  };
+
   const submit = async () => {
-    const firstBad = checks.findIndex((c) => c.problem !== null);
-    if (firstBad >= 0) {
-      formRef.current?.querySelectorAll<HTMLInputElement>('input[data-name-input]')[firstBad]?.focus();
-      return;
-    }
     setBusy(true);
     try {
-      await controller.confirmImport();
+      const firstBad = await controller.confirmImport();
+      if (firstBad >= 0) focusName(firstBad);
     } finally {
       setBusy(false);
     }
@@ -159,6 +139,7 @@ function ImportItemFields({ item, check, first }: { item: ImportItem; check: Nam
             <input
               id={nameId}
               data-name-input
+              data-archive={a.id}
               data-autofocus={first ? true : undefined}
               type="text"
               value={item.name}
@@ -168,14 +149,14 @@ function ImportItemFields({ item, check, first }: { item: ImportItem; check: Nam
               placeholder={c.name ? `keep “${c.name}”` : 'unnamed'}
               aria-invalid={check.problem ? true : undefined}
               aria-describedby={check.problem ? problemId : undefined}
-              onChange={(e) => update({ name: e.target.value, nameError: null, suggestion: null })}
+              onChange={(e) => update({ name: e.target.value, nameError: null })}
             />
           </div>
           {check.problem ? (
             <div className="name-problem" id={problemId}>
               <span className="field-error">{check.problem}</span>
               {check.suggestion ? (
-                <button type="button" className="small" onClick={() => update({ name: check.suggestion ?? '', nameError: null, suggestion: null })}>
+                <button type="button" className="small" onClick={() => update({ name: check.suggestion ?? '', nameError: null })}>
                   Use “{check.suggestion}”
                 </button>
               ) : null}

@@ -48,8 +48,8 @@ export function SnapshotsView() {
         <section className="state empty-state" aria-labelledby="empty-title">
           <h2 id="empty-title">No snapshots yet</h2>
           <p>
-            Drop a snapshot archive (<code>.tgz</code>, <code>.tar.gz</code> or <code>.tar</code>) anywhere on this window, or choose one with
-            Import….
+            Drop a snapshot archive (<code>.tgz</code>, <code>.tar.gz</code> or <code>.tar</code>) anywhere on this window, or
+            choose one with <strong>Import…</strong> below.
           </p>
           <p className="muted">
             Snapshots saved with <code>cocoon snapshot save</code> into this store appear here by themselves.

@@ -21,6 +21,7 @@ export const TaskRow = memo(function TaskRow({ id }: { id: string }) {
   if (!task) return null;
   const percent = taskPercent(task);
   const active = isActive(task);
+  const eta = formatEta(task.etaSeconds);
   const conflict = task.state === 'failed' && task.error?.code === 'name_conflict' && task.kind === 'import';
 
   return (
@@ -36,19 +37,20 @@ export const TaskRow = memo(function TaskRow({ id }: { id: string }) {
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={percent ?? undefined}
-        aria-valuetext={percent === null ? (active ? 'working' : STATE_TEXT[task.state]) : `${percent}%`}
+        aria-valuetext={progressText(task, percent, active)}
       >
         <div className={`progress-fill${percent === null && active ? ' indeterminate' : ''}`} style={{ width: `${percent ?? (active ? 100 : 0)}%` }} />
       </div>
       <div className="task-meta">
         {active ? (
           <>
-            <span>
+            <span className="task-bytes">
               {formatBytes(task.bytesDone)}
               {task.bytesTotal !== null ? ` of ${formatBytes(task.bytesTotal)}` : ''}
             </span>
-            <span>{formatRate(task.rate)}</span>
-            <span>{formatEta(task.etaSeconds)}</span>
+            {/* A fixed-width slot, so the line does not jump when the first rate arrives. */}
+            {task.state === 'running' ? <span className="task-rate">{task.rate > 0 ? formatRate(task.rate) : 'measuring speed…'}</span> : null}
+            {eta ? <span className="task-eta">{eta}</span> : null}
             {task.file ? <span className="mono task-file">{task.file}</span> : null}
           </>
         ) : task.state === 'failed' ? (
@@ -57,6 +59,11 @@ export const TaskRow = memo(function TaskRow({ id }: { id: string }) {
           <span className="mono">{task.result.fileName}</span>
         ) : task.state === 'done' ? (
           <span>{formatBytes(task.bytesDone)}</span>
+        ) : task.state === 'cancelled' ? (
+          <span>
+            Stopped at {formatBytes(task.bytesDone)}
+            {task.bytesTotal !== null ? ` of ${formatBytes(task.bytesTotal)}` : ''}.
+          </span>
         ) : null}
       </div>
       <div className="task-actions">
@@ -79,3 +86,10 @@ export const TaskRow = memo(function TaskRow({ id }: { id: string }) {
     </li>
   );
 });
+
+/** What a screen reader hears for the bar: the state of an ended task, not only its last percent. */
+function progressText(task: Task, percent: number | null, active: boolean): string {
+  if (active) return percent === null ? 'working' : `${percent}%`;
+  if (task.state === 'done' || percent === null) return STATE_TEXT[task.state];
+  return `${STATE_TEXT[task.state]} at ${percent}%`;
+}

@@ -7,8 +7,10 @@ const LIFETIME_MS = 6000;
 /** Results of actions. Errors stay until dismissed; the rest fade after a few seconds. */
 export function Toasts() {
   const toasts = useUi((s) => s.toasts);
+  // Never on top of the transfers drawer: a failed task's toast would hide that task's row.
+  const drawerOpen = useUi((s) => s.transfersOpen);
   return (
-    <div className="toasts" aria-label="Notifications">
+    <div className={drawerOpen ? 'toasts beside-drawer' : 'toasts'} aria-label="Notifications">
       {toasts.map((t) => (
         <ToastView key={t.id} toast={t} />
       ))}

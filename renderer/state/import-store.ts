@@ -14,10 +14,8 @@ export interface ImportItem {
   /** What the user typed; '' means "keep the archive's own". */
   name: string;
   description: string;
-  /** An error to show at the name field (e.g. a conflict reported at commit). */
+  /** An error to show at the name field (e.g. a conflict reported at commit); the dialog offers a free name beside it. */
   nameError: string | null;
-  /** Suggestion to offer beside nameError. */
-  suggestion: string | null;
 }
 
 export interface ImportState {
@@ -38,7 +36,7 @@ export interface ImportState {
 }
 
 export function newItem(archive: ArchiveRef): ImportItem {
-  return { archive, preview: null, previewError: null, name: '', description: '', nameError: null, suggestion: null };
+  return { archive, preview: null, previewError: null, name: '', description: '', nameError: null };
 }
 
 export function createImportStore() {

@@ -163,12 +163,13 @@ export const hostileCases: HostileCase[] = [
   { title: 'an empty sparse size', bytes: () => sparse([{ o: 0, l: 4096 }], { sizeText: '' }), code: 'invalid_archive', message: /cow\.raw/ },
   { title: 'a sparse size beyond 2^53', bytes: () => sparse([{ o: 0, l: 4096 }], { sizeText: '18446744073709551616' }), code: 'invalid_archive', message: /cow\.raw/ },
   {
-    // Go's archive/tar (cocoon) refuses PAX headers over 1 MiB, so no cocoon archive has one; reading up
-    // to a bigger bound lets a small archive make the importer parse tens of MB of JSON into millions of objects.
-    title: 'a sparse map over 1 MiB (more than cocoon itself can read)',
+    // Maps of hundreds of thousands of segments must import (fragmented memory files), so the bound
+    // is 16 MiB of map text, not Go's 1 MiB; past it a small archive could make the importer parse
+    // hundreds of MB of JSON into millions of objects.
+    title: 'a sparse map over 16 MiB',
     bytes: () => {
-      const segments = Array.from({ length: 70_000 }, (_, i) => ({ o: i * 2, l: 1 }));
-      return sparse(segments, {}, 140_000);
+      const segments = Array.from({ length: 1_100_000 }, (_, i) => ({ o: i * 2, l: 1 }));
+      return sparse(segments, {}, 2_200_000);
     },
     code: 'invalid_archive',
     message: /cow\.raw|PAX|large|MiB/i,

@@ -93,6 +93,80 @@ describe('importing archives', () => {
     expect(name).toHaveFocus();
   });
 
+  it('two archives of one taken name are offered different free names, and a name another archive uses is flagged', async () => {
+    const api = apiWithGolden();
+    api.archiveFor('web-golden.tgz', { name: 'web-golden' });
+    api.archiveFor('golden copy.tar.gz', { name: 'web-golden' });
+    const { user } = await renderApp(api);
+    drop([file('web-golden.tgz'), file('golden copy.tar.gz')]);
+    const dialog = await screen.findByRole('dialog', { name: 'Import 2 snapshots' });
+    const first = within(dialog).getByRole('group', { name: /^web-golden\.tgz/ });
+    const second = within(dialog).getByRole('group', { name: /^golden copy\.tar\.gz/ });
+    const firstName = await within(first).findByRole('textbox', { name: 'Name for web-golden.tgz' });
+    const secondName = await within(second).findByRole('textbox', { name: 'Name for golden copy.tar.gz' });
+    expect(firstName).toHaveAttribute('aria-invalid', 'true');
+    expect(secondName).toHaveAttribute('aria-invalid', 'true');
+    // Taking both offers must not make the two imports collide.
+    expect(within(first).getByRole('button', { name: 'Use “web-golden-2”' })).toBeInTheDocument();
+    expect(within(second).getByRole('button', { name: 'Use “web-golden-3”' })).toBeInTheDocument();
+
+    await user.click(within(first).getByRole('button', { name: 'Use “web-golden-2”' }));
+    expect(firstName).toHaveValue('web-golden-2');
+    expect(firstName).not.toHaveAttribute('aria-invalid');
+    expect(within(second).queryByRole('button', { name: 'Use “web-golden-2”' })).not.toBeInTheDocument();
+    expect(within(second).getByRole('button', { name: 'Use “web-golden-3”' })).toBeInTheDocument();
+
+    // A name the other archive already uses is flagged, on both, and Import sends nothing.
+    await user.clear(secondName);
+    await user.type(secondName, 'web-golden-2');
+    expect(secondName).toHaveAttribute('aria-invalid', 'true');
+    expect(secondName).toHaveAccessibleDescription(/Another archive in this import is also named “web-golden-2”/);
+    expect(firstName).toHaveAttribute('aria-invalid', 'true');
+    // Each is offered its own free name.
+    expect(within(first).getByRole('button', { name: 'Use “web-golden-3”' })).toBeInTheDocument();
+    expect(within(second).getByRole('button', { name: 'Use “web-golden-4”' })).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Import 2 snapshots' }));
+    expect(api.callsOf('archives.import')).toEqual([]);
+    expect(firstName).toHaveFocus();
+
+    await user.click(within(second).getByRole('button', { name: 'Use “web-golden-4”' }));
+    expect(firstName).not.toHaveAttribute('aria-invalid');
+    await user.click(within(dialog).getByRole('button', { name: 'Import 2 snapshots' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect((api.callsOf('archives.import') as { name?: string }[]).map((c) => c.name)).toEqual(['web-golden-2', 'web-golden-4']);
+  });
+
+  it('Import points at the field with the problem even when an archive above it has no name field', async () => {
+    const api = apiWithGolden();
+    const broken = api.addArchive('broken.tgz', { name: 'x' }, 100, { code: 'invalid_archive', message: 'invalid snapshot archive: snapshot.json is missing' });
+    const golden = api.addArchive('cocoon-ch.tar.gz', { name: 'web-golden' });
+    const { user } = await renderApp(api);
+    act(() => api.emit('archives.opened', { archives: [broken.ref, golden.ref] }));
+    const dialog = await screen.findByRole('dialog', { name: 'Import 2 snapshots' });
+    await within(dialog).findByText(/broken\.tgz cannot be imported/);
+    const name = await within(dialog).findByRole('textbox', { name: 'Name for cocoon-ch.tar.gz' });
+    await user.click(within(dialog).getByRole('button', { name: 'Import' }));
+    expect(api.callsOf('archives.import')).toEqual([]);
+    expect(name).toHaveFocus();
+  });
+
+  it('a name an import already under way will take is flagged in a later import', async () => {
+    const api = apiWithGolden();
+    const { user } = await renderApp(api);
+    drop([file('fresh.tgz')]);
+    let dialog = await screen.findByRole('dialog', { name: 'Import snapshot' });
+    await within(dialog).findByRole('textbox', { name: 'Name for fresh.tgz' });
+    await user.click(within(dialog).getByRole('button', { name: 'Import' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    // task1 is still running when the same archive is dropped again.
+    drop([file('fresh.tgz')]);
+    dialog = await screen.findByRole('dialog', { name: 'Import snapshot' });
+    const name = await within(dialog).findByRole('textbox', { name: 'Name for fresh.tgz' });
+    await waitFor(() => expect(name).toHaveAttribute('aria-invalid', 'true'));
+    expect(name).toHaveAccessibleDescription(/An import already under way will be named “fresh”/);
+    expect(within(dialog).getByRole('button', { name: 'Use “fresh-2”' })).toBeInTheDocument();
+  });
+
   it('a name conflict at commit brings the prompt back for that archive instead of failing', async () => {
     const api = apiWithGolden();
     const { user } = await renderApp(api);

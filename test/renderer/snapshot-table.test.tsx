@@ -163,7 +163,11 @@ describe('the snapshot table', () => {
   it('explains how to get snapshots in when the store is empty', async () => {
     await renderApp(new FakeApi({ snapshots: [] }));
     expect(screen.getByRole('heading', { name: 'No snapshots yet' })).toBeInTheDocument();
-    expect(screen.getByText(/Drop a snapshot archive/)).toBeInTheDocument();
+    const how = screen.getByText(/Drop a snapshot archive/);
+    // One full stop, not an ellipsis run into one.
+    expect(how.textContent?.replace(/\s+/g, ' ').trim()).toBe(
+      'Drop a snapshot archive (.tgz, .tar.gz or .tar) anywhere on this window, or choose one with Import… below.',
+    );
     expect(screen.getAllByRole('button', { name: 'Import…' })).toHaveLength(2);
     expect(screen.queryByRole('grid')).not.toBeInTheDocument();
   });

@@ -40,6 +40,48 @@ describe('the transfers panel', () => {
     expect(row).toHaveTextContent('memory-ranges');
   });
 
+  it('a running transfer whose rate is not known yet says so instead of leaving a gap', async () => {
+    const { api } = await withExport();
+    act(() => {
+      api.progress('task1', 16 * MiB, { rate: 0, etaSeconds: null, file: 'memory-ranges' });
+    });
+    const row = screen.getByRole('listitem', { name: 'Export web-golden' });
+    const meta = row.querySelector('.task-meta');
+    expect([...(meta?.children ?? [])].map((el) => el.textContent)).toEqual(['16 MiB of 100 MiB', 'measuring speed…', 'memory-ranges']);
+    act(() => {
+      api.progress('task1', 32 * MiB, { rate: 8 * MiB, etaSeconds: 9, file: 'memory-ranges' });
+    });
+    expect([...(meta?.children ?? [])].map((el) => el.textContent)).toEqual(['32 MiB of 100 MiB', '8 MiB/s', '9 s left', 'memory-ranges']);
+  });
+
+  it('an ended task’s bar says how it ended, not only its last percent', async () => {
+    const { api, user } = await withExport();
+    act(() => {
+      api.progress('task1', 10 * MiB);
+    });
+    const bar = screen.getByRole('progressbar', { name: 'Export web-golden progress' });
+    expect(bar).toHaveAttribute('aria-valuetext', '10%');
+    await user.click(screen.getByRole('button', { name: 'Cancel Export web-golden' }));
+    await waitFor(() => expect(bar).toHaveAttribute('aria-valuetext', 'Cancelled at 10%'));
+    expect(screen.getByRole('listitem', { name: 'Export web-golden' })).toHaveTextContent('Stopped at 10 MiB of 100 MiB.');
+
+    await user.click(screen.getByRole('row', { name: 'web-golden' }));
+    await user.click(screen.getByRole('button', { name: 'Export' }));
+    const second = await screen.findByRole('progressbar', { name: (_, el) => el.getAttribute('aria-valuetext') === '0%' });
+    act(() => {
+      api.progress('task2', 40 * MiB);
+      api.fail('task2', { code: 'no_space', message: 'not enough disk space' });
+    });
+    expect(second).toHaveAttribute('aria-valuetext', 'Failed at 40%');
+
+    await user.click(screen.getByRole('button', { name: 'Export' }));
+    const third = await screen.findByRole('progressbar', { name: (_, el) => el.getAttribute('aria-valuetext') === '0%' });
+    act(() => {
+      api.finish('task3');
+    });
+    expect(third).toHaveAttribute('aria-valuetext', 'Done');
+  });
+
   it('an unknown total is an indeterminate bar without a value', async () => {
     const { api } = await withExport();
     act(() => {
@@ -80,6 +122,19 @@ describe('the transfers panel', () => {
     expect(row).toHaveTextContent('Failed');
     expect(row).toHaveTextContent('not enough disk space: ENOSPC: no space left on device, write');
     expect(screen.getByRole('alert')).toHaveTextContent('Export web-golden failed: not enough disk space');
+  });
+
+  it('notifications move beside the transfers drawer while it is open, so a failed task’s row stays visible', async () => {
+    const { api, user } = await withExport();
+    act(() => {
+      api.fail('task1', { code: 'no_space', message: 'not enough disk space' });
+    });
+    const notifications = screen.getByRole('alert').parentElement as HTMLElement;
+    expect(notifications).toHaveAccessibleName('Notifications');
+    expect(screen.getByRole('region', { name: 'Transfers' })).toBeInTheDocument();
+    expect(notifications).toHaveClass('beside-drawer');
+    await user.click(screen.getByRole('button', { name: 'Close transfers' }));
+    expect(notifications).not.toHaveClass('beside-drawer');
   });
 
   it('a finished export offers Show in folder on the desktop only', async () => {
