@@ -27,6 +27,13 @@ export interface PlannedFile {
   dataBytes: number;
 }
 
+/**
+ * Opening never follows a symlink, and never blocks: without O_NONBLOCK a
+ * FIFO planted in the directory would hang open(2) until a writer appears
+ * (on regular files the flag changes nothing).
+ */
+const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0);
+
 /** Lists the data files and where their data is, before any byte is streamed (so progress has a total). */
 export async function planDataDir(dir: string, signal?: AbortSignal): Promise<PlannedFile[]> {
   const dirents = await fs.readdir(dir, { withFileTypes: true });
@@ -40,7 +47,7 @@ export async function planDataDir(dir: string, signal?: AbortSignal): Promise<Pl
       throw new SnapDeskError('invalid_input', `cannot archive ${dir}: it holds a file named ${METADATA_NAME}, a name the archive format reserves for its metadata`, { path: dir });
     }
     const file = path.join(dir, name);
-    const fh = await fs.open(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW).catch((err: NodeJS.ErrnoException) => {
+    const fh = await fs.open(file, OPEN_FLAGS).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ELOOP') throw new SnapDeskError('invalid_input', `cannot archive ${file}: it is a symbolic link, not a regular file`, { path: file });
       throw err;
     });
@@ -121,7 +128,7 @@ async function* packEntries(dir: string, opts: PackOptions): AsyncGenerator<Buff
         : [];
       yield entryHeaders({ name: f.name, size: f.dataBytes, mode: f.mode, mtime: f.mtime, pax });
       const file = path.join(dir, f.name);
-      const fh = await fs.open(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+      const fh = await fs.open(file, OPEN_FLAGS);
       try {
         for (const seg of f.segments ?? [{ offset: 0, length: f.size }]) {
           for await (const buf of readRange(fh, seg.offset, seg.length, file)) {
