@@ -20,7 +20,7 @@ export interface GcOrchestrator {
 
 /**
  * The snapshot store, mirroring cocoon's `snapshot.Snapshot` interface
- * (../shared/seed/snapshot-package-reference.txt). Refs are an exact ID, an
+ * (docs/cocoon-snapshot-interface.txt). Refs are an exact ID, an
  * exact name, or a unique ID prefix of at least 3 characters.
  */
 export interface SnapshotBackend {

@@ -1,7 +1,7 @@
 /**
  * Records of the cocoon snapshot format. Field names are the exact JSON names
  * cocoon writes (snake_case), so objects can be serialized without mapping.
- * See ../shared/docs/FORMAT.md (copied facts: every field but `name` is
+ * See docs/FORMAT.md (copied facts: every field but `name` is
  * omitted when zero/empty; `name` is always present, possibly "").
  */
 

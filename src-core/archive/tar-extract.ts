@@ -7,6 +7,7 @@ import type { OperationOptions } from '../types';
 import { invalidArchive, quoteArchiveText } from './archive-errors';
 import { openArchiveSource, type ArchiveSource } from './archive-source';
 import { writeEntryFile } from './entry-writer';
+import type { TarEntry } from './tar-reader';
 
 export interface ExtractResult {
   files: number;
@@ -17,11 +18,17 @@ export interface ExtractResult {
 }
 
 /**
- * Extracts every remaining entry of `source` into `dir`, then reads the
- * stream to its very end (end marker, padding, gzip trailer). `taken` holds
- * names already used (snapshot.json for import).
+ * Walks every remaining data entry of `source` once (refusing a name seen
+ * before; `taken` holds names already used, snapshot.json for import), hands
+ * each to `consume`, which must read its body, then reads the stream to its
+ * very end (end marker, padding, gzip trailer). Shared by extraction and
+ * verify so both judge an archive by the same rules.
  */
-export async function extractEntries(source: ArchiveSource, dir: string, taken: Iterable<string> = []): Promise<ExtractResult> {
+export async function walkDataEntries(
+  source: ArchiveSource,
+  taken: Iterable<string>,
+  consume: (entry: TarEntry) => Promise<void>,
+): Promise<ExtractResult> {
   const seen = new Set(taken);
   const result: ExtractResult = { files: 0, bytes: 0, entries: [] };
   for (;;) {
@@ -30,7 +37,7 @@ export async function extractEntries(source: ArchiveSource, dir: string, taken: 
     if (seen.has(entry.name)) throw invalidArchive(`the archive holds the file ${quoteArchiveText(entry.name)} twice`, { entry: entry.name });
     seen.add(entry.name);
     source.file = entry.name;
-    await writeEntryFile(source.tar, entry, dir);
+    await consume(entry);
     result.files++;
     result.bytes += entry.realSize;
     result.entries.push({ name: entry.name, size: entry.realSize, sparse: entry.segments !== null });
@@ -38,6 +45,11 @@ export async function extractEntries(source: ArchiveSource, dir: string, taken: 
   source.file = undefined;
   await source.tar.finish();
   return result;
+}
+
+/** Extracts every remaining entry of `source` into `dir` (see walkDataEntries). */
+export function extractEntries(source: ArchiveSource, dir: string, taken: Iterable<string> = []): Promise<ExtractResult> {
+  return walkDataEntries(source, taken, (entry) => writeEntryFile(source.tar, entry, dir));
 }
 
 /**
