@@ -1,5 +1,7 @@
+import { lstat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { SnapshotBackend } from '../src-core/backend';
+import { SnapDeskError } from '../src-core/errors';
 import type { Dialogs } from './dialogs';
 import { archiveFileName, withArchiveExtension } from './export-names';
 import type { ExportPort } from './handlers';
@@ -21,6 +23,10 @@ export function desktopExports(deps: { store(): SnapshotBackend; tasks: TaskMana
       });
       if (!chosen) return null;
       const path = withArchiveExtension(chosen, wrap);
+      // The dialog asked about replacing the name typed, not this one (GTK appends no extension): never replace it unasked.
+      if (path !== chosen && (await lstat(path).catch(() => null))) {
+        throw new SnapDeskError('invalid_input', `${basename(path)} already exists; export again and choose it by its full name to replace it, or pick another name`, { fileName: basename(path) });
+      }
       const store = deps.store();
       const task = deps.tasks.start({
         kind: 'export',

@@ -29,6 +29,7 @@ export function resolveRootSetting(src: RootSources): Settings {
  */
 export class SettingsStore {
   private stored: StoredSettings = {};
+  private saving: Promise<void> = Promise.resolve();
   private current: Settings;
 
   private constructor(
@@ -75,7 +76,14 @@ export class SettingsStore {
     return this.get();
   }
 
-  private async save(): Promise<void> {
+  /** Saves run one after the other: two at once would share the temp file and one rename would fail. */
+  private save(): Promise<void> {
+    const next = this.saving.then(() => this.write());
+    this.saving = next.catch(() => undefined);
+    return next;
+  }
+
+  private async write(): Promise<void> {
     if (!this.file) return;
     await mkdir(dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;

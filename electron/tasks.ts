@@ -133,7 +133,10 @@ export class TaskManager {
     const entry = this.entry(id);
     if (isFinished(entry.task)) return;
     if (entry.task.state === 'queued') {
-      this.queue.splice(this.queue.indexOf(entry), 1);
+      // Not in the queue any more: an earlier cancel is already settling it (splice(-1) would drop another task).
+      const at = this.queue.indexOf(entry);
+      if (at < 0) return;
+      this.queue.splice(at, 1);
       entry.controller.abort();
       void this.settle(entry, 'cancelled', cancelled(entry.task.title));
       return;

@@ -117,24 +117,27 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
     dialogs: webDialogs,
     makeExports: (deps) => new DownloadExports({ ...deps, attachTimeoutMs: opts.exportAttachTimeoutMs }),
   });
-  const streams = new Set<ServerResponse>();
+  /** Open event streams and how to stop feeding each one. */
+  const streams = new Map<ServerResponse, () => void>();
   let hosts = new Set<string>();
   let port = 0;
 
   const events = (req: IncomingMessage, res: ServerResponse): void => {
     res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
     res.write(': connected\n\n');
-    streams.add(res);
     const unsubscribe = context.bus.subscribe((event, payload) => {
       res.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
     });
     const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
     heartbeat.unref();
-    req.on('close', () => {
+    // Also run before the server ends the stream: a write after end (events of tasks cancelled on close) throws uncaught.
+    const stop = (): void => {
       unsubscribe();
       clearInterval(heartbeat);
       streams.delete(res);
-    });
+    };
+    streams.set(res, stop);
+    req.on('close', stop);
   };
 
   const api = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
@@ -229,7 +232,10 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
     context,
     uploadDir: uploadRoot,
     async close() {
-      for (const res of streams) res.end();
+      for (const [res, stop] of streams) {
+        stop();
+        res.end();
+      }
       const closed = new Promise<void>((done) => server.close(() => done()));
       try {
         await context.close();

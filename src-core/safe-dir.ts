@@ -26,27 +26,40 @@ async function realpathOrNull(p: string): Promise<string | null> {
   }
 }
 
-/**
- * The data directory of a record, as <dataRoot>/<name>. `forRead` also
- * refuses a symlink in place of the directory (removing one only removes the
- * link, which is safe; reading through it is not).
- */
-export async function safeDataDir(paths: StorePaths, id: string, rec: SnapshotRecord, forRead: boolean): Promise<string> {
-  const raw = rec.data_dir || path.join(paths.dataRoot, id);
-  if (!path.isAbsolute(raw)) throw outside(id, raw, paths, 'it is not an absolute path');
+/** An index key usable as a directory name: never a path of its own. */
+const isPlainName = (id: string): boolean => id !== '' && id !== '.' && id !== '..' && !/[/\\\0]/.test(id);
+
+/** Where a recorded data_dir really is, when it names a directory directly inside dataRoot; else null. */
+async function insideDataRoot(paths: StorePaths, raw: string): Promise<string | null> {
+  if (!path.isAbsolute(raw)) return null;
   const resolved = path.resolve(raw);
   const parent = path.dirname(resolved);
   const base = path.basename(resolved);
-  if (base === '' || resolved === parent) throw outside(id, raw, paths, 'it is not a snapshot directory');
+  if (base === '' || resolved === parent) return null;
   if (parent !== paths.dataRoot) {
     // The same directory may be reached by another spelling (a symlinked root): compare real paths.
     const [realParent, realRoot] = await Promise.all([realpathOrNull(parent), realpathOrNull(paths.dataRoot)]);
-    if (realParent === null || realRoot === null || realParent !== realRoot) throw outside(id, raw, paths, 'it is outside the store');
+    if (realParent === null || realRoot === null || realParent !== realRoot) return null;
   }
-  const dir = path.join(paths.dataRoot, base);
+  return path.join(paths.dataRoot, base);
+}
+
+/**
+ * The data directory of a record, always a directory directly inside
+ * <dataRoot>. A data_dir that points elsewhere (a root copied or moved to
+ * another place, or a damaged/hostile index) is never used: the snapshot's
+ * canonical place <dataRoot>/<id> is, so such snapshots stay usable and
+ * deletable while nothing outside the store is ever read or removed.
+ * `forRead` also refuses a symlink in place of the directory (removing one
+ * only removes the link, which is safe; reading through it is not).
+ */
+export async function safeDataDir(paths: StorePaths, id: string, rec: SnapshotRecord, forRead: boolean): Promise<string> {
+  const recorded = rec.data_dir ? await insideDataRoot(paths, rec.data_dir) : null;
+  if (!recorded && !isPlainName(id)) throw outside(id, rec.data_dir || id, paths, 'its ID is not a plain directory name');
+  const dir = recorded ?? path.join(paths.dataRoot, id);
   if (forRead) {
     const st = await fs.lstat(dir).catch(() => null);
-    if (st && !st.isDirectory()) throw outside(id, raw, paths, 'it is not a plain directory');
+    if (st && !st.isDirectory()) throw outside(id, dir, paths, 'it is not a plain directory');
   }
   return dir;
 }

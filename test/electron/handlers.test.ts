@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readdir, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ArchiveRef, Task } from '../../electron/contract';
@@ -86,6 +86,22 @@ describe('handlers over IPC on a real store', () => {
     expect(verified.state).toBe('done');
     expect(verified.result?.report?.config.name).toBe('web-golden');
     expect(verified.result?.report?.files.map((f) => f.name).sort()).toEqual(['cocoon.json', 'config.json', 'cow.raw', 'empty.bin', 'memory-ranges', 'state.json']);
+  });
+
+  it('a name typed without extension never silently replaces the existing <name>.tgz', async () => {
+    await importFixture();
+    await mkdir(join(app.dir, 'out'));
+    await writeFile(join(app.dir, 'out', 'keep.tgz'), 'the user\'s other archive');
+    app.script.savePath = join(app.dir, 'out', 'keep');
+    const err = await app.failure('snapshots.export', { ref: 'web-golden' });
+    expect(err.code).toBe('invalid_input');
+    expect(err.message).toContain('keep.tgz already exists');
+    expect(await readFile(join(app.dir, 'out', 'keep.tgz'), 'utf8')).toBe("the user's other archive");
+    expect((await app.call('tasks.list')).filter((t) => t.kind === 'export')).toEqual([]);
+    // Choosing the full name in the dialog (which asked about replacing it) does replace it.
+    app.script.savePath = join(app.dir, 'out', 'keep.tgz');
+    expect((await settle((await app.call('snapshots.export', { ref: 'web-golden' })) as Task)).state).toBe('done');
+    expect((await stat(join(app.dir, 'out', 'keep.tgz'))).size).toBeGreaterThan(100);
   });
 
   it('a cancelled save dialog exports nothing', async () => {

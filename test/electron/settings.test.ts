@@ -33,6 +33,15 @@ describe('root setting', () => {
     expect((await SettingsStore.load(file, { defaultRoot: '/def' })).get().rootSource).toBe('default');
   });
 
+  it('quick successive root changes all succeed and the last one is what is saved and used', async () => {
+    const file = join(dir, 'userData', 'settings.json');
+    const s = await SettingsStore.load(file, { defaultRoot: '/def' });
+    const results = await Promise.allSettled([s.setRoot('/a'), s.setRoot('/b'), s.resetRoot(), s.setRoot('/c')]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    expect(s.get()).toEqual({ root: '/c', rootSource: 'setting', defaultRoot: '/def' });
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ root: '/c' });
+  });
+
   it('a corrupt settings file means defaults, not a failed start', async () => {
     const file = join(dir, 'settings.json');
     await writeFile(file, '{not json');

@@ -155,6 +155,32 @@ describe('task manager', () => {
     expect(ran).toBe(false);
   });
 
+  it('cancelling a queued task twice while its cleanup runs leaves the other queued tasks alone', async () => {
+    const { tasks } = manager({ concurrency: 1 });
+    const first = controllable();
+    const third = controllable();
+    let endCleanup: () => void = () => undefined;
+    const cleanup = new Promise<void>((r) => {
+      endCleanup = r;
+    });
+    const a = tasks.start({ kind: 'import', title: 'A', run: first.run });
+    const b = tasks.start({ kind: 'import', title: 'B', run: async () => ({}), onSettled: () => cleanup });
+    const c = tasks.start({ kind: 'import', title: 'C', run: third.run });
+    tasks.cancel(b.id);
+    // A second click on Cancel while B's cleanup (deleting its upload) is still running.
+    tasks.cancel(b.id);
+    endCleanup();
+    expect((await tasks.wait(b.id)).state).toBe('cancelled');
+    first.finish();
+    await tasks.wait(a.id);
+    // Let the freed slot be refilled (pump runs once A's settle chain unwinds).
+    await new Promise((r) => setImmediate(r));
+    expect(tasks.get(c.id)?.state).toBe('running');
+    await third.started;
+    third.finish();
+    expect((await tasks.wait(c.id)).state).toBe('done');
+  });
+
   it('clear forgets finished tasks only, and an unknown task ID is not_found', async () => {
     const { tasks } = manager();
     const running = controllable();

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { openAsBlob } from 'node:fs';
 import { readdir } from 'node:fs/promises';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -181,6 +182,36 @@ describe('browser transport flows', () => {
     expect((await client.call('archives.pick')).map((r) => r.name)).toEqual(['cocoon-fc.tar']);
     const none = createWebClient({ baseUrl: app.server.origin, token: app.server.token, pickFiles: async () => [] });
     expect(await none.call('archives.pick')).toEqual([]);
+  });
+
+  it('closing the server while a browser listens and tasks are queued ends the event stream without a write after end', async () => {
+    await uploadAndImport();
+    const uncaught: unknown[] = [];
+    const record = (err: unknown): void => void uncaught.push(err);
+    process.prependListener('uncaughtException', record);
+    try {
+      // A browser tab's event stream that stays open while the server shuts down.
+      const tab = request({ host: '127.0.0.1', port: app.server.port, path: '/api/events', headers: app.auth });
+      tab.on('error', () => undefined);
+      await new Promise<void>((resolve) => {
+        tab.on('response', (res) => {
+          res.on('error', () => undefined);
+          res.once('data', () => resolve());
+        });
+        tab.end();
+      });
+      // Two exports take both task slots waiting for their downloads; the third is queued.
+      const tasks: Task[] = [];
+      for (let i = 0; i < 3; i++) tasks.push((await app.client.call('snapshots.export', { ref: 'web-golden' })) as Task);
+      expect(tasks.map((t) => t.state)).toEqual(['running', 'running', 'queued']);
+      await app.close();
+      tab.destroy();
+      await new Promise((r) => setImmediate(r));
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off('uncaughtException', record);
+      app = await webApp();
+    }
   });
 
   it('closing the server removes every upload', async () => {
