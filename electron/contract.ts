@@ -163,8 +163,23 @@ export type Envelope<T> = { ok: true; result: T } | { ok: false; error: ErrorDat
 export interface SnapdeskApi {
   call<K extends CallName>(name: K, ...input: CallInput<K> extends undefined ? [] : [CallInput<K>]): Promise<CallResult<K>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void;
-  /** Turns dropped/selected DOM Files into archive refs (desktop: paths via webUtils; browser: uploads). */
-  registerFiles(files: File[]): Promise<ArchiveRef[]>;
+  /**
+   * Turns dropped/selected DOM Files into archive refs (desktop: paths via
+   * webUtils, at once; browser: uploads, one file after another). All or
+   * none: on failure or abort nothing stays registered. `onProgress` hears
+   * each upload's bytes (never called on the desktop, which has nothing to
+   * send); aborting `signal` stops the upload and rejects with `cancelled`.
+   */
+  registerFiles(files: File[], onProgress?: (progress: UploadProgress) => void, signal?: AbortSignal): Promise<ArchiveRef[]>;
+}
+
+/** How far the upload of one of the files given to `registerFiles` is. */
+export interface UploadProgress {
+  /** The file's position in the `files` given (two files may share a name). */
+  index: number;
+  fileName: string;
+  bytesDone: number;
+  bytesTotal: number;
 }
 
 /** Validates a call's input; throws a ZodError on bad input. */

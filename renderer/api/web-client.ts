@@ -1,5 +1,8 @@
-import type { ArchiveRef, CallInput, CallName, CallResult, Envelope, EventName, EventPayloads, SnapdeskApi, Task } from '../../electron/contract';
-import { SnapDeskError, fromErrorData } from '../../src-core/errors';
+import type { ArchiveRef, CallInput, CallName, CallResult, EventName, EventPayloads, SnapdeskApi, Task, UploadProgress } from '../../electron/contract';
+import { parseEnvelope } from './envelope';
+import { uploadCancelled, uploadWithFetch, uploadWithXhr, type UploadRequest } from './web-upload';
+
+export { FILE_NAME_HEADER } from './web-upload';
 
 /** The part of EventSource the client uses (a test can supply one that sends a Bearer header). */
 export interface EventSourceLike {
@@ -19,10 +22,9 @@ export interface WebClientOptions {
   download?: (url: string) => void;
   /** The browser's file picker (default: a temporary file input). */
   pickFiles?: () => Promise<File[]>;
+  /** Sends uploads, for their progress (default: the browser's; without one, uploads go by fetch and report only start and end). */
+  XMLHttpRequest?: typeof XMLHttpRequest;
 }
-
-/** Header carrying an upload's file name, URI-encoded (the body is the file itself). */
-export const FILE_NAME_HEADER = 'X-Snapdesk-File-Name';
 
 function downloadWithLink(url: string): void {
   const link = document.createElement('a');
@@ -58,17 +60,10 @@ export function createWebClient(opts: WebClientOptions = {}): SnapdeskApi {
   const openEvents = opts.openEvents ?? ((url: string) => new EventSource(url));
   const download = opts.download ?? downloadWithLink;
   const pickFiles = opts.pickFiles ?? pickWithInput;
+  const Xhr = opts.XMLHttpRequest ?? (typeof XMLHttpRequest === 'undefined' ? undefined : XMLHttpRequest);
 
   async function unwrap<T>(response: Response): Promise<T> {
-    const type = response.headers.get('content-type') ?? '';
-    if (!type.startsWith('application/json')) {
-      throw new SnapDeskError('io', `the Snapshot Desk server refused the request (HTTP ${response.status}); reopen the address it printed`, {
-        status: response.status,
-      });
-    }
-    const envelope = (await response.json()) as Envelope<T>;
-    if (envelope.ok) return envelope.result;
-    throw fromErrorData(envelope.error);
+    return parseEnvelope<T>(response.status, response.headers.get('content-type') ?? '', await response.text());
   }
 
   async function post<K extends CallName>(name: K, input: unknown): Promise<CallResult<K>> {
@@ -81,23 +76,21 @@ export function createWebClient(opts: WebClientOptions = {}): SnapdeskApi {
     return unwrap<CallResult<K>>(response);
   }
 
-  async function upload(file: File): Promise<ArchiveRef> {
-    const response = await doFetch(`${base}/api/archives`, {
-      method: 'POST',
-      // The File streams from disk as the body; nothing is read into memory here.
-      headers: { 'Content-Type': 'application/octet-stream', [FILE_NAME_HEADER]: encodeURIComponent(file.name), ...auth },
-      body: file,
-      credentials: 'same-origin',
-    });
-    return unwrap<ArchiveRef>(response);
-  }
+  // The File itself is the body, streamed from disk by the browser; nothing is read into memory here.
+  const upload = (req: UploadRequest): Promise<ArchiveRef> => (Xhr ? uploadWithXhr(Xhr, req) : uploadWithFetch(doFetch, req));
 
-  async function registerFiles(files: File[]): Promise<ArchiveRef[]> {
+  /** Uploads the files one after another (each reports its own progress); all or none are kept. */
+  async function registerFiles(files: File[], onProgress?: (progress: UploadProgress) => void, signal?: AbortSignal): Promise<ArchiveRef[]> {
     const refs: ArchiveRef[] = [];
     try {
-      for (const file of files) refs.push(await upload(file));
+      for (const [index, file] of files.entries()) {
+        refs.push(await upload({ url: `${base}/api/archives`, file, index, auth, onProgress, signal }));
+      }
+      // An abort as the last byte landed still means "keep nothing".
+      const last = files[files.length - 1];
+      if (signal?.aborted && last) throw uploadCancelled(last);
     } catch (err) {
-      // All or none, as on the desktop: drop what was uploaded before the failure.
+      // All or none, as on the desktop: drop what was uploaded before the failure or the abort.
       await Promise.allSettled(refs.map((ref) => post('archives.release', { archiveId: ref.id })));
       throw err;
     }

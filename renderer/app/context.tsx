@@ -8,6 +8,7 @@ import type { SelectionState } from '../state/selection-store';
 import type { SnapshotsState } from '../state/snapshots-store';
 import type { TasksState } from '../state/tasks-store';
 import type { UiState } from '../state/ui-store';
+import type { UploadsState } from '../state/uploads-store';
 import type { ViewState } from '../state/view-store';
 
 /** The injected API (through its controller) and this window's stores; never a module global, so tests pass a fake. */
@@ -29,6 +30,7 @@ export const useView = <T,>(sel: (s: ViewState) => T): T => useStore(useStores()
 export const useTasks = <T,>(sel: (s: TasksState) => T): T => useStore(useStores().tasks, sel);
 export const useUi = <T,>(sel: (s: UiState) => T): T => useStore(useStores().ui, sel);
 export const useImports = <T,>(sel: (s: ImportState) => T): T => useStore(useStores().imports, sel);
+export const useUploads = <T,>(sel: (s: UploadsState) => T): T => useStore(useStores().uploads, sel);
 export const useAppInfo = <T,>(sel: (s: AppState) => T): T => useStore(useStores().app, sel);
 
 /** True in the desktop app, where folders can be shown and native dialogs exist. */

@@ -1,4 +1,4 @@
-import type { ArchiveRef, MenuCommand, SnapdeskApi, Task } from '../contract';
+import type { ArchiveRef, MenuCommand, SnapdeskApi, Task, UploadProgress } from '../contract';
 import type { ErrorData } from '../../src-core/errors';
 import type { RenamePatch } from '../../src-core/types';
 import { formatBytes } from '../format/bytes';
@@ -19,6 +19,9 @@ export class Controller {
   private reloadAgain = false;
   /** The browser transport has no native dialog: a hidden file input registers itself here. */
   private filePicker: (() => void) | null = null;
+  /** Uploads in flight (browser transport), by batch, so Cancel can stop them. */
+  private readonly uploadAborts = new Map<number, AbortController>();
+  private uploadSeq = 0;
 
   constructor(
     readonly api: SnapdeskApi,
@@ -222,11 +225,35 @@ export class Controller {
       );
     }
     if (accepted.length === 0) return;
+    const names = listNames(accepted.map((f) => f.name));
+    // In the browser each file is uploaded first; its progress shows in the uploads panel (the desktop reports none).
+    const batch = ++this.uploadSeq;
+    const abort = new AbortController();
+    this.uploadAborts.set(batch, abort);
+    const sizes = accepted.map((f) => ({ name: f.name, size: f.size }));
+    const uploads = this.stores.uploads.getState();
+    const onProgress = (p: UploadProgress): void => {
+      // A late report must not bring back a batch that has ended.
+      if (this.uploadAborts.has(batch)) uploads.progress(batch, sizes, p);
+    };
     try {
-      this.startImport(await this.api.registerFiles([...accepted]));
+      const archives = await this.api.registerFiles([...accepted], onProgress, abort.signal);
+      this.startImport(archives);
     } catch (err) {
-      ui.toast('error', `Could not open ${listNames(accepted.map((f) => f.name))}: ${errorMessage(err)}`);
+      if (errorCode(err) === 'cancelled') ui.toast('info', `Upload of ${names} cancelled; nothing was kept.`);
+      else ui.toast('error', `Could not open ${names}: ${errorMessage(err)}`);
+    } finally {
+      this.uploadAborts.delete(batch);
+      uploads.end(batch);
     }
+  }
+
+  /** Stops an upload batch; the server deletes what it received and nothing of the batch is kept. */
+  cancelUpload(batch: number): void {
+    const abort = this.uploadAborts.get(batch);
+    if (!abort) return;
+    this.stores.uploads.getState().markCancelling(batch);
+    abort.abort();
   }
 
   startImport(archives: readonly ArchiveRef[]): void {

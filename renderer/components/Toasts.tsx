@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useController, useUi } from '../app/context';
 import type { Toast } from '../state/ui-store';
+import { UploadsPanel } from './UploadsPanel';
 
 const LIFETIME_MS = 6000;
 
@@ -11,6 +12,8 @@ export function Toasts() {
   const drawerOpen = useUi((s) => s.transfersOpen);
   return (
     <div className={drawerOpen ? 'toasts beside-drawer' : 'toasts'} aria-label="Notifications">
+      {/* Uploads stand in the same stack, above the results, so neither covers the other. */}
+      <UploadsPanel />
       {toasts.map((t) => (
         <ToastView key={t.id} toast={t} />
       ))}

@@ -4,6 +4,7 @@ import { createSelectionStore } from './selection-store';
 import { createSnapshotsStore } from './snapshots-store';
 import { createTasksStore } from './tasks-store';
 import { createUiStore } from './ui-store';
+import { createUploadsStore } from './uploads-store';
 import { createViewStore, visibleSnapshots } from './view-store';
 import type { SnapshotSummary } from '../../src-core/types';
 
@@ -16,6 +17,7 @@ export interface Stores {
   tasks: ReturnType<typeof createTasksStore>;
   ui: ReturnType<typeof createUiStore>;
   imports: ReturnType<typeof createImportStore>;
+  uploads: ReturnType<typeof createUploadsStore>;
   /** The rows as shown (filtered + sorted), memoized on the inputs' identities. */
   visible(): SnapshotSummary[];
 }
@@ -32,6 +34,7 @@ export function createStores(): Stores {
     tasks: createTasksStore(),
     ui: createUiStore(),
     imports: createImportStore(),
+    uploads: createUploadsStore(),
     visible() {
       const { list } = snapshots.getState();
       const { sortKey, sortDir, query } = view.getState();

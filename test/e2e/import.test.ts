@@ -1,6 +1,7 @@
 import { randomFillSync } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rm, statfs, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -16,11 +17,14 @@ import {
   storeState,
   tempDir,
   TRAVERSAL_ARCHIVE,
+  UI_TIMEOUT,
   type Desk,
 } from './harness';
 
 /** Big enough that importing it takes seconds even on a fast disk: random bytes do not compress. */
 const LARGE_BYTES = 768 * 1024 * 1024;
+const GiB = 1024 ** 3;
+/** A file whose upload takes seconds even over loopback, so there is time to see it and cancel it. */
 /** Steps that move the large archive around. */
 const SLOW_STEP = 240_000;
 
@@ -185,6 +189,39 @@ describe('importing in a real browser over a real store', () => {
     expect(await storeState(desk.root)).toEqual(before);
     expect(existsSync(join(desk.root, 'snapshot', 'escape.txt'))).toBe(false);
     expect(existsSync(join(desk.root, 'escape.txt'))).toBe(false);
+  });
+
+  it('a large dropped file shows its upload progress before any dialog, and Cancel keeps nothing', { timeout: 180_000 }, async () => {
+    // Sparse: made at once and taking no disk, yet the browser sends every byte of it.
+    const big = join(work, 'huge upload.tgz');
+    // The server refuses an upload larger than the free space of its temp directory.
+    // Sized to the free space (up to 8 GiB) so the test holds on small CI disks; it is cancelled long before the end.
+    const { bavail, bsize } = await statfs(tmpdir());
+    const UPLOAD_GIB = Math.min(8, Math.floor((bavail * bsize) / 2 / GiB));
+    if (UPLOAD_GIB < 1) throw new Error(`this test needs 2 GiB free in ${tmpdir()} (set TMPDIR elsewhere)`);
+    await writeFile(big, '');
+    await truncate(big, UPLOAD_GIB * GiB);
+    desk = await openDesk(browser, { seed: seedGolden });
+    const { desk: ui } = desk;
+    await ui.waitForRow('web-golden');
+
+    await ui.dropFiles([big]);
+    const bar = ui.uploadBar('huge upload.tgz');
+    await bar.waitFor();
+    expect(await ui.importDialog.count()).toBe(0);
+    // The bar moves as bytes reach the server.
+    await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: UI_TIMEOUT }).toBeGreaterThan(0);
+    expect(await bar.getAttribute('aria-valuetext')).toMatch(new RegExp(`^\\d+%, .+ of ${UPLOAD_GIB} GiB$`));
+    await screenshotBothThemes(desk.page, 'upload-in-progress');
+
+    await ui.cancelUploadButton('huge upload.tgz').click();
+    await desk.page.getByText('Upload of huge upload.tgz cancelled; nothing was kept.').waitFor();
+    await bar.waitFor({ state: 'detached' });
+    expect(await ui.importDialog.count()).toBe(0);
+    // The server deletes what it had received.
+    await expect.poll(() => readdir(desk?.server.uploadDir ?? ''), { timeout: 30_000 }).toEqual([]);
+    expect(await ui.rowNames()).toEqual(['web-golden']);
+    await rm(big);
   });
 
   it('cancelling a large import leaves no record, no data directory and the index unchanged', { timeout: 600_000 }, async () => {

@@ -73,4 +73,10 @@ describe('preload bridge', () => {
     expect(bridge.invoke).toHaveBeenCalledWith(channelOf('archives.register'), { paths: ['/home/u/a.tgz'] });
     await expect(api.registerFiles([{ name: 'pasted' } as File])).rejects.toMatchObject({ code: 'invalid_input' });
   });
+
+  it('the page cannot name paths itself: archives.register is reachable only through dropped or picked files', async () => {
+    const untypedCall = api.call as (name: string, input: unknown) => Promise<unknown>;
+    await expect(untypedCall('archives.register', { paths: ['/etc/shadow'] })).rejects.toMatchObject({ code: 'invalid_input' });
+    expect(bridge.invoke).not.toHaveBeenCalled();
+  });
 });

@@ -13,8 +13,9 @@ import type {
   SnapdeskApi,
   Settings,
   Task,
+  UploadProgress,
 } from '../../electron/contract';
-import { SnapDeskError, type ErrorData } from '../../src-core/errors';
+import { SnapDeskError, cancelled, type ErrorData } from '../../src-core/errors';
 import type { DataFileInfo, SnapshotConfig, SnapshotDetails, SnapshotSummary } from '../../src-core/types';
 
 const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -53,6 +54,17 @@ export interface LoggedCall {
 
 type Handler = (input: unknown) => Promise<unknown> | unknown;
 
+/** A registerFiles call held by `holdUploads`: the test reports its progress and lets it finish or fail. */
+export interface FakeUpload {
+  files: File[];
+  signal: AbortSignal | undefined;
+  /** Reports `bytesDone` of file `index`, as the browser transport's upload does. */
+  progress(index: number, bytesDone: number): void;
+  /** Finishes the upload: registerFiles resolves with the archives. */
+  finish(): void;
+  fail(error: SnapDeskError): void;
+}
+
 interface FakeArchive {
   ref: ArchiveRef;
   config: SnapshotConfig;
@@ -79,6 +91,11 @@ export class FakeApi implements SnapdeskApi {
   private gates = new Map<CallName, { resolve: () => void }[] | null>();
   private archiveSeq = 0;
   private taskSeq = 0;
+  /** What a dropped file registers as, by file name (see archiveFor). */
+  private configFor = new Map<string, Partial<SnapshotConfig> & { name: string }>();
+  private uploadsHeld = false;
+  /** registerFiles calls waiting for the test, oldest first (only while uploads are held). */
+  readonly uploads: FakeUpload[] = [];
 
   constructor(opts: { snapshots?: SnapshotSummary[]; transport?: AppInfo['transport'] } = {}) {
     this.snapshots = opts.snapshots ?? [];
@@ -105,8 +122,39 @@ export class FakeApi implements SnapdeskApi {
     return () => set.delete(l);
   }
 
-  async registerFiles(files: File[]): Promise<ArchiveRef[]> {
-    return files.map((f) => this.addArchive(f.name, { name: f.name.replace(/\.(tgz|tar\.gz|tar)$/i, '') }, f.size).ref);
+  /** Registers at once, as the desktop does; after `holdUploads()`, uploads as the browser does, driven by the test. */
+  async registerFiles(files: File[], onProgress?: (p: UploadProgress) => void, signal?: AbortSignal): Promise<ArchiveRef[]> {
+    if (!this.uploadsHeld) return this.registerNow(files);
+    if (signal?.aborted) throw cancelled(`the upload of ${files[0]?.name ?? 'files'}`);
+    return new Promise<ArchiveRef[]>((resolve, reject) => {
+      const settle = (): void => {
+        const at = this.uploads.indexOf(upload);
+        if (at >= 0) this.uploads.splice(at, 1);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const onAbort = (): void => {
+        settle();
+        reject(cancelled(`the upload of ${files[0]?.name ?? 'files'}`));
+      };
+      const upload: FakeUpload = {
+        files,
+        signal,
+        progress: (index, bytesDone) => {
+          const f = files[index] as File;
+          onProgress?.({ index, fileName: f.name, bytesDone, bytesTotal: f.size });
+        },
+        finish: () => {
+          settle();
+          resolve(this.registerNow(files));
+        },
+        fail: (error) => {
+          settle();
+          reject(error);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.uploads.push(upload);
+    });
   }
 
   // ---- test controls ----
@@ -151,15 +199,12 @@ export class FakeApi implements SnapdeskApi {
 
   /** Configure what a file (by name) registers as, before it is dropped. */
   archiveFor(fileName: string, config: Partial<SnapshotConfig> & { name: string }): void {
-    const register = this.registerFiles.bind(this);
-    this.registerFiles = async (files: File[]) => {
-      const refs: ArchiveRef[] = [];
-      for (const f of files) {
-        if (f.name === fileName) refs.push(this.addArchive(f.name, config, f.size).ref);
-        else refs.push(...(await register([f])));
-      }
-      return refs;
-    };
+    this.configFor.set(fileName, config);
+  }
+
+  /** From now on registerFiles behaves as a browser upload: it waits in `uploads` for the test to drive it. */
+  holdUploads(): void {
+    this.uploadsHeld = true;
   }
 
   progress(taskId: string, bytesDone: number, patch: Partial<Task> = {}): Task {
@@ -196,6 +241,10 @@ export class FakeApi implements SnapdeskApi {
   }
 
   // ---- internals ----
+
+  private registerNow(files: File[]): ArchiveRef[] {
+    return files.map((f) => this.addArchive(f.name, this.configFor.get(f.name) ?? { name: f.name.replace(/\.(tgz|tar\.gz|tar)$/i, '') }, f.size).ref);
+  }
 
   private mustTask(taskId: string) {
     const t = this.tasks.get(taskId);

@@ -154,6 +154,18 @@ export class SnapdeskPage {
     });
   }
 
+  // ---- uploads (browser transport) ----
+
+  /** The bar of a file being sent to the server before the import dialog can read it. */
+  uploadBar(fileName: string): Locator {
+    return this.page.getByRole('progressbar', { name: `Uploading ${fileName}`, exact: true });
+  }
+
+  /** Cancel of the upload a drop of one file started. */
+  cancelUploadButton(fileName: string): Locator {
+    return this.page.getByRole('button', { name: `Cancel upload of ${fileName}`, exact: true });
+  }
+
   // ---- transfers ----
 
   get transfers(): Locator {
