@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { CALL_NAMES, EVENT_NAMES, channelOf, type CallNameList, type EventNameList } from './channels';
 import type { ErrorData } from '../src-core/errors';
+import { isPrintableName, MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH } from '../src-core/names';
 import type {
   ArchivePreview,
   GcReport,
@@ -24,9 +25,8 @@ const returns = <T>(): T => undefined as unknown as T;
 
 // Refs and names are bounded so a hostile renderer cannot send megabytes.
 const ref = z.string().min(1).max(256);
-const isPrintableName = (s: string): boolean => [...s].every((c) => c.charCodeAt(0) >= 0x20 && c !== '\u007f' && c !== '/' && c !== '\\');
-const snapshotName = z.string().max(256).refine(isPrintableName, 'name must not contain control characters or slashes');
-const description = z.string().max(4096);
+const snapshotName = z.string().max(MAX_NAME_LENGTH).refine(isPrintableName, 'name must not contain control characters or slashes');
+const description = z.string().max(MAX_DESCRIPTION_LENGTH);
 const archiveId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const taskId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 

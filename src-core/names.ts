@@ -4,6 +4,15 @@ import { SnapDeskError } from './errors';
 export const MAX_NAME_LENGTH = 256;
 export const MAX_DESCRIPTION_LENGTH = 4096;
 
+/** No control characters and no path separators: the one rule for names, shared with the IPC contract. */
+export function isPrintableName(name: string): boolean {
+  for (const c of name) {
+    const code = c.codePointAt(0)!;
+    if (code < 0x20 || code === 0x7f || c === '/' || c === '\\') return false;
+  }
+  return true;
+}
+
 /**
  * A name ends up in file names (`<name>.tar.gz`) and terminal output, so
  * control characters and path separators are refused. "" means unnamed.
@@ -12,11 +21,8 @@ export function validateName(name: string): string {
   if (name.length > MAX_NAME_LENGTH) {
     throw new SnapDeskError('invalid_input', `snapshot name is too long (${name.length} characters, at most ${MAX_NAME_LENGTH})`, { name: name.slice(0, 64) });
   }
-  for (const c of name) {
-    const code = c.codePointAt(0)!;
-    if (code < 0x20 || code === 0x7f || c === '/' || c === '\\') {
-      throw new SnapDeskError('invalid_input', `snapshot name "${[...name].map((ch) => (ch.charCodeAt(0) < 0x20 || ch === '\u007f' ? '?' : ch)).join('')}" must not contain slashes or control characters`, { name });
-    }
+  if (!isPrintableName(name)) {
+    throw new SnapDeskError('invalid_input', `snapshot name "${[...name].map((ch) => (ch.charCodeAt(0) < 0x20 || ch === '\u007f' ? '?' : ch)).join('')}" must not contain slashes or control characters`, { name });
   }
   return name;
 }

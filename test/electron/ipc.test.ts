@@ -90,3 +90,22 @@ describe('IPC binding', () => {
     expect(sent).toEqual([[channelOf('store.changed'), { root: '/r' }]]);
   });
 });
+
+describe('contract input rules', () => {
+  // The contract refuses at the IPC boundary exactly what the store would refuse later, so a
+  // renderer never gets a half-validated call through to src-core with a different message.
+  const names = ['web-golden', 'ünïcødé ✓', '', 'a/b', 'a\\b', 'a\nb', 'tab\there', 'del\u007f', 'x'.repeat(256), 'x'.repeat(257)];
+  it('snapshot names accepted by snapshots.rename are those validateName accepts', async () => {
+    const { validateName } = await import('../../src-core/names');
+    for (const name of names) {
+      const contractOk = calls['snapshots.rename'].input.safeParse({ ref: 'abc', name }).success;
+      let storeOk = true;
+      try {
+        validateName(name);
+      } catch {
+        storeOk = false;
+      }
+      expect({ name, ok: contractOk }).toEqual({ name, ok: storeOk });
+    }
+  });
+});
