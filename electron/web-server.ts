@@ -16,7 +16,7 @@ import { SettingsStore } from './settings';
 import { resolveStaticFile } from './static-files';
 import { allowedHosts, checkRequestOrigin, isAuthorized, newToken, sessionCookie, tokensEqual } from './web-auth';
 import { DownloadExports } from './web-exports';
-import { receiveUpload } from './web-upload';
+import { checkUploadFits, receiveUpload, uploadCheckInput, uploadedName } from './web-upload';
 
 export interface WebServerOptions {
   /** The cocoon root; otherwise $SNAPDESK_ROOT, then the default. */
@@ -148,6 +148,16 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
       return sendJson(res, 200, await invokeEnveloped(context.handlers, name, input));
     }
     if (req.method === 'GET' && path === '/api/events') return events(req, res);
+    if (req.method === 'POST' && path === '/api/archives/check') {
+      const parsed = uploadCheckInput.safeParse(await readJsonBody(req));
+      if (!parsed.success) return sendError(res, 200, new SnapDeskError('invalid_input', `bad upload check: ${parsed.error.issues[0]?.message ?? 'invalid input'}`));
+      try {
+        await checkUploadFits(parsed.data.files.map((f) => ({ name: uploadedName(encodeURIComponent(f.fileName)), size: f.size })), uploadRoot, maxUploadBytes);
+      } catch (err) {
+        return sendError(res, 200, err);
+      }
+      return sendJson(res, 200, { ok: true, result: null });
+    }
     if (req.method === 'POST' && path === '/api/archives') {
       try {
         return sendJson(res, 200, { ok: true, result: await receiveUpload(req, uploadRoot, context.archives, maxUploadBytes) });

@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { basename, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { z } from 'zod';
 import { SnapDeskError } from '../src-core/errors';
 import type { ArchiveRegistry } from './archive-registry';
 import type { ArchiveRef } from './contract';
@@ -40,6 +41,36 @@ function byteLimit(limit: number): Transform {
 }
 
 /**
+ * What an upload of `size` bytes would be refused for before any byte is
+ * stored: over the limit, or more than the disk has free. The client asks
+ * first (POST /api/archives/check), because a browser reports a refusal that
+ * arrives while it is still sending the body only as a network error.
+ */
+export async function checkUploadFits(files: readonly { name: string; size: number }[], uploadRoot: string, maxBytes: number): Promise<void> {
+  for (const { name, size } of files) {
+    if (size > maxBytes) throw new SnapDeskError('invalid_input', `${name} is larger than the ${maxBytes}-byte upload limit`, { size, maxBytes });
+  }
+  // A batch is kept all or none, so it has to fit as a whole.
+  const size = files.reduce((sum, f) => sum + f.size, 0);
+  const fsStats = await statfs(uploadRoot);
+  const free = fsStats.bavail * fsStats.bsize;
+  if (size > free) {
+    const what = files.length === 1 ? files[0]!.name : `${files.length} files`;
+    throw new SnapDeskError('no_space', `not enough space in ${uploadRoot} for ${what} (${size} bytes needed, ${free} free)`, { size, free });
+  }
+}
+
+/** The body of POST /api/archives/check: the files a batch of uploads is about to send. */
+export const uploadCheckInput = z
+  .object({
+    files: z
+      .array(z.object({ fileName: z.string().min(1).max(4096), size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) }).strict())
+      .min(1)
+      .max(1000),
+  })
+  .strict();
+
+/**
  * Streams a browser upload (the request body) into its own directory under
  * `uploadRoot` and registers it, so preview, import and verify read it as
  * they read a dropped file on the desktop. Anything partial is deleted.
@@ -49,12 +80,7 @@ export async function receiveUpload(req: IncomingMessage, uploadRoot: string, ar
   const lengthHeader = req.headers['content-length'];
   const size = lengthHeader === undefined ? NaN : Number(lengthHeader);
   if (!Number.isSafeInteger(size) || size < 0) throw new SnapDeskError('invalid_input', 'the upload must declare its Content-Length');
-  if (size > maxBytes) throw new SnapDeskError('invalid_input', `${name} is larger than the ${maxBytes}-byte upload limit`, { size, maxBytes });
-  const fsStats = await statfs(uploadRoot);
-  const free = fsStats.bavail * fsStats.bsize;
-  if (size > free) {
-    throw new SnapDeskError('no_space', `not enough space in ${uploadRoot} for ${name} (${size} bytes needed, ${free} free)`, { size, free });
-  }
+  await checkUploadFits([{ name, size }], uploadRoot, maxBytes);
   const dir = await mkdtemp(join(uploadRoot, 'upload-'));
   const path = join(dir, 'archive');
   try {

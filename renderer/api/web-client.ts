@@ -1,4 +1,5 @@
 import type { ArchiveRef, CallInput, CallName, CallResult, EventName, EventPayloads, SnapdeskApi, Task, UploadProgress } from '../../electron/contract';
+import { SnapDeskError } from '../../src-core/errors';
 import { parseEnvelope } from './envelope';
 import { uploadCancelled, uploadWithFetch, uploadWithXhr, type UploadRequest } from './web-upload';
 
@@ -79,9 +80,35 @@ export function createWebClient(opts: WebClientOptions = {}): SnapdeskApi {
   // The File itself is the body, streamed from disk by the browser; nothing is read into memory here.
   const upload = (req: UploadRequest): Promise<ArchiveRef> => (Xhr ? uploadWithXhr(Xhr, req) : uploadWithFetch(doFetch, req));
 
+  /**
+   * Asks the server whether it can take the files before sending any: a browser
+   * shows a refusal that arrives mid-body only as a network error, so "too
+   * large" and "not enough space" are answered here, in words, with no byte sent.
+   */
+  async function checkFits(files: File[], signal?: AbortSignal): Promise<void> {
+    const [file] = files;
+    if (!file) return;
+    if (signal?.aborted) throw uploadCancelled(file);
+    let response: Response;
+    try {
+      response = await doFetch(`${base}/api/archives/check`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...auth },
+        body: JSON.stringify({ files: files.map((f) => ({ fileName: f.name, size: f.size })) }),
+        credentials: 'same-origin',
+        signal,
+      });
+    } catch (err) {
+      if (signal?.aborted) throw uploadCancelled(file);
+      throw new SnapDeskError('io', `cannot upload ${files.length === 1 ? file.name : `${files.length} files`}: the Snapshot Desk server could not be reached (${err instanceof Error ? err.message : String(err)})`, {}, { cause: err });
+    }
+    await unwrap<null>(response);
+  }
+
   /** Uploads the files one after another (each reports its own progress); all or none are kept. */
   async function registerFiles(files: File[], onProgress?: (progress: UploadProgress) => void, signal?: AbortSignal): Promise<ArchiveRef[]> {
     const refs: ArchiveRef[] = [];
+    await checkFits(files, signal);
     try {
       for (const [index, file] of files.entries()) {
         refs.push(await upload({ url: `${base}/api/archives`, file, index, auth, onProgress, signal }));

@@ -114,7 +114,9 @@ describe('browser uploads with progress and abort', () => {
     const { port } = probe.address() as AddressInfo;
     await new Promise((resolve) => probe.close(resolve));
     const gone = new JSDOM('<!doctype html>', { url: `http://127.0.0.1:${port}/` });
-    const client = createWebClient({ baseUrl: `http://127.0.0.1:${port}`, XMLHttpRequest: gone.window.XMLHttpRequest, pickFiles: async () => [] });
+    // The pre-check says yes (as it does when the refusal comes only once the body is arriving).
+    const checkSaysYes = async (): Promise<Response> => new Response(JSON.stringify({ ok: true, result: null }), { headers: { 'Content-Type': 'application/json' } });
+    const client = createWebClient({ baseUrl: `http://127.0.0.1:${port}`, fetch: checkSaysYes, XMLHttpRequest: gone.window.XMLHttpRequest, pickFiles: async () => [] });
     const err = await client.registerFiles([new gone.window.File(['x'], 'one.tgz')]).catch((e: unknown) => e);
     gone.window.close();
     expect(err).toMatchObject({ code: 'io', message: expect.stringMatching(/^the upload of one\.tgz broke off: .*too little disk space.*could not be reached$/) });
@@ -124,6 +126,44 @@ describe('browser uploads with progress and abort', () => {
     const err = await browserClient(null).registerFiles([await pageFile('one.tgz')]).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/not signed in/) });
     expect(await readdir(app.server.uploadDir)).toEqual([]);
+  });
+});
+
+describe('the check before an upload', () => {
+  const check = (body: unknown): Promise<unknown> =>
+    fetch(`${app.server.origin}/api/archives/check`, { method: 'POST', headers: { ...app.auth, 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
+
+  it('a file over the upload limit is refused in words before a byte of it is sent', async () => {
+    await app.close();
+    app = await webApp({ maxUploadBytes: 1000 });
+    page.window.close();
+    page = new JSDOM('<!doctype html>', { url: `${app.server.origin}/` });
+    const seen: UploadProgress[] = [];
+    const err = await browserClient()
+      .registerFiles([await pageFile('small.tgz', new Uint8Array(10)), await pageFile('big.tgz', new Uint8Array(1001))], (p) => seen.push(p))
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SnapDeskError);
+    expect(err).toMatchObject({ code: 'invalid_input', message: 'big.tgz is larger than the 1000-byte upload limit' });
+    // Not even the small file went: the whole batch is checked first.
+    expect(seen).toEqual([]);
+    expect(await readdir(app.server.uploadDir)).toEqual([]);
+  });
+
+  it('a batch that does not fit on the disk as a whole is refused as no_space, naming the need and the free space', async () => {
+    await app.close();
+    app = await webApp({ maxUploadBytes: Number.MAX_SAFE_INTEGER });
+    const half = 2 ** 51;
+    expect(await check({ files: [{ fileName: 'a.tgz', size: 1 }] })).toEqual({ ok: true, result: null });
+    expect(await check({ files: [{ fileName: 'a.tgz', size: half }, { fileName: 'b.tgz', size: half }] })).toMatchObject({
+      ok: false,
+      error: { code: 'no_space', message: expect.stringMatching(/^not enough space in .* for 2 files \(4503599627370496 bytes needed, \d+ free\)$/) },
+    });
+  });
+
+  it('a malformed check is refused as invalid input', async () => {
+    for (const body of [{}, { files: [] }, { files: [{ fileName: 'a.tgz', size: -1 }] }, { files: [{ fileName: 'a.tgz', size: 1, path: '/etc' }] }]) {
+      expect(await check(body)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    }
   });
 });
 

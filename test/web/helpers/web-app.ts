@@ -6,7 +6,7 @@ import { startWebServer, type WebServer } from '../../../electron/web-server';
 import { TestEventSource } from './sse-client';
 
 /** A browser-transport server on a temp root and a web client talking to it with the Bearer token. */
-export async function webApp(opts: { exportAttachTimeoutMs?: number } = {}) {
+export async function webApp(opts: { exportAttachTimeoutMs?: number; maxUploadBytes?: number } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'snapdesk-web-'));
   await mkdir(join(dir, 'renderer'));
   await writeFile(join(dir, 'renderer', 'index.html'), '<!doctype html><title>Snapshot Desk</title>');
