@@ -40,6 +40,7 @@ import type {
   VerifyReport,
 } from './types';
 import { dirUsage, mapLimit } from './usage';
+import { UsageCache } from './usage-cache';
 import { syncDataDir } from './sync';
 
 /** How many data directories listSummaries stats at once. */
@@ -53,11 +54,17 @@ export interface LocalFileStoreOptions {
   now?: () => number;
 }
 
-/** Oldest first; RFC 3339 times with different offsets compare by instant, ties by ID. */
-function byCreation(a: Snapshot, b: Snapshot): number {
-  const d = Date.parse(a.created_at) - Date.parse(b.created_at);
-  if (d !== 0) return d;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+/**
+ * Oldest first; RFC 3339 times with different offsets compare by instant,
+ * ties by ID. Each time is parsed once, not in every comparison.
+ */
+function sortByCreation<T>(items: T[], snapshotOf: (item: T) => Snapshot): T[] {
+  const keyed = items.map((item) => {
+    const snapshot = snapshotOf(item);
+    return { item, at: Date.parse(snapshot.created_at), id: snapshot.id };
+  });
+  keyed.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return keyed.map((k) => k.item);
 }
 
 /**
@@ -82,6 +89,7 @@ export class LocalFileStore implements SnapshotBackend, ImportTarget {
   readonly paths: StorePaths;
   private readonly lock: StoreLock;
   private readonly now: () => number;
+  private readonly usageCache = new UsageCache();
 
   constructor(opts: LocalFileStoreOptions) {
     this.paths = storePaths(opts.root);
@@ -122,7 +130,7 @@ export class LocalFileStore implements SnapshotBackend, ImportTarget {
     return this.view((index) => {
       const out: Snapshot[] = [];
       for (const [id, rec] of index.snapshots) if (!rec.data.pending) out.push(toSnapshot(rec.data, id));
-      return out.sort(byCreation);
+      return sortByCreation(out, (s) => s);
     });
   }
 
@@ -130,13 +138,14 @@ export class LocalFileStore implements SnapshotBackend, ImportTarget {
     const rows = await this.view((index) => {
       const out: { snapshot: Snapshot; rec: StoredRecord }[] = [];
       for (const [id, rec] of index.snapshots) if (!rec.data.pending) out.push({ snapshot: toSnapshot(rec.data, id), rec });
-      return out.sort((a, b) => byCreation(a.snapshot, b.snapshot));
+      return sortByCreation(out, (r) => r.snapshot);
     });
+    this.usageCache.retainOnly(new Set(rows.map((r) => r.snapshot.id)));
     // Usage is measured outside the lock: it is advisory, and statting many directories must not hold up writers.
     return mapLimit(rows, USAGE_CONCURRENCY, async ({ snapshot, rec }) => {
       try {
-        const dir = await safeDataDir(this.paths, snapshot.id, rec.data, true);
-        return { ...snapshot, usage: (await dirUsage(dir)).usage };
+        const dir = await safeDataDir(this.paths, snapshot.id, rec.data, false);
+        return { ...snapshot, usage: await this.usageCache.usage(snapshot.id, dir) };
       } catch {
         return { ...snapshot, usage: null };
       }

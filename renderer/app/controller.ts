@@ -10,6 +10,9 @@ import { isActive } from '../state/tasks-store';
 import { splitArchiveFiles } from './file-kinds';
 import { checkImportNames, effectiveName, type NameCheck } from './import-names';
 
+/** Marked each time a snapshot list arrives from the store. */
+export const LIST_RECEIVED_MARK = 'snapdesk:list-received';
+
 /**
  * Everything the window does that talks to the API, in one place the views
  * call into. Views read stores; the controller writes them.
@@ -77,6 +80,8 @@ export class Controller {
         s.setLoading();
         try {
           const list = await this.api.call('snapshots.list');
+          // A user-timing mark (seen in DevTools and read by the list benchmark): the list is in hand, rendering starts.
+          performance.mark(LIST_RECEIVED_MARK, { detail: { count: list.length } });
           s.setList(list);
           const byId = this.stores.snapshots.getState().byId;
           this.stores.selection.getState().prune((id) => byId.has(id));

@@ -30,7 +30,9 @@ export function formatMemory(bytes: number | undefined): string {
   return formatBytes(bytes);
 }
 
+const grouped = new Intl.NumberFormat('en-US');
+
 /** Exact byte count with thousands separators, for tooltips. */
 export function formatExactBytes(bytes: number): string {
-  return `${bytes.toLocaleString('en-US')} bytes`;
+  return `${grouped.format(bytes)} bytes`;
 }

@@ -24,19 +24,23 @@ export function formatRelativeTime(iso: string, now: number = Date.now()): strin
   return years <= 1 ? '1 year ago' : `${years} years ago`;
 }
 
+// One formatter for every row: toLocaleString with options builds a new one per call, which
+// costs a visible share of the first render of a long list.
+const exactTime = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  timeZoneName: 'short',
+});
+
 /** Exact local time with the zone, for titles and the inspect panel. */
 export function formatExactTime(iso: string): string {
   const t = new Date(iso);
   if (Number.isNaN(t.getTime())) return iso;
-  return t.toLocaleString(undefined, {
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    timeZoneName: 'short',
-  });
+  return exactTime.format(t);
 }
 
 /** Remaining time of a transfer, e.g. "2 min 5 s left". */

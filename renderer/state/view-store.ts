@@ -53,23 +53,42 @@ function sortValue(s: SnapshotSummary, key: SortKey): string | number {
   }
 }
 
+/** The lower-cased text a search looks in, once per snapshot object (the list is replaced, never mutated, on refresh). */
+const haystacks = new WeakMap<SnapshotSummary, string>();
+function haystackOf(s: SnapshotSummary): string {
+  let hay = haystacks.get(s);
+  if (hay === undefined) {
+    hay = `${s.name}\n${s.id}\n${s.description ?? ''}\n${s.image ?? ''}`.toLowerCase();
+    haystacks.set(s, hay);
+  }
+  return hay;
+}
+
 /** Case-insensitive match of every word of the query against name, ID, description and image. */
 export function matchesQuery(s: SnapshotSummary, query: string): boolean {
   const words = query.trim().toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return true;
-  const hay = `${s.name}\n${s.id}\n${s.description ?? ''}\n${s.image ?? ''}`.toLowerCase();
+  const hay = haystackOf(s);
   return words.every((w) => hay.includes(w));
 }
 
-/** The rows as shown: filtered, then sorted (ties broken by ID so the order is stable). */
+/**
+ * The rows as shown: filtered, then sorted (ties broken by ID so the order is
+ * stable). Each row's sort value is computed once, not in every comparison:
+ * at 10,000 rows that is ~270,000 comparisons, and dates parsed or names
+ * collated inside them cost most of a first render.
+ */
 export function visibleSnapshots(list: readonly SnapshotSummary[], sortKey: SortKey, sortDir: SortDir, query: string): SnapshotSummary[] {
-  const rows = query.trim() ? list.filter((s) => matchesQuery(s, query)) : list.slice();
+  const words = query.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  const rows = words.length > 0 ? list.filter((s) => words.every((w) => haystackOf(s).includes(w))) : list;
   const sign = sortDir === 'asc' ? 1 : -1;
-  rows.sort((a, b) => {
-    const va = sortValue(a, sortKey);
-    const vb = sortValue(b, sortKey);
+  const keyed = rows.map((row) => ({ row, value: sortValue(row, sortKey) }));
+  const byId = (a: SnapshotSummary, b: SnapshotSummary): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  keyed.sort((a, b) => {
+    const va = a.value;
+    const vb = b.value;
     const c = typeof va === 'number' && typeof vb === 'number' ? va - vb : collator.compare(String(va), String(vb));
-    return c !== 0 ? c * sign : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    return c !== 0 ? c * sign : byId(a.row, b.row);
   });
-  return rows;
+  return keyed.map((k) => k.row);
 }

@@ -66,6 +66,18 @@ describe('a store written by cocoon', () => {
     expect(rows[1]!.usage?.size).toBe(5013);
   });
 
+  it('a re-list sees files added to or removed from a data directory, and a data directory that went away', async () => {
+    const webDir = path.join(cocoon.root, 'snapshot', 'localfile', WEB);
+    const first = await store.listSummaries();
+    expect(first[1]!.usage?.size).toBe(5013);
+    await fs.writeFile(path.join(webDir, 'extra.bin'), Buffer.alloc(1000, 1));
+    expect((await store.listSummaries())[1]!.usage?.size).toBe(6013);
+    await fs.rm(path.join(webDir, 'extra.bin'));
+    expect((await store.listSummaries())[1]!.usage?.size).toBe(5013);
+    await fs.rm(webDir, { recursive: true });
+    expect((await store.listSummaries())[1]!.usage).toBeNull();
+  });
+
   it('the pending record is invisible to inspect, dataDir and delete', async () => {
     await expect(store.inspect(PEND)).rejects.toMatchObject({ code: 'not_found' });
     await expect(store.inspect('half-done')).rejects.toMatchObject({ code: 'not_found' });

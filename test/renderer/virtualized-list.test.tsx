@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { act, fireEvent, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { LIST_RECEIVED_MARK } from '../../renderer/app/controller';
 import { FakeApi, makeSnapshot } from './fake-api';
 import { dataRows, renderApp } from './render-app';
 
@@ -22,6 +23,14 @@ describe('ten thousand snapshots', () => {
     // Newest first: the last one created leads.
     expect(rows[0]).toHaveAttribute('aria-label', 'snap-09999');
     expect(stores.visible()).toHaveLength(10_000);
+  });
+
+  it('marks each list arrival for DevTools and the list benchmark, with the count', async () => {
+    performance.clearMarks(LIST_RECEIVED_MARK);
+    await renderApp(new FakeApi({ snapshots: many(10_000) }));
+    const marks = performance.getEntriesByName(LIST_RECEIVED_MARK) as PerformanceMark[];
+    expect(marks.length).toBeGreaterThan(0);
+    expect(marks[marks.length - 1]?.detail).toEqual({ count: 10_000 });
   });
 
   it('scrolling the body brings the rows there into the DOM', async () => {
