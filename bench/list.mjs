@@ -21,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import chromiumConfig from '../test/e2e/chromium.json' with { type: 'json' };
 import { smallFiles } from './generate.mjs';
 import { median, snapdesk } from './measure.mjs';
 import { printTable } from './report.mjs';
@@ -30,9 +31,10 @@ const WEB = path.resolve(HERE, '..', 'out', 'electron', 'web.cjs');
 const COUNT = Math.max(1, Number.parseInt(process.env.BENCH_SNAPSHOTS ?? '10000', 10));
 const RUNS = Math.max(1, Number.parseInt(process.env.BENCH_RUNS ?? '5', 10));
 const BASE = process.env.BENCH_DIR ?? os.tmpdir();
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? chromiumConfig.path;
 const TARGET_RENDER_MS = 200;
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+// The end-to-end tests' switches: headless as root on a closed network.
+const CHROMIUM_ARGS = chromiumConfig.args;
 
 const log = (msg) => process.stderr.write(`[bench:list] ${msg}\n`);
 

@@ -36,7 +36,7 @@ export type Handlers = { [K in CallName]: (input: unknown) => Promise<CallResult
 type Impl = { [K in CallName]: (input: CallInput<K>) => Promise<CallResult<K>> };
 
 /** Zod's issues as short sentences, e.g. `ref: Too big: expected string to have <=256 characters`. */
-export function invalidInput(name: CallName, err: ZodError): SnapDeskError {
+export function invalidInput(name: string, err: ZodError): SnapDeskError {
   const issues = err.issues.map((i) => `${i.path.length > 0 ? `${i.path.join('.')}: ` : ''}${i.message}`);
   return new SnapDeskError('invalid_input', `invalid input for ${name}: ${issues.join('; ')}`, { call: name, issues });
 }

@@ -11,12 +11,12 @@ import { createAppContext, type AppContext } from './app-context';
 import { isCallName, type Envelope } from './contract';
 import { SECURITY_HEADERS } from './csp';
 import { webDialogs } from './dialogs';
-import { invokeEnveloped } from './envelope';
+import { enveloped, invokeEnveloped } from './envelope';
 import { SettingsStore } from './settings';
 import { resolveStaticFile } from './static-files';
 import { allowedHosts, checkRequestOrigin, isAuthorized, newToken, sessionCookie, tokensEqual } from './web-auth';
 import { DownloadExports } from './web-exports';
-import { checkUploadFits, receiveUpload, uploadCheckInput, uploadedName } from './web-upload';
+import { checkUploadRequest, receiveUpload } from './web-upload';
 
 export interface WebServerOptions {
   /** The cocoon root; otherwise $SNAPDESK_ROOT, then the default. */
@@ -149,23 +149,14 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
     }
     if (req.method === 'GET' && path === '/api/events') return events(req, res);
     if (req.method === 'POST' && path === '/api/archives/check') {
-      const parsed = uploadCheckInput.safeParse(await readJsonBody(req));
-      if (!parsed.success) return sendError(res, 200, new SnapDeskError('invalid_input', `bad upload check: ${parsed.error.issues[0]?.message ?? 'invalid input'}`));
-      try {
-        await checkUploadFits(parsed.data.files.map((f) => ({ name: uploadedName(encodeURIComponent(f.fileName)), size: f.size })), uploadRoot, maxUploadBytes);
-      } catch (err) {
-        return sendError(res, 200, err);
-      }
-      return sendJson(res, 200, { ok: true, result: null });
+      const body = await readJsonBody(req);
+      return sendJson(res, 200, await enveloped(() => checkUploadRequest(body, uploadRoot, maxUploadBytes)));
     }
     if (req.method === 'POST' && path === '/api/archives') {
-      try {
-        return sendJson(res, 200, { ok: true, result: await receiveUpload(req, uploadRoot, context.archives, maxUploadBytes) });
-      } catch (err) {
-        // The body may still be arriving: answer, then close rather than read gigabytes we refused.
-        res.setHeader('Connection', 'close');
-        return sendError(res, 200, err);
-      }
+      const answer = await enveloped(() => receiveUpload(req, uploadRoot, context.archives, maxUploadBytes));
+      // Refused while the body may still be arriving: answer, then close rather than read gigabytes.
+      if (!answer.ok) res.setHeader('Connection', 'close');
+      return sendJson(res, 200, answer);
     }
     const download = /^\/api\/exports\/([A-Za-z0-9_-]{1,64})$/.exec(path);
     if (req.method === 'GET' && download) {

@@ -7,22 +7,29 @@ import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { SnapDeskError } from '../src-core/errors';
 import type { ArchiveRegistry } from './archive-registry';
+import { invalidInput } from './handlers';
 import type { ArchiveRef } from './contract';
 
 export const FILE_NAME_HEADER = 'x-snapdesk-file-name';
 
 /** A display name from the client: the last path segment, no control characters, bounded. */
-export function uploadedName(header: string | string[] | undefined): string {
-  let raw = Array.isArray(header) ? header[0] : header;
-  try {
-    raw = raw === undefined ? '' : decodeURIComponent(raw);
-  } catch {
-    raw = '';
-  }
+export function cleanFileName(raw: string): string {
   // eslint-disable-next-line no-control-regex
   const name = basename(raw.replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 255);
   if (name === '' || name === '.' || name === '..') throw new SnapDeskError('invalid_input', 'the upload has no file name');
   return name;
+}
+
+/** The file name an upload declares in its (URI-encoded) header. */
+export function uploadedName(header: string | string[] | undefined): string {
+  const raw = (Array.isArray(header) ? header[0] : header) ?? '';
+  let decoded = '';
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    // Not valid URI encoding: treated as no name.
+  }
+  return cleanFileName(decoded);
 }
 
 /** Passes exactly `limit` bytes and fails on more, so a client cannot write past what it declared. */
@@ -61,7 +68,7 @@ export async function checkUploadFits(files: readonly { name: string; size: numb
 }
 
 /** The body of POST /api/archives/check: the files a batch of uploads is about to send. */
-export const uploadCheckInput = z
+const uploadCheckInput = z
   .object({
     files: z
       .array(z.object({ fileName: z.string().min(1).max(4096), size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) }).strict())
@@ -69,6 +76,18 @@ export const uploadCheckInput = z
       .max(1000),
   })
   .strict();
+
+/** Answers POST /api/archives/check: validates the body, then whether the batch would be taken. */
+export async function checkUploadRequest(body: unknown, uploadRoot: string, maxBytes: number): Promise<null> {
+  const parsed = uploadCheckInput.safeParse(body);
+  if (!parsed.success) throw invalidInput('the upload check', parsed.error);
+  await checkUploadFits(
+    parsed.data.files.map((f) => ({ name: cleanFileName(f.fileName), size: f.size })),
+    uploadRoot,
+    maxBytes,
+  );
+  return null;
+}
 
 /**
  * Streams a browser upload (the request body) into its own directory under

@@ -6,7 +6,8 @@
  * after every store change) costs one lstat each instead of a readdir and a
  * stat per file.
  */
-import { lstat, type Stats } from 'node:fs';
+import { lstat } from 'node:fs';
+import { promisify } from 'node:util';
 import { SnapDeskError } from './errors';
 import type { DiskUsage } from './types';
 import { dirUsage } from './usage';
@@ -18,8 +19,8 @@ interface Entry {
   usage: DiskUsage;
 }
 
-/** fs.lstat through a callback: about twice as fast as fs.promises.lstat on Node 20, which counts when it runs 10,000 times per list. */
-const lstatFast = (p: string): Promise<Stats> => new Promise((resolve, reject) => lstat(p, (err, st) => (err ? reject(err) : resolve(st))));
+/** The callback fs.lstat, promisified: about twice as fast as fs.promises.lstat on Node 20, which counts at 10,000 calls per list. */
+const lstatFast = promisify(lstat);
 
 export class UsageCache {
   private readonly entries = new Map<string, Entry>();

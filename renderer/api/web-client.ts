@@ -67,14 +67,17 @@ export function createWebClient(opts: WebClientOptions = {}): SnapdeskApi {
     return parseEnvelope<T>(response.status, response.headers.get('content-type') ?? '', await response.text());
   }
 
-  async function post<K extends CallName>(name: K, input: unknown): Promise<CallResult<K>> {
-    const response = await doFetch(`${base}/api/call/${name}`, {
+  const postJson = (path: string, body: unknown, signal?: AbortSignal): Promise<Response> =>
+    doFetch(`${base}${path}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', ...auth },
-      body: input === undefined ? '' : JSON.stringify(input),
+      body: body === undefined ? '' : JSON.stringify(body),
       credentials: 'same-origin',
+      signal,
     });
-    return unwrap<CallResult<K>>(response);
+
+  async function post<K extends CallName>(name: K, input: unknown): Promise<CallResult<K>> {
+    return unwrap<CallResult<K>>(await postJson(`/api/call/${name}`, input));
   }
 
   // The File itself is the body, streamed from disk by the browser; nothing is read into memory here.
@@ -91,13 +94,7 @@ export function createWebClient(opts: WebClientOptions = {}): SnapdeskApi {
     if (signal?.aborted) throw uploadCancelled(file);
     let response: Response;
     try {
-      response = await doFetch(`${base}/api/archives/check`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', ...auth },
-        body: JSON.stringify({ files: files.map((f) => ({ fileName: f.name, size: f.size })) }),
-        credentials: 'same-origin',
-        signal,
-      });
+      response = await postJson('/api/archives/check', { files: files.map((f) => ({ fileName: f.name, size: f.size })) }, signal);
     } catch (err) {
       if (signal?.aborted) throw uploadCancelled(file);
       throw new SnapDeskError('io', `cannot upload ${files.length === 1 ? file.name : `${files.length} files`}: the Snapshot Desk server could not be reached (${err instanceof Error ? err.message : String(err)})`, {}, { cause: err });

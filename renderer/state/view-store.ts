@@ -64,12 +64,14 @@ function haystackOf(s: SnapshotSummary): string {
   return hay;
 }
 
-/** Case-insensitive match of every word of the query against name, ID, description and image. */
-export function matchesQuery(s: SnapshotSummary, query: string): boolean {
+/** Case-insensitive match of every word of the query against name, ID, description and image; null when the query is empty. */
+export function queryMatcher(query: string): ((s: SnapshotSummary) => boolean) | null {
   const words = query.trim().toLowerCase().split(/\s+/).filter(Boolean);
-  if (words.length === 0) return true;
-  const hay = haystackOf(s);
-  return words.every((w) => hay.includes(w));
+  if (words.length === 0) return null;
+  return (s) => {
+    const hay = haystackOf(s);
+    return words.every((w) => hay.includes(w));
+  };
 }
 
 /**
@@ -79,8 +81,8 @@ export function matchesQuery(s: SnapshotSummary, query: string): boolean {
  * collated inside them cost most of a first render.
  */
 export function visibleSnapshots(list: readonly SnapshotSummary[], sortKey: SortKey, sortDir: SortDir, query: string): SnapshotSummary[] {
-  const words = query.trim().toLowerCase().split(/\s+/).filter(Boolean);
-  const rows = words.length > 0 ? list.filter((s) => words.every((w) => haystackOf(s).includes(w))) : list;
+  const matches = queryMatcher(query);
+  const rows = matches ? list.filter(matches) : list;
   const sign = sortDir === 'asc' ? 1 : -1;
   const keyed = rows.map((row) => ({ row, value: sortValue(row, sortKey) }));
   const byId = (a: SnapshotSummary, b: SnapshotSummary): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

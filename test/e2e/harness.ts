@@ -16,6 +16,7 @@ import { startWebServer, type WebServer } from '../../electron/web-server';
 import { openStore, type LocalFileStore } from '../../src-core/localfile';
 import { storePaths } from '../../src-core/paths';
 import type { Snapshot } from '../../src-core/types';
+import chromiumConfig from './chromium.json';
 import { SnapdeskPage } from './pages/snapdesk-page';
 
 const run = promisify(execFile);
@@ -27,21 +28,14 @@ export const FIXTURES = join(REPO, 'test', 'fixtures');
 export const GOOD_ARCHIVE = join(FIXTURES, 'good', 'cocoon-ch.tar.gz');
 export const TRAVERSAL_ARCHIVE = join(FIXTURES, 'hostile', 'traversal.tar.gz');
 export const SCREENSHOT_DIR = join(REPO, 'test-results', 'screenshots');
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? chromiumConfig.path;
 
 /** Generous: two cores are shared with everything else running. */
 export const UI_TIMEOUT = 30_000;
 
-// CI runs as root; the networking switches keep Chromium from phoning out of a closed network.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+// CI runs as root (--no-sandbox); the networking switches keep Chromium from phoning out of a
+// closed network. Shared with the list benchmark.
+const CHROMIUM_ARGS = chromiumConfig.args;
 
 /** Fails with what to do when the build output or the browser is missing. */
 export function assertPrerequisites(): void {
