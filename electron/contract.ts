@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { CALL_NAMES, EVENT_NAMES, channelOf, type CallNameList, type EventNameList } from './channels';
 import type { ErrorData } from '../src-core/errors';
-import { isPrintableName, MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH } from '../src-core/names';
+import { descriptionProblem, MAX_TEXT_FIELD_LENGTH, nameProblem } from '../src-core/rules';
 import type {
   ArchivePreview,
   GcReport,
@@ -23,10 +23,13 @@ import type {
 /** Phantom marker carrying a result type through the table. */
 const returns = <T>(): T => undefined as unknown as T;
 
-// Refs and names are bounded so a hostile renderer cannot send megabytes.
-const ref = z.string().min(1).max(256);
-const snapshotName = z.string().max(MAX_NAME_LENGTH).refine(isPrintableName, 'name must not contain control characters or slashes');
-const description = z.string().max(MAX_DESCRIPTION_LENGTH);
+// Refs, names and descriptions are bounded so a hostile renderer cannot send megabytes; the bound is no name rule.
+const ref = z.string().min(1).max(MAX_TEXT_FIELD_LENGTH);
+const snapshotName = z.string().max(MAX_TEXT_FIELD_LENGTH).refine((n) => nameProblem(n) === null, 'name must not contain control or invisible formatting characters');
+const description = z
+  .string()
+  .max(MAX_TEXT_FIELD_LENGTH)
+  .refine((d) => descriptionProblem(d) === null, 'description must not contain control or invisible formatting characters other than line breaks and tabs');
 const archiveId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const taskId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 

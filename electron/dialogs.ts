@@ -1,4 +1,5 @@
 import { SnapDeskError } from '../src-core/errors';
+import { dialogExtensions } from '../src-core/rules';
 
 export interface FileFilter {
   name: string;
@@ -33,4 +34,4 @@ export const webDialogs: Dialogs = {
   },
 };
 
-export const ARCHIVE_FILTERS: FileFilter[] = [{ name: 'Snapshot archives', extensions: ['tgz', 'tar.gz', 'tar'] }];
+export const ARCHIVE_FILTERS: FileFilter[] = [{ name: 'Snapshot archives', extensions: dialogExtensions() }];

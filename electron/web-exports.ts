@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { SnapshotBackend } from '../src-core/backend';
 import { SnapDeskError, cancelled } from '../src-core/errors';
-import { archiveFileName } from './export-names';
+import { exportFileName } from '../src-core/rules';
 import type { ExportPort } from './handlers';
 import type { TaskManager } from './tasks';
 
@@ -31,7 +31,7 @@ export class DownloadExports implements ExportPort {
 
   async start(snapshot: Parameters<ExportPort['start']>[0], { gzip, level }: { gzip?: boolean; level?: number }) {
     const wrap = gzip !== false;
-    const fileName = archiveFileName(snapshot, wrap);
+    const fileName = exportFileName(snapshot, wrap);
     const store = this.deps.store();
     let attach: (res: ServerResponse) => void = () => undefined;
     const attached = new Promise<ServerResponse>((resolve) => {

@@ -9,7 +9,7 @@ import { defaultRoot, ROOT_ENV } from '../src-core/default-root';
 import { SnapDeskError, toErrorData } from '../src-core/errors';
 import { createAppContext, type AppContext } from './app-context';
 import { isCallName, type Envelope } from './contract';
-import { SECURITY_HEADERS } from './csp';
+import { SECURITY_HEADERS } from '../src-core/rules';
 import { webDialogs } from './dialogs';
 import { enveloped, invokeEnveloped } from './envelope';
 import { SettingsStore } from './settings';

@@ -6,16 +6,15 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { SnapDeskError } from '../src-core/errors';
+import { stripUnsafe, UPLOAD_FILE_NAME_HEADER } from '../src-core/rules';
 import type { ArchiveRegistry } from './archive-registry';
 import { invalidInput } from './handlers';
 import type { ArchiveRef } from './contract';
 
-export const FILE_NAME_HEADER = 'x-snapdesk-file-name';
 
-/** A display name from the client: the last path segment, no control characters, bounded. */
+/** A display name from the client: the last path segment, no control or format characters, bounded. */
 export function cleanFileName(raw: string): string {
-  // eslint-disable-next-line no-control-regex
-  const name = basename(raw.replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 255);
+  const name = stripUnsafe(basename(raw.replace(/\\/g, '/'))).slice(0, 255);
   if (name === '' || name === '.' || name === '..') throw new SnapDeskError('invalid_input', 'the upload has no file name');
   return name;
 }
@@ -95,7 +94,7 @@ export async function checkUploadRequest(body: unknown, uploadRoot: string, maxB
  * they read a dropped file on the desktop. Anything partial is deleted.
  */
 export async function receiveUpload(req: IncomingMessage, uploadRoot: string, archives: ArchiveRegistry, maxBytes: number): Promise<ArchiveRef> {
-  const name = uploadedName(req.headers[FILE_NAME_HEADER]);
+  const name = uploadedName(req.headers[UPLOAD_FILE_NAME_HEADER.toLowerCase()]);
   const lengthHeader = req.headers['content-length'];
   const size = lengthHeader === undefined ? NaN : Number(lengthHeader);
   if (!Number.isSafeInteger(size) || size < 0) throw new SnapDeskError('invalid_input', 'the upload must declare its Content-Length');

@@ -9,5 +9,5 @@ export { storePaths, dataDirFor, type StorePaths } from './paths';
 export { resolve, resolveMany, MIN_PREFIX } from './resolve';
 export { defaultRoot, resolveRoot, userDataDir, PRODUCT_NAME, ROOT_ENV, type ResolvedRoot } from './default-root';
 export { validateConfig, configEntries, type SnapshotRecord } from './record';
-export { validateName, freeName } from './names';
+export { validateName, validateDescription } from './names';
 export { STALE_PENDING_MS } from './gc';

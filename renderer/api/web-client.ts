@@ -1,9 +1,8 @@
 import type { ArchiveRef, CallInput, CallName, CallResult, EventName, EventPayloads, SnapdeskApi, Task, UploadProgress } from '../../electron/contract';
 import { SnapDeskError } from '../../src-core/errors';
+import { ARCHIVE_ACCEPT } from '../../src-core/rules';
 import { parseEnvelope } from './envelope';
 import { uploadCancelled, uploadWithFetch, uploadWithXhr, type UploadRequest } from './web-upload';
-
-export { FILE_NAME_HEADER } from './web-upload';
 
 /** The part of EventSource the client uses (a test can supply one that sends a Bearer header). */
 export interface EventSourceLike {
@@ -42,7 +41,7 @@ function pickWithInput(): Promise<File[]> {
     const input = document.createElement('input');
     input.type = 'file';
     input.multiple = true;
-    input.accept = '.tgz,.tar.gz,.tar,application/gzip,application/x-tar';
+    input.accept = ARCHIVE_ACCEPT;
     input.addEventListener('change', () => resolve([...(input.files ?? [])]), { once: true });
     input.addEventListener('cancel', () => resolve([]), { once: true });
     input.click();

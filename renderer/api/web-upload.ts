@@ -1,9 +1,7 @@
 import type { ArchiveRef, UploadProgress } from '../../electron/contract';
 import { SnapDeskError, cancelled } from '../../src-core/errors';
+import { UPLOAD_FILE_NAME_HEADER } from '../../src-core/rules';
 import { parseEnvelope } from './envelope';
-
-/** Header carrying an upload's file name, URI-encoded (the body is the file itself). */
-export const FILE_NAME_HEADER = 'X-Snapdesk-File-Name';
 
 /** One file to send as the body of POST /api/archives. */
 export interface UploadRequest {
@@ -21,7 +19,7 @@ export const uploadCancelled = (file: File): SnapDeskError => cancelled(`the upl
 
 const headersFor = (req: UploadRequest): Record<string, string> => ({
   'Content-Type': 'application/octet-stream',
-  [FILE_NAME_HEADER]: encodeURIComponent(req.file.name),
+  [UPLOAD_FILE_NAME_HEADER]: encodeURIComponent(req.file.name),
   ...req.auth,
 });
 

@@ -1,13 +1,12 @@
 import type { ArchiveRef, MenuCommand, SnapdeskApi, Task, UploadProgress } from '../contract';
 import type { ErrorData } from '../../src-core/errors';
 import type { RenamePatch } from '../../src-core/types';
-import { formatBytes } from '../format/bytes';
+import { ARCHIVE_EXTENSIONS_TEXT, formatBytes, splitArchiveFiles } from '../../src-core/rules';
 import { errorCode, errorMessage } from '../format/errors';
 import { displayName, listNames } from '../format/ids';
 import type { ImportItem } from '../state/import-store';
 import type { Stores } from '../state/stores';
 import { isActive } from '../state/tasks-store';
-import { splitArchiveFiles } from './file-kinds';
 import { checkImportNames, effectiveName, type NameCheck } from './import-names';
 
 /** Marked each time a snapshot list arrives from the store. */
@@ -226,7 +225,7 @@ export class Controller {
     if (refused.length > 0) {
       ui.toast(
         'error',
-        `${listNames(refused.map((f) => f.name))} ${refused.length === 1 ? 'is not a snapshot archive' : 'are not snapshot archives'}: only .tgz, .tar.gz and .tar files can be imported.`,
+        `${listNames(refused.map((f) => f.name))} ${refused.length === 1 ? 'is not a snapshot archive' : 'are not snapshot archives'}: only ${ARCHIVE_EXTENSIONS_TEXT} files can be imported.`,
       );
     }
     if (accepted.length === 0) return;
@@ -299,7 +298,7 @@ export class Controller {
    */
   async confirmImport(): Promise<number> {
     const pending = this.stores.imports.getState().pending;
-    const firstBad = this.importNameChecks(pending).findIndex((c) => c.problem !== null);
+    const firstBad = this.importNameChecks(pending).findIndex((c) => c.problem !== null || c.descriptionProblem !== null);
     if (firstBad >= 0) return firstBad;
     for (const item of pending.filter((i) => i.preview !== null)) await this.importOne(item);
     return -1;

@@ -1,10 +1,12 @@
-import { freeName, nameProblem } from '../format/names';
+import { cleanDescription, cleanName, descriptionProblem, escapeUnsafe, freeName, nameProblem } from '../../src-core/rules';
 import type { ImportItem } from '../state/import-store';
 
-/** What is wrong with an item's name right now, and a one-click fix when there is one. */
+/** What is wrong with an item's name and description right now, and a one-click fix when there is one. */
 export interface NameCheck {
   problem: string | null;
   suggestion: string | null;
+  descriptionProblem: string | null;
+  descriptionSuggestion: string | null;
 }
 
 /** The names an import dialog's items must not take. */
@@ -15,18 +17,36 @@ export interface NameContext {
   running: ReadonlySet<string>;
 }
 
-const OK: NameCheck = { problem: null, suggestion: null };
+const OK: NameCheck = { problem: null, suggestion: null, descriptionProblem: null, descriptionSuggestion: null };
 
 /** The name an import will get: what the user typed, else the archive's own. */
 export function effectiveName(item: ImportItem): string {
   return item.name.trim() || item.preview?.config.name || '';
 }
 
+/** The description an import will get: what the user typed, else the archive's own. */
+export function effectiveDescription(item: ImportItem): string {
+  return item.description.trim() || item.preview?.config.description || '';
+}
+
+/** A name inside a sentence: quoted, anything unsafe in it escaped. */
+const quoted = (name: string): string => `“${escapeUnsafe(name)}”`;
+
+/** A refused description, and the cleaned one to offer (none when nothing would be left: empty keeps the archive's). */
+function checkDescription(item: ImportItem): Pick<NameCheck, 'descriptionProblem' | 'descriptionSuggestion'> {
+  const description = effectiveDescription(item);
+  const problem = descriptionProblem(description);
+  if (!problem) return { descriptionProblem: null, descriptionSuggestion: null };
+  const cleaned = cleanDescription(description);
+  return { descriptionProblem: problem, descriptionSuggestion: cleaned !== '' ? cleaned : null };
+}
+
 /**
  * Checks every item of the dialog together, in order: a name is a problem
- * when the store, a running import or another item of this dialog has it, and
- * each suggestion is free of all of those and of the suggestions offered to
- * the items above it, so taking every offer never makes two imports collide.
+ * when it holds a refused character, or when the store, a running import or
+ * another item of this dialog has it, and each suggestion is free of all of
+ * those and of the suggestions offered to the items above it, so taking
+ * every offer never makes two imports collide.
  */
 export function checkImportNames(items: readonly ImportItem[], ctx: NameContext): NameCheck[] {
   // Items still loading their preview have no name yet and cannot clash.
@@ -39,27 +59,29 @@ export function checkImportNames(items: readonly ImportItem[], ctx: NameContext)
     const name = names[index] ?? '';
     const usedByOther = (n: string) => names.some((o, j) => j !== index && o === n);
     const unavailable = (n: string) => n === name || ctx.inStore(n) || ctx.running.has(n) || usedByOther(n) || offered.has(n);
-    const suggest = (): string => {
-      // The store's own suggestion is for the archive's name; anything else gets the next free "-N".
+    /** A free name counted on from `from`; the store's own suggestion (already cleaned and counted on) when the name is the archive's. */
+    const suggest = (from: string): string | null => {
       const fromStore = preview.suggestedName;
-      const pick = fromStore && name === preview.config.name && !unavailable(fromStore) ? fromStore : freeName(name, unavailable);
-      offered.add(pick);
+      const pick = fromStore && name === preview.config.name && !unavailable(fromStore) ? fromStore : from === '' ? null : freeName(from, unavailable);
+      if (pick !== null) offered.add(pick);
       return pick;
     };
+    const description = checkDescription(item);
+    const result = (problem: string | null, suggestion: string | null): NameCheck => ({ problem, suggestion, ...description });
 
-    const bad = nameProblem(item.name);
-    if (bad) return { problem: bad, suggestion: null };
-    if (item.nameError) return { problem: item.nameError, suggestion: suggest() };
-    if (name === '') return OK;
+    const bad = nameProblem(name);
+    if (bad) return result(bad, suggest(cleanName(name)));
+    if (item.nameError) return result(item.nameError, suggest(name));
+    if (name === '') return result(null, null);
     if ((preview.nameTaken && name === preview.config.name) || ctx.inStore(name)) {
-      return { problem: `A snapshot named “${name}” already exists. Choose another name.`, suggestion: suggest() };
+      return result(`A snapshot named ${quoted(name)} already exists. Choose another name.`, suggest(name));
     }
     if (ctx.running.has(name)) {
-      return { problem: `An import already under way will be named “${name}”.`, suggestion: suggest() };
+      return result(`An import already under way will be named ${quoted(name)}.`, suggest(name));
     }
     if (usedByOther(name)) {
-      return { problem: `Another archive in this import is also named “${name}”.`, suggestion: suggest() };
+      return result(`Another archive in this import is also named ${quoted(name)}.`, suggest(name));
     }
-    return OK;
+    return result(null, null);
   });
 }

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { errorMessage } from '../format/errors';
+import { EscapedText } from './EscapedText';
 
 interface EditableTextProps {
   /** Field label, e.g. "Name". */
@@ -96,7 +97,7 @@ export function EditableText({ label, value, placeholder, multiline, validate, o
   if (!editing) {
     return (
       <div className="editable">
-        <span className={value ? 'editable-value' : 'editable-value muted'}>{value || placeholder}</span>
+        <span className={value ? 'editable-value' : 'editable-value muted'}>{value ? <EscapedText text={value} multiline={multiline} /> : placeholder}</span>
         <button ref={editButton} type="button" className="small" onClick={start} aria-label={`Edit ${label.toLowerCase()}`}>
           Edit
         </button>
@@ -118,9 +119,9 @@ export function EditableText({ label, value, placeholder, multiline, validate, o
         {label}
       </label>
       {multiline ? (
-        <textarea {...common} ref={inputRef} rows={3} maxLength={4096} onChange={(e) => setDraft(e.target.value)} />
+        <textarea {...common} ref={inputRef} rows={3} onChange={(e) => setDraft(e.target.value)} />
       ) : (
-        <input {...common} ref={inputRef} type="text" maxLength={256} autoComplete="off" spellCheck={false} onChange={(e) => setDraft(e.target.value)} />
+        <input {...common} ref={inputRef} type="text" autoComplete="off" spellCheck={false} onChange={(e) => setDraft(e.target.value)} />
       )}
       <div className="editable-actions">
         <button type="button" className="primary small" onClick={() => void save()} disabled={saving}>

@@ -1,5 +1,6 @@
 import { useController, useUi } from '../app/context';
 import { Dialog } from './Dialog';
+import { ArchiveExtensions } from './ArchiveExtensions';
 
 export const SHORTCUTS: readonly [string, string][] = [
   ['↑ ↓', 'Move through snapshots'],
@@ -47,7 +48,7 @@ export function HelpOverlay() {
         </tbody>
       </table>
       <p className="muted">
-        To import, drop <code>.tgz</code>, <code>.tar.gz</code> or <code>.tar</code> archives on the window or use Import…. Right-click a snapshot for
+        To import, drop <ArchiveExtensions /> archives on the window or use Import…. Right-click a snapshot for
         more actions.
       </p>
       <div className="dialog-actions">

@@ -1,9 +1,10 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useController, useImports, useSnapshots } from '../app/context';
 import type { NameCheck } from '../app/import-names';
-import { formatBytes, formatMemory } from '../format/bytes';
+import { escapeUnsafe, formatBytes, formatOptionalBytes } from '../../src-core/rules';
 import type { ImportItem } from '../state/import-store';
 import { Dialog } from './Dialog';
+import { EscapedText } from './EscapedText';
 
 /**
  * Previews each archive and lets the user name it before importing. A taken
@@ -85,6 +86,7 @@ function ImportItemFields({ item, check, first }: { item: ImportItem; check: Nam
   const nameId = useId();
   const descId = useId();
   const problemId = useId();
+  const descProblemId = useId();
   const update = (patch: Partial<ImportItem>) => controller.stores.imports.getState().update(item.archive.id, patch);
   const a = item.archive;
   const c = item.preview?.config;
@@ -112,7 +114,7 @@ function ImportItemFields({ item, check, first }: { item: ImportItem; check: Nam
           <dl className="preview" aria-label={`Contents of ${a.name}`}>
             <div>
               <dt>Name in archive</dt>
-              <dd>{c.name || <span className="muted">unnamed</span>}</dd>
+              <dd>{c.name ? <EscapedText text={c.name} /> : <span className="muted">unnamed</span>}</dd>
             </div>
             <div>
               <dt>Hypervisor</dt>
@@ -124,11 +126,11 @@ function ImportItemFields({ item, check, first }: { item: ImportItem; check: Nam
             </div>
             <div>
               <dt>Memory</dt>
-              <dd>{formatMemory(c.memory)}</dd>
+              <dd>{formatOptionalBytes(c.memory)}</dd>
             </div>
             <div className="wide">
               <dt>Description</dt>
-              <dd>{c.description || <span className="muted">none</span>}</dd>
+              <dd>{c.description ? <EscapedText text={c.description} multiline /> : <span className="muted">none</span>}</dd>
             </div>
           </dl>
           <div className="form-row">
@@ -143,10 +145,9 @@ function ImportItemFields({ item, check, first }: { item: ImportItem; check: Nam
               data-autofocus={first ? true : undefined}
               type="text"
               value={item.name}
-              maxLength={256}
               autoComplete="off"
               spellCheck={false}
-              placeholder={c.name ? `keep “${c.name}”` : 'unnamed'}
+              placeholder={c.name ? `keep “${escapeUnsafe(c.name)}”` : 'unnamed'}
               aria-invalid={check.problem ? true : undefined}
               aria-describedby={check.problem ? problemId : undefined}
               onChange={(e) => update({ name: e.target.value, nameError: null })}
@@ -154,7 +155,9 @@ function ImportItemFields({ item, check, first }: { item: ImportItem; check: Nam
           </div>
           {check.problem ? (
             <div className="name-problem" id={problemId}>
-              <span className="field-error">{check.problem}</span>
+              <span className="field-error">
+                <EscapedText text={check.problem} />
+              </span>
               {check.suggestion ? (
                 <button type="button" className="small" onClick={() => update({ name: check.suggestion ?? '', nameError: null })}>
                   Use “{check.suggestion}”
@@ -170,13 +173,24 @@ function ImportItemFields({ item, check, first }: { item: ImportItem; check: Nam
             <textarea
               id={descId}
               rows={2}
-              maxLength={4096}
               value={item.description}
+              aria-invalid={check.descriptionProblem ? true : undefined}
+              aria-describedby={check.descriptionProblem ? descProblemId : undefined}
               // An empty description keeps the archive's own (the store only overrides with non-empty values).
               placeholder={c.description ? 'empty keeps the archive’s description' : ''}
               onChange={(e) => update({ description: e.target.value })}
             />
           </div>
+          {check.descriptionProblem ? (
+            <div className="name-problem" id={descProblemId}>
+              <span className="field-error">{check.descriptionProblem}</span>
+              {check.descriptionSuggestion !== null ? (
+                <button type="button" className="small" onClick={() => update({ description: check.descriptionSuggestion ?? '' })}>
+                  Use the cleaned description
+                </button>
+              ) : null}
+            </div>
+          ) : null}
           <button type="button" className="small link" onClick={() => controller.discardImport(a.id)}>
             Skip {a.name}
           </button>

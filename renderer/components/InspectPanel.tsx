@@ -1,12 +1,12 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { SnapshotDetails } from '../../src-core/types';
 import { useController, useIsDesktop, useSelection, useSnapshots, useUi } from '../app/context';
-import { formatBytes, formatExactBytes } from '../format/bytes';
+import { descriptionProblem, formatBytes, formatExactBytes, nameProblem } from '../../src-core/rules';
 import { errorMessage } from '../format/errors';
 import { displayName } from '../format/ids';
-import { nameProblem } from '../format/names';
 import { formatExactTime, formatRelativeTime } from '../format/time';
 import { EditableText } from './EditableText';
+import { EscapedText } from './EscapedText';
 
 /** The detail panel: everything about the one selected snapshot, or a summary of several. */
 export function InspectPanel() {
@@ -79,7 +79,9 @@ function SnapshotDetailsView({ id }: { id: string }) {
 
   return (
     <div className="details">
-      <h3 className="details-name">{displayName(d)}</h3>
+      <h3 className="details-name">
+        <EscapedText text={displayName(d)} />
+      </h3>
       <dl className="fields">
         <Field label="Name">
           <EditableText
@@ -97,6 +99,7 @@ function SnapshotDetailsView({ id }: { id: string }) {
             value={d.description ?? ''}
             placeholder="no description"
             multiline
+            validate={descriptionProblem}
             onSave={(description) => controller.rename(id, { description })}
           />
         </Field>

@@ -1,9 +1,10 @@
 import { memo, type MouseEvent } from 'react';
 import type { SnapshotSummary } from '../../src-core/types';
 import { useController, useSelection } from '../app/context';
-import { formatBytes, formatExactBytes, formatMemory } from '../format/bytes';
+import { escapeUnsafe, formatBytes, formatExactBytes, formatOptionalBytes } from '../../src-core/rules';
 import { shortId } from '../format/ids';
 import { formatExactTime, formatRelativeTime } from '../format/time';
+import { EscapedText } from './EscapedText';
 
 interface RowProps {
   snapshot: SnapshotSummary;
@@ -57,8 +58,8 @@ export const SnapshotRow = memo(function SnapshotRow({ snapshot: s, index, top, 
       onDoubleClick={() => controller.stores.ui.getState().requestFocusInspect()}
       onContextMenu={onContextMenu}
     >
-      <div role="gridcell" className="cell name" title={s.name || undefined}>
-        {s.name !== '' ? s.name : <span className="muted">{short}</span>}
+      <div role="gridcell" className="cell name" title={s.name ? escapeUnsafe(s.name) : undefined}>
+        {s.name !== '' ? <EscapedText text={s.name} /> : <span className="muted">{short}</span>}
       </div>
       <div role="gridcell" className="cell id">
         <button
@@ -82,7 +83,7 @@ export const SnapshotRow = memo(function SnapshotRow({ snapshot: s, index, top, 
         {s.cpu ?? <span className="muted">—</span>}
       </div>
       <div role="gridcell" className="cell num">
-        {formatMemory(s.memory)}
+        {formatOptionalBytes(s.memory)}
       </div>
       <div
         role="gridcell"
@@ -99,8 +100,8 @@ export const SnapshotRow = memo(function SnapshotRow({ snapshot: s, index, top, 
           {formatRelativeTime(s.created_at, now)}
         </time>
       </div>
-      <div role="gridcell" className="cell desc" title={s.description}>
-        {s.description ?? ''}
+      <div role="gridcell" className="cell desc" title={s.description !== undefined ? escapeUnsafe(s.description, { multiline: true }) : undefined}>
+        <EscapedText text={s.description ?? ''} />
       </div>
     </div>
   );

@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import type { Task } from '../contract';
 import { useController, useIsDesktop, useTasks } from '../app/context';
-import { formatBytes, formatRate } from '../format/bytes';
+import { formatBytes, formatRate } from '../../src-core/rules';
 import { formatEta } from '../format/time';
 import { isActive, taskPercent } from '../state/tasks-store';
 

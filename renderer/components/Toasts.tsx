@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useController, useUi } from '../app/context';
 import type { Toast } from '../state/ui-store';
+import { EscapedText } from './EscapedText';
 import { UploadsPanel } from './UploadsPanel';
 
 const LIFETIME_MS = 6000;
@@ -30,7 +31,9 @@ function ToastView({ toast }: { toast: Toast }) {
   }, [toast, controller]);
   return (
     <div className={`toast ${toast.kind}`} role={toast.kind === 'error' ? 'alert' : 'status'}>
-      <span className="toast-text">{toast.message}</span>
+      <span className="toast-text">
+        <EscapedText text={toast.message} multiline />
+      </span>
       <button type="button" className="icon small" aria-label="Dismiss" onClick={() => controller.stores.ui.getState().dismissToast(toast.id)}>
         ✕
       </button>

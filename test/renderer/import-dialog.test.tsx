@@ -215,7 +215,7 @@ describe('importing archives', () => {
     await renderApp(api);
     drop([file('notes.txt'), file('fresh.tgz'), file('photo.png')]);
     expect(await screen.findByRole('alert')).toHaveTextContent(
-      'notes.txt and photo.png are not snapshot archives: only .tgz, .tar.gz and .tar files can be imported.',
+      'notes.txt and photo.png are not snapshot archives: only .tgz, .tar.gz or .tar files can be imported.',
     );
     const dialog = await screen.findByRole('dialog', { name: 'Import snapshot' });
     expect(within(dialog).getByRole('group', { name: /fresh\.tgz/ })).toBeInTheDocument();
