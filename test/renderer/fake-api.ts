@@ -17,6 +17,7 @@ import type {
 } from '../../electron/contract';
 import { SnapDeskError, cancelled, type ErrorData } from '../../src-core/errors';
 import type { DataFileInfo, SnapshotConfig, SnapshotDetails, SnapshotSummary } from '../../src-core/types';
+import { cleanName, freeName, nameProblem } from '../../src-core/rules';
 
 const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 let idSeq = 0;
@@ -351,18 +352,13 @@ export class FakeApi implements SnapdeskApi {
         const a = this.archives.get(String(arg.archiveId));
         if (!a) throw new SnapDeskError('not_found', 'archive not found');
         if (a.error) throw new SnapDeskError(a.error.code, a.error.message);
-        const taken = a.config.name !== '' && this.snapshots.some((s) => s.name === a.config.name);
-        let suggestedName: string | undefined;
-        if (taken) {
-          for (let n = 2; ; n++) {
-            const c = `${a.config.name}-${n}`;
-            if (!this.snapshots.some((s) => s.name === c)) {
-              suggestedName = c;
-              break;
-            }
-          }
-        }
-        return { config: a.config, version: 1, gzip: true, nameTaken: taken, ...(suggestedName ? { suggestedName } : {}) };
+        // As the store's preview: a refused name is cleaned, a taken one counted on (the rules of src-core/rules).
+        const isTaken = (n: string) => this.snapshots.some((s) => s.name === n);
+        const taken = a.config.name !== '' && isTaken(a.config.name);
+        const problem = nameProblem(a.config.name);
+        const from = problem ? cleanName(a.config.name) : taken ? a.config.name : '';
+        const suggestedName = from !== '' ? freeName(from, isTaken) : undefined;
+        return { config: a.config, version: 1, gzip: true, nameTaken: taken, ...(problem ? { nameProblem: problem } : {}), ...(suggestedName ? { suggestedName } : {}) };
       }
       case 'archives.import': {
         const a = this.archives.get(String(arg.archiveId));

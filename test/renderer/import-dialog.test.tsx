@@ -93,6 +93,66 @@ describe('importing archives', () => {
     expect(name).toHaveFocus();
   });
 
+  it('an archive name with control or bidi characters is flagged, shown escaped, and a cleaned free name is offered', async () => {
+    const api = apiWithGolden();
+    const bad = api.addArchive('bad.tgz', { name: 'web-golden\u202e\u001b[2J', description: 'line one\nline two' });
+    const { user } = await renderApp(api);
+    act(() => api.emit('archives.opened', { archives: [bad.ref] }));
+    const dialog = await screen.findByRole('dialog', { name: 'Import snapshot' });
+    const name = await within(dialog).findByRole('textbox', { name: 'Name for bad.tgz' });
+    // The name in the archive is shown with each hidden character as a marked escape, never raw.
+    const shown = within(dialog).getByText('Name in archive').nextElementSibling as HTMLElement;
+    expect(shown).toHaveTextContent('web-golden\\u202e\\u001b[2J');
+    expect([...shown.querySelectorAll('.escaped-char')].map((e) => e.textContent)).toEqual(['\\u202e\\u001b']);
+    expect(shown.textContent).not.toMatch(/[\u202e\u001b]/);
+    expect(name).toHaveAttribute('aria-invalid', 'true');
+    expect(name).toHaveAccessibleDescription(/cannot contain control or invisible formatting characters \(it has \\u202e\)/);
+    // The cleaned name is free here, so it is offered as it is.
+    await user.click(within(dialog).getByRole('button', { name: 'Use “web-golden[2J”' }));
+    expect(name).toHaveValue('web-golden[2J');
+    expect(name).not.toHaveAttribute('aria-invalid');
+    await user.click(within(dialog).getByRole('button', { name: 'Import' }));
+    await waitFor(() => expect(api.callsOf('archives.import')).toHaveLength(1));
+    // A description with line breaks is fine and kept.
+    expect(api.callsOf('archives.import')[0]).toMatchObject({ name: 'web-golden[2J', description: 'line one\nline two' });
+  });
+
+  it('a cleaned archive name that is taken is counted on; a refused description offers its cleaned form', async () => {
+    const api = new FakeApi({ snapshots: [makeSnapshot({ name: 'db' })] });
+    const bad = api.addArchive('db.tgz', { name: 'db\u200b', description: 'red \u001b[31m' });
+    const { user } = await renderApp(api);
+    act(() => api.emit('archives.opened', { archives: [bad.ref] }));
+    const dialog = await screen.findByRole('dialog', { name: 'Import snapshot' });
+    await within(dialog).findByRole('textbox', { name: 'Name for db.tgz' });
+    await user.click(within(dialog).getByRole('button', { name: 'Use “db-2”' }));
+    const description = within(dialog).getByRole('textbox', { name: 'Description for db.tgz' });
+    expect(description).toHaveAttribute('aria-invalid', 'true');
+    expect(description).toHaveAccessibleDescription(/A description cannot contain .* \(it has \\u001b\)/);
+    // Nothing starts while the description would be refused.
+    await user.click(within(dialog).getByRole('button', { name: 'Import' }));
+    expect(api.callsOf('archives.import')).toEqual([]);
+    await user.click(within(dialog).getByRole('button', { name: 'Use the cleaned description' }));
+    expect(description).toHaveValue('red [31m');
+    await user.click(within(dialog).getByRole('button', { name: 'Import' }));
+    await waitFor(() => expect(api.callsOf('archives.import')).toHaveLength(1));
+    expect(api.callsOf('archives.import')[0]).toMatchObject({ name: 'db-2', description: 'red [31m' });
+  });
+
+  it('an archive named team/web with a 5,000-character description is imported under what it says', async () => {
+    const api = new FakeApi();
+    const description = 'd'.repeat(5000);
+    const a = api.addArchive('team.tgz', { name: 'team/web', description });
+    const { user } = await renderApp(api);
+    act(() => api.emit('archives.opened', { archives: [a.ref] }));
+    const dialog = await screen.findByRole('dialog', { name: 'Import snapshot' });
+    const name = await within(dialog).findByRole('textbox', { name: 'Name for team.tgz' });
+    expect(name).toHaveValue('team/web');
+    expect(name).not.toHaveAttribute('aria-invalid');
+    await user.click(within(dialog).getByRole('button', { name: 'Import' }));
+    await waitFor(() => expect(api.callsOf('archives.import')).toHaveLength(1));
+    expect(api.callsOf('archives.import')[0]).toMatchObject({ name: 'team/web', description });
+  });
+
   it('two archives of one taken name are offered different free names, and a name another archive uses is flagged', async () => {
     const api = apiWithGolden();
     api.archiveFor('web-golden.tgz', { name: 'web-golden' });
@@ -248,7 +308,7 @@ describe('importing archives', () => {
     api.info = { ...api.info, transport: 'web' };
     const { user } = await renderApp(api);
     const input = screen.getByTestId('import-input') as HTMLInputElement;
-    expect(input.accept).toBe('.tgz,.tar.gz,.tar');
+    expect(input.accept).toBe('.tgz,.tar.gz,.tar,application/gzip,application/x-tar');
     expect(input.multiple).toBe(true);
     let clicked = 0;
     input.addEventListener('click', () => clicked++);
