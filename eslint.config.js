@@ -1,7 +1,14 @@
+import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+
+/** Every Node built-in, bare and with the node: prefix. */
+const NODE_BUILTINS = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+/** The shared rules are imported through their index only, so the module's surface is one file. */
+const RULES_INTERNALS = { group: ['**/src-core/rules/*', '**/rules/*'], message: 'import the shared rules from src-core/rules (its index), not its files' };
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'coverage/**', 'test-results/**'] },
@@ -24,14 +31,53 @@ export default tseslint.config(
     // The core must stay free of UI and shell dependencies.
     files: ['src-core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['electron', 'react', 'react-dom', 'zustand', '../electron/*', '../renderer/*'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['electron', 'react', 'react-dom', 'zustand', '../electron/*', '../renderer/*'], message: 'the core never imports UI or shell code' }, RULES_INTERNALS] },
+      ],
     },
   },
   {
-    // The renderer talks only to the typed API, never to Node.
+    // The shared rules run in every process: pure TypeScript that imports nothing but its own files
+    // (no Node, no Electron, no React, no other package) and touches no process- or page-only global.
+    files: ['src-core/rules/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: NODE_BUILTINS,
+          patterns: [{ regex: '^(?!\\./[^/]+$)', message: 'src-core/rules is pure: it imports only its own files (./name)' }],
+        },
+      ],
+      'no-restricted-globals': ['error', 'process', 'Buffer', 'require', 'module', '__dirname', '__filename', 'global', 'window', 'document', 'navigator', 'localStorage'],
+    },
+  },
+  {
+    // Both shells use the shared rules through their index.
+    files: ['electron/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [RULES_INTERNALS] }],
+    },
+  },
+  {
+    // The renderer talks only to the typed API, never to Node; from the core it takes the shared
+    // rules (src-core/rules), the types and the typed errors, nothing else.
     files: ['renderer/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': ['error', { paths: ['electron', 'fs', 'path'], patterns: ['node:*', '**/src-core/*', '!**/src-core/types', '!**/src-core/errors'] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['electron', 'fs', 'path'],
+          patterns: [
+            { group: ['node:*'], message: 'the renderer never uses Node' },
+            {
+              group: ['**/src-core/*', '!**/src-core/types', '!**/src-core/errors', '!**/src-core/rules'],
+              message: 'from the core, the renderer takes only src-core/rules, src-core/types and src-core/errors',
+            },
+            RULES_INTERNALS,
+          ],
+        },
+      ],
     },
   },
 );
