@@ -1,5 +1,5 @@
 /**
- * Build step (vite plugin, run in Node by the build, not in the window):
+ * Build step (a vite plugin scripts/build.mjs adds; it runs in Node, not in the window):
  * writes the one Content-Security-Policy of src-core/rules into the page's
  * meta tag, so the page and the HTTP header can never disagree.
  */

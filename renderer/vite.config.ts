@@ -3,7 +3,6 @@ import react from '@vitejs/plugin-react';
 // This file runs in Node at build time, not in the window.
 // eslint-disable-next-line no-restricted-imports
 import { fileURLToPath } from 'node:url';
-import { cspMetaPlugin } from './csp-meta';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -11,7 +10,7 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   root,
   base: './',
-  plugins: [react(), cspMetaPlugin()],
+  plugins: [react()],
   build: {
     outDir: fileURLToPath(new URL('../out/renderer', import.meta.url)),
     emptyOutDir: true,

@@ -15,6 +15,13 @@ describe('the page shell', () => {
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-inline|unsafe-eval/);
   });
 
+  it('the built page carries it (npm test builds before it tests)', async () => {
+    const built = await readFile(new URL('../../out/renderer/index.html', import.meta.url), 'utf8').catch(() => {
+      throw new Error('out/renderer/index.html is missing: run "node scripts/build.mjs" (npm test does it first)');
+    });
+    expect(metaCsp(built)).toBe(CONTENT_SECURITY_POLICY_META);
+  });
+
   it('a page without the meta tag, or with two, fails the build', () => {
     expect(() => injectCspMeta('<html><head></head></html>')).toThrow(/exactly one/);
     const tag = '<meta http-equiv="Content-Security-Policy" content="" />';
