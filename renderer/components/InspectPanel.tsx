@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { SnapshotDetails } from '../../src-core/types';
 import { useController, useIsDesktop, useSelection, useSnapshots, useUi } from '../app/context';
-import { descriptionProblem, formatBytes, formatExactBytes, nameProblem } from '../../src-core/rules';
+import { descriptionProblem, formatBytes, formatCount, formatExactBytes, nameProblem } from '../../src-core/rules';
 import { errorMessage } from '../format/errors';
 import { displayName } from '../format/ids';
 import { formatExactTime, formatRelativeTime } from '../format/time';
@@ -36,7 +36,7 @@ function SelectionSummary({ ids }: { ids: string[] }) {
   return (
     <div className="summary">
       <p>
-        <strong>{ids.length} snapshots selected</strong>, {formatBytes(total)} on disk.
+        <strong>{`${formatCount(ids.length, 'snapshot')} selected`}</strong>, {formatBytes(total)} on disk.
       </p>
       <div className="actions">
         <button type="button" onClick={() => void controller.exportSelected()}>
