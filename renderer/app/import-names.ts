@@ -1,4 +1,4 @@
-import { cleanDescription, cleanName, descriptionProblem, escapeUnsafe, freeName, nameProblem } from '../../src-core/rules';
+import { cleanDescription, cleanName, descriptionProblem, freeName, nameProblem, quoteName } from '../../src-core/rules';
 import type { ImportItem } from '../state/import-store';
 
 /** What is wrong with an item's name and description right now, and a one-click fix when there is one. */
@@ -28,9 +28,6 @@ export function effectiveName(item: ImportItem): string {
 export function effectiveDescription(item: ImportItem): string {
   return item.description.trim() || item.preview?.config.description || '';
 }
-
-/** A name inside a sentence: quoted, anything unsafe in it escaped. */
-const quoted = (name: string): string => `“${escapeUnsafe(name)}”`;
 
 /** A refused description, and the cleaned one to offer (none when nothing would be left: empty keeps the archive's). */
 function checkDescription(item: ImportItem): Pick<NameCheck, 'descriptionProblem' | 'descriptionSuggestion'> {
@@ -74,13 +71,13 @@ export function checkImportNames(items: readonly ImportItem[], ctx: NameContext)
     if (item.nameError) return result(item.nameError, suggest(name));
     if (name === '') return result(null, null);
     if ((preview.nameTaken && name === preview.config.name) || ctx.inStore(name)) {
-      return result(`A snapshot named ${quoted(name)} already exists. Choose another name.`, suggest(name));
+      return result(`A snapshot named ${quoteName(name)} already exists. Choose another name.`, suggest(name));
     }
     if (ctx.running.has(name)) {
-      return result(`An import already under way will be named ${quoted(name)}.`, suggest(name));
+      return result(`An import already under way will be named ${quoteName(name)}.`, suggest(name));
     }
     if (usedByOther(name)) {
-      return result(`Another archive in this import is also named ${quoted(name)}.`, suggest(name));
+      return result(`Another archive in this import is also named ${quoteName(name)}.`, suggest(name));
     }
     return result(null, null);
   });
