@@ -94,7 +94,7 @@ function ImportItemFields({ item, check, first }: { item: ImportItem; check: Nam
   return (
     <fieldset className="import-item">
       <legend>
-        {a.name} <span className="muted">({formatBytes(a.size)})</span>
+        <EscapedText text={a.name} /> <span className="muted">({formatBytes(a.size)})</span>
       </legend>
       {item.previewError ? (
         <div className="import-error">

@@ -3,6 +3,7 @@ import type { Task } from '../contract';
 import { useController, useIsDesktop, useTasks } from '../app/context';
 import { formatBytes, formatRate } from '../../src-core/rules';
 import { formatEta } from '../format/time';
+import { EscapedText } from './EscapedText';
 import { isActive, taskPercent } from '../state/tasks-store';
 
 const STATE_TEXT: Record<Task['state'], string> = {
@@ -27,7 +28,9 @@ export const TaskRow = memo(function TaskRow({ id }: { id: string }) {
   return (
     <li className={`task ${task.state}`} aria-label={task.title}>
       <div className="task-head">
-        <span className="task-title">{task.title}</span>
+        <span className="task-title">
+          <EscapedText text={task.title} />
+        </span>
         <span className="task-state">{active ? (percent === null ? '' : `${percent}%`) : STATE_TEXT[task.state]}</span>
       </div>
       <div

@@ -43,4 +43,19 @@ describe('text with hidden characters in the window', () => {
     expect(within(details).getByRole('heading', { level: 3 })).toHaveTextContent('web\\u202egpj\\u009b\\u001b[31m');
     expect(details.textContent).toContain('ok\\u200bdesc');
   });
+
+  it('an export of such a snapshot names it escaped in the transfers panel, and the delete dialog lists it escaped', async () => {
+    const name = 'db\u202e\u0085';
+    const api = new FakeApi({ snapshots: [makeSnapshot({ name })] });
+    const { user } = await renderApp(api);
+    await user.click(await screen.findByRole('row', { name }));
+    await user.click(screen.getByRole('button', { name: 'Export' }));
+    const task = await screen.findByRole('listitem', { name: `Export ${name}` });
+    expect(task.querySelector('.task-title')?.textContent).toBe('Export db\\u202e\\u0085');
+    expect(task.querySelector('.task-title .escaped-char')).toHaveTextContent('\\u202e\\u0085');
+    await user.click(screen.getByRole('button', { name: 'Delete…' }));
+    const dialog = await screen.findByRole('alertdialog');
+    expect(within(dialog).getByRole('list', { name: 'Snapshots to delete' }).textContent).not.toMatch(RAW);
+    expect(within(dialog).getByRole('heading', { level: 2 }).textContent).toBe('Delete db\\u202e\\u0085?');
+  });
 });
