@@ -1,4 +1,4 @@
-import type { Envelope } from '../../electron/contract';
+import type { Envelope } from '../../electron/app/contract';
 import { SnapDeskError, fromErrorData } from '../../src-core/errors';
 
 /**

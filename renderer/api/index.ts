@@ -1,4 +1,4 @@
-import type { SnapdeskApi } from '../../electron/contract';
+import type { SnapdeskApi } from '../../electron/app/contract';
 import { createWebClient } from './web-client';
 
 declare global {

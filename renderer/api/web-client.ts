@@ -1,4 +1,4 @@
-import type { ArchiveRef, CallInput, CallName, CallResult, EventName, EventPayloads, SnapdeskApi, Task, UploadProgress } from '../../electron/contract';
+import type { ArchiveRef, CallInput, CallName, CallResult, EventName, EventPayloads, SnapdeskApi, Task, UploadProgress } from '../../electron/app/contract';
 import { SnapDeskError } from '../../src-core/errors';
 import { parseEnvelope } from './envelope';
 import { uploadCancelled, uploadWithFetch, uploadWithXhr, type UploadRequest } from './web-upload';

@@ -1,4 +1,4 @@
-import type { ArchiveRef, UploadProgress } from '../../electron/contract';
+import type { ArchiveRef, UploadProgress } from '../../electron/app/contract';
 import { SnapDeskError, cancelled } from '../../src-core/errors';
 import { parseEnvelope } from './envelope';
 

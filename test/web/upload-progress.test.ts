@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { JSDOM } from 'jsdom';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { UploadProgress } from '../../electron/contract';
+import type { UploadProgress } from '../../electron/app/contract';
 import { createWebClient } from '../../renderer/api/web-client';
 import { SnapDeskError } from '../../src-core/errors';
 import { webApp } from './helpers/web-app';

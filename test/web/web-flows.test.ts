@@ -5,7 +5,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Task } from '../../electron/contract';
+import type { Task } from '../../electron/app/contract';
 import { SnapDeskError } from '../../src-core/errors';
 import { newSnapshotId } from '../../src-core/ids';
 import { dataTar } from '../helpers/store-state';

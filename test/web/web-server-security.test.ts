@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWebServer, type WebServer } from '../../electron/web-server';
+import { startWebServer, type WebServer } from '../../electron/web/server';
 import { raw } from './helpers/http';
 
 let dir: string;

@@ -1,13 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAppContext, type AppContext } from '../../../electron/app-context';
-import { channelOf, type CallName, type CallResult, type Envelope, type EventName, type EventPayloads } from '../../../electron/contract';
-import type { Dialogs } from '../../../electron/dialogs';
-import { desktopExports } from '../../../electron/export-desktop';
-import { registerIpc, type IpcRegistrar } from '../../../electron/ipc';
-import { APP_URL, makeSenderCheck, type IpcSenderEvent } from '../../../electron/security';
-import { SettingsStore } from '../../../electron/settings';
+import { createAppContext, type AppContext } from '../../../electron/app/app-context';
+import { channelOf, type CallName, type CallResult, type Envelope, type EventName, type EventPayloads } from '../../../electron/app/contract';
+import type { Dialogs } from '../../../electron/desktop/dialogs';
+import { desktopExports } from '../../../electron/desktop/exports';
+import { registerIpc, type IpcRegistrar } from '../../../electron/desktop/ipc';
+import { APP_URL, makeSenderCheck, type IpcSenderEvent } from '../../../electron/desktop/security';
+import { SettingsStore } from '../../../electron/app/settings';
 import { fromErrorData, type SnapDeskError } from '../../../src-core/errors';
 import { openStore } from '../../../src-core/localfile';
 

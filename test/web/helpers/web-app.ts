@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createWebClient } from '../../../renderer/api/web-client';
-import { startWebServer, type WebServer } from '../../../electron/web-server';
+import { startWebServer, type WebServer } from '../../../electron/web/server';
 import { TestEventSource } from './sse-client';
 
 /** A browser-transport server on a temp root and a web client talking to it with the Bearer token. */

@@ -1,10 +1,10 @@
 import { ZodError } from 'zod';
-import type { SnapshotBackend } from '../src-core/backend';
-import { SnapDeskError } from '../src-core/errors';
-import type { SnapshotDetails } from '../src-core/types';
+import type { SnapshotBackend } from '../../src-core/backend';
+import { SnapDeskError } from '../../src-core/errors';
+import type { SnapshotDetails } from '../../src-core/types';
 import type { ArchiveRegistry } from './archive-registry';
 import { calls, parseInput, type AppInfo, type CallInput, type CallName, type CallResult, type Settings, type Task } from './contract';
-import { ARCHIVE_FILTERS, type Dialogs } from './dialogs';
+import { ARCHIVE_FILTERS, type Dialogs } from '../desktop/dialogs';
 import type { OpenedArchives } from './opened-archives';
 import type { SettingsStore } from './settings';
 import type { TaskManager } from './tasks';

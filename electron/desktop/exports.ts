@@ -1,11 +1,11 @@
 import { lstat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { SnapshotBackend } from '../src-core/backend';
-import { SnapDeskError } from '../src-core/errors';
+import type { SnapshotBackend } from '../../src-core/backend';
+import { SnapDeskError } from '../../src-core/errors';
 import type { Dialogs } from './dialogs';
-import { archiveFileName, withArchiveExtension } from './export-names';
-import type { ExportPort } from './handlers';
-import type { TaskManager } from './tasks';
+import { archiveFileName, withArchiveExtension } from '../app/export-names';
+import type { ExportPort } from '../app/handlers';
+import type { TaskManager } from '../app/tasks';
 
 /**
  * Desktop export: the user picks the file in a save dialog, then the store

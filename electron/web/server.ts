@@ -4,19 +4,19 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { SnapshotBackend } from '../src-core/backend';
-import { defaultRoot, ROOT_ENV } from '../src-core/default-root';
-import { SnapDeskError, toErrorData } from '../src-core/errors';
-import { createAppContext, type AppContext } from './app-context';
-import { isCallName, type Envelope } from './contract';
-import { SECURITY_HEADERS } from './csp';
-import { webDialogs } from './dialogs';
-import { enveloped, invokeEnveloped } from './envelope';
-import { SettingsStore } from './settings';
-import { resolveStaticFile } from './static-files';
-import { allowedHosts, checkRequestOrigin, isAuthorized, newToken, sessionCookie, tokensEqual } from './web-auth';
-import { DownloadExports } from './web-exports';
-import { checkUploadRequest, receiveUpload } from './web-upload';
+import type { SnapshotBackend } from '../../src-core/backend';
+import { defaultRoot, ROOT_ENV } from '../../src-core/default-root';
+import { SnapDeskError, toErrorData } from '../../src-core/errors';
+import { createAppContext, type AppContext } from '../app/app-context';
+import { isCallName, type Envelope } from '../app/contract';
+import { SECURITY_HEADERS } from '../app/csp';
+import { webDialogs } from '../desktop/dialogs';
+import { enveloped, invokeEnveloped } from '../app/envelope';
+import { SettingsStore } from '../app/settings';
+import { resolveStaticFile } from '../app/static-files';
+import { allowedHosts, checkRequestOrigin, isAuthorized, newToken, sessionCookie, tokensEqual } from './auth';
+import { DownloadExports } from './downloads';
+import { checkUploadRequest, receiveUpload } from './uploads';
 
 export interface WebServerOptions {
   /** The cocoon root; otherwise $SNAPDESK_ROOT, then the default. */
@@ -105,7 +105,7 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
   const env = opts.env ?? process.env;
   const host = opts.host ?? '127.0.0.1';
   const token = opts.token ?? newToken();
-  const rendererDir = resolve(opts.rendererDir ?? join(__dirname, '..', 'renderer'));
+  const rendererDir = resolve(opts.rendererDir ?? join(__dirname, '..', '..', 'renderer'));
   const maxUploadBytes = opts.maxUploadBytes ?? 1024 ** 4;
   const settings = await SettingsStore.load(null, { cli: opts.root, env: env[ROOT_ENV], defaultRoot: defaultRoot({ env }) });
   const uploadRoot = await mkdtemp(join(tmpdir(), 'snapdesk-uploads-'));
@@ -113,7 +113,7 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
     info: { version: opts.version ?? '0.0.0', platform: process.platform, transport: 'web' },
     settings,
     // Loaded on first use so tests of the transport alone can supply their own store.
-    openStore: opts.openStore ?? (async (root) => (await import('../src-core/localfile')).openStore({ root })),
+    openStore: opts.openStore ?? (async (root) => (await import('../../src-core/localfile')).openStore({ root })),
     dialogs: webDialogs,
     makeExports: (deps) => new DownloadExports({ ...deps, attachTimeoutMs: opts.exportAttachTimeoutMs }),
   });

@@ -1,10 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import type { SnapshotBackend } from '../src-core/backend';
-import { SnapDeskError, cancelled } from '../src-core/errors';
-import { archiveFileName } from './export-names';
-import type { ExportPort } from './handlers';
-import type { TaskManager } from './tasks';
+import type { SnapshotBackend } from '../../src-core/backend';
+import { SnapDeskError, cancelled } from '../../src-core/errors';
+import { archiveFileName } from '../app/export-names';
+import type { ExportPort } from '../app/handlers';
+import type { TaskManager } from '../app/tasks';
 
 interface PendingDownload {
   fileName: string;

@@ -1,7 +1,7 @@
-import type { SnapshotBackend } from '../src-core/backend';
+import type { SnapshotBackend } from '../../src-core/backend';
 import { ArchiveRegistry } from './archive-registry';
 import type { AppInfo, Settings } from './contract';
-import type { Dialogs } from './dialogs';
+import type { Dialogs } from '../desktop/dialogs';
 import { EventBus } from './events';
 import { OpenedArchives } from './opened-archives';
 import { createHandlers, type ExportPort, type Handlers } from './handlers';

@@ -5,10 +5,10 @@ import { basename, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
-import { SnapDeskError } from '../src-core/errors';
-import type { ArchiveRegistry } from './archive-registry';
-import { invalidInput } from './handlers';
-import type { ArchiveRef } from './contract';
+import { SnapDeskError } from '../../src-core/errors';
+import type { ArchiveRegistry } from '../app/archive-registry';
+import { invalidInput } from '../app/handlers';
+import type { ArchiveRef } from '../app/contract';
 
 export const FILE_NAME_HEADER = 'x-snapdesk-file-name';
 

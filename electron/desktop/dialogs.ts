@@ -1,4 +1,4 @@
-import { SnapDeskError } from '../src-core/errors';
+import { SnapDeskError } from '../../src-core/errors';
 
 export interface FileFilter {
   name: string;

@@ -9,8 +9,8 @@
  */
 import { z } from 'zod';
 import { CALL_NAMES, EVENT_NAMES, channelOf, type CallNameList, type EventNameList } from './channels';
-import type { ErrorData } from '../src-core/errors';
-import { isPrintableName, MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH } from '../src-core/names';
+import type { ErrorData } from '../../src-core/errors';
+import { isPrintableName, MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH } from '../../src-core/names';
 import type {
   ArchivePreview,
   GcReport,
@@ -18,7 +18,7 @@ import type {
   SnapshotDetails,
   SnapshotSummary,
   VerifyReport,
-} from '../src-core/types';
+} from '../../src-core/types';
 
 /** Phantom marker carrying a result type through the table. */
 const returns = <T>(): T => undefined as unknown as T;
