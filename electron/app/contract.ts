@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { CALL_NAMES, EVENT_NAMES, channelOf, type CallNameList, type EventNameList } from './channels';
+import type { RouteName } from './http-routes';
 import type { ErrorData } from '../../src-core/errors';
 import { isPrintableName, MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH } from '../../src-core/names';
 import type {
@@ -65,6 +66,11 @@ export interface Task {
   finishedAt: number | null;
   error: ErrorData | null;
   result: TaskResult | null;
+  /**
+   * Set on the task a browser export answers with: the archive waits for the
+   * page to download it (route `exports.download`). Absent everywhere else.
+   */
+  awaitsDownload?: true;
 }
 
 export interface Settings {
@@ -188,3 +194,40 @@ export function parseInput<K extends CallName>(name: K, input: unknown): CallInp
 }
 
 export const isCallName = (name: string): name is CallName => Object.prototype.hasOwnProperty.call(calls, name);
+
+/** A route whose answer is a byte stream, not JSON: `T` names what flows (an archive, events). */
+export interface StreamOf<T> {
+  readonly streamOf: T;
+}
+
+/** One file of an upload: its name as the user's browser gave it, and its size in bytes. */
+const uploadedFile = z.object({ fileName: z.string().min(1).max(4096), size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) }).strict();
+const secret = z.string().min(1).max(256);
+
+/**
+ * Input and result of each HTTP route of the web shell (method and path are
+ * in http-routes.ts). Inputs are what the server reads from a request, from
+ * wherever the route's declaration says: `:params`, `?ticket=`, the JSON body,
+ * or the file-name header and Content-Length of an upload.
+ */
+export const routes = {
+  'session.open': { input: z.object({ token: secret }).strict(), result: returns<{ secret: string }>() },
+  'tickets.issue': {
+    input: z.discriminatedUnion('purpose', [z.object({ purpose: z.literal('events') }).strict(), z.object({ purpose: z.literal('download'), taskId }).strict()]),
+    result: returns<{ ticket: string }>(),
+  },
+  /** The call's result; as with every JSON route, the answer is an Envelope of it. */
+  'calls.invoke': { input: z.object({ name: z.string().max(64), input: z.unknown() }).strict(), result: returns<unknown>() },
+  'uploads.check': { input: z.object({ files: z.array(uploadedFile).min(1).max(1000) }).strict(), result: returns<null>() },
+  'uploads.send': { input: uploadedFile, result: returns<ArchiveRef>() },
+  'exports.download': { input: z.object({ taskId, ticket: secret }).strict(), result: returns<StreamOf<'archive'>>() },
+  'events.stream': { input: z.object({ ticket: secret }).strict(), result: returns<StreamOf<EventPayloads>>() },
+} as const;
+
+export type RouteInput<R extends RouteName> = z.output<(typeof routes)[R]['input']>;
+export type RouteResult<R extends RouteName> = (typeof routes)[R]['result'];
+export type UploadedFile = z.output<typeof uploadedFile>;
+
+// The zod-free route table in http-routes.ts must name exactly these routes.
+const routesMatch: Same<RouteName, keyof typeof routes> = true;
+void routesMatch;

@@ -13,7 +13,7 @@ import { parseShellArgs } from './args';
 import { SECURITY_HEADERS } from '../app/csp';
 import { finishedNotification, progressBarValue } from './feedback';
 import type { Dialogs } from './dialogs';
-import { desktopExports } from './exports';
+import { desktopHost } from './host';
 import { forwardEvents, registerIpc } from './ipc';
 import { menuTemplate } from './menu';
 import { APP_HOST, APP_SCHEME, APP_URL, guardContents, installSessionSecurity, makeSenderCheck, windowOptions } from './security';
@@ -108,8 +108,7 @@ async function start(): Promise<void> {
     info: { version: appVersion(), platform: process.platform, transport: 'electron' },
     settings,
     openStore: (root) => openStore({ root }),
-    dialogs: electronDialogs,
-    makeExports: desktopExports,
+    makeHost: (deps) => desktopHost({ ...deps, dialogs: electronDialogs }),
     taskHooks: {
       onAggregate: (progress) => win?.setProgressBar(progressBarValue(progress)),
       onFinished: (task) => {

@@ -1,17 +1,15 @@
 import type { ArchiveRef, UploadProgress } from '../../electron/app/contract';
 import { SnapDeskError, cancelled } from '../../src-core/errors';
+import { FILE_NAME_HEADER } from '../../electron/app/http-routes';
 import { parseEnvelope } from './envelope';
 
-/** Header carrying an upload's file name, URI-encoded (the body is the file itself). */
-export const FILE_NAME_HEADER = 'X-Snapdesk-File-Name';
-
-/** One file to send as the body of POST /api/archives. */
+/** One file to send as the body of route `uploads.send` (its URL built from the route table). */
 export interface UploadRequest {
   url: string;
   file: File;
   /** The file's position in the batch, passed through to progress reports. */
   index: number;
-  /** Authorization, when there is no session cookie (outside a browser). */
+  /** The session's `Authorization` header. */
   auth: Record<string, string>;
   onProgress?: (progress: UploadProgress) => void;
   signal?: AbortSignal;
@@ -91,7 +89,7 @@ export async function uploadWithFetch(doFetch: typeof fetch, req: UploadRequest)
   let response: Response;
   let body: string;
   try {
-    response = await doFetch(req.url, { method: 'POST', headers: headersFor(req), body: file, credentials: 'same-origin', signal });
+    response = await doFetch(req.url, { method: 'POST', headers: headersFor(req), body: file, credentials: 'omit', signal });
     body = await response.text();
   } catch (err) {
     if (signal?.aborted) throw uploadCancelled(file);

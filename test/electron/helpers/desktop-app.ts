@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createAppContext, type AppContext } from '../../../electron/app/app-context';
 import { channelOf, type CallName, type CallResult, type Envelope, type EventName, type EventPayloads } from '../../../electron/app/contract';
 import type { Dialogs } from '../../../electron/desktop/dialogs';
-import { desktopExports } from '../../../electron/desktop/exports';
+import { desktopHost } from '../../../electron/desktop/host';
 import { registerIpc, type IpcRegistrar } from '../../../electron/desktop/ipc';
 import { APP_URL, makeSenderCheck, type IpcSenderEvent } from '../../../electron/desktop/security';
 import { SettingsStore } from '../../../electron/app/settings';
@@ -43,8 +43,7 @@ export async function desktopApp() {
     info: { version: '0.1.0', platform: process.platform, transport: 'electron' },
     settings,
     openStore: (r) => openStore({ root: r }),
-    dialogs,
-    makeExports: desktopExports,
+    makeHost: (deps) => desktopHost({ ...deps, dialogs }),
     watch: { debounceMs: 20, pollMs: 20 },
   });
   const channels = new Map<string, (event: IpcSenderEvent, ...args: unknown[]) => Promise<unknown>>();
