@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, rmdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, rmdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -74,6 +74,24 @@ export interface WebServer {
  */
 export const uploadsParent = (root: string): string => join(storePaths(root).root, 'snapshot', '.snapdesk-uploads');
 
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists, under another user.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** Removes the upload folders of servers that died without closing (their process is gone). */
+export async function removeOrphanUploads(parent: string): Promise<void> {
+  for (const name of await readdir(parent).catch(() => [] as string[])) {
+    const pid = /^server-(\d+)-/.exec(name)?.[1];
+    if (pid !== undefined && Number(pid) !== process.pid && !alive(Number(pid))) await rm(join(parent, name), { recursive: true, force: true });
+  }
+}
+
 /**
  * The web shell: the built renderer, and the shared handlers and the typed
  * routes of http-routes.ts over HTTP. Listens on loopback; API requests need
@@ -88,6 +106,7 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
   const settings = await SettingsStore.load(null, { cli: opts.root, env: env[ROOT_ENV], defaultRoot: defaultRoot({ env }) });
   const parent = uploadsParent(settings.get().root);
   await mkdir(parent, { recursive: true, mode: 0o700 });
+  await removeOrphanUploads(parent);
   const uploadDir = await mkdtemp(join(parent, `server-${process.pid}-`));
   const limits: UploadLimits = {
     maxBytes: opts.maxUploadBytes ?? 1024 ** 4,

@@ -1,9 +1,11 @@
-import { mkdtemp, readdir, readFile, rm, statfs, stat } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, statfs, stat, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { storePaths } from '../../src-core/paths';
+import { startWebServer, uploadsParent } from '../../electron/web/server';
 import { UploadBudget } from '../../electron/web/upload-budget';
 import { webApp } from './helpers/web-app';
 
@@ -90,6 +92,21 @@ describe('web shell uploads', () => {
     expect(await app.client.call('archives.preview', { archiveId: ref?.id as string })).toMatchObject({ config: {} });
     await app.server.close();
     await expect(readdir(join(root, 'snapshot'))).resolves.not.toContain('.snapdesk-uploads');
+  });
+
+  it('a server starting on a root removes the uploads of servers that died there without closing, and no living one’s', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'snapdesk-orphans-'));
+    const parent = uploadsParent(join(dir, 'root'));
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    await mkdir(join(parent, `server-${dead}-aaaaaa`, 'upload-1'), { recursive: true });
+    await writeFile(join(parent, `server-${dead}-aaaaaa`, 'upload-1', 'archive'), 'partial');
+    await mkdir(join(parent, `server-${process.ppid}-bbbbbb`), { recursive: true });
+    const server = await startWebServer({ root: join(dir, 'root'), port: 0, rendererDir: dir });
+    try {
+      expect((await readdir(parent)).sort()).toEqual([`server-${process.ppid}-bbbbbb`, relative(parent, server.uploadDir)].sort());
+    } finally {
+      await server.close();
+    }
   });
 
   it('an upload that would fit alone is refused while others in flight hold the space, and is taken once they end', async () => {
