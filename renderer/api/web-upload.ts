@@ -1,6 +1,6 @@
 import type { ArchiveRef, UploadProgress } from '../../electron/app/contract';
 import { SnapDeskError, cancelled } from '../../src-core/errors';
-import { FILE_NAME_HEADER } from '../../electron/app/http-routes';
+import { FILE_NAME_HEADER, HTTP_ROUTES } from '../../electron/app/http-routes';
 import { parseEnvelope } from './envelope';
 
 /** One file to send as the body of route `uploads.send` (its URL built from the route table). */
@@ -43,7 +43,7 @@ export function uploadWithXhr(Xhr: typeof XMLHttpRequest, req: UploadRequest): P
       signal?.removeEventListener('abort', onAbort);
       outcome();
     };
-    xhr.open('POST', req.url);
+    xhr.open(HTTP_ROUTES['uploads.send'].method, req.url);
     for (const [name, value] of Object.entries(headersFor(req))) xhr.setRequestHeader(name, value);
     xhr.upload.addEventListener('progress', (e) => report(e.loaded));
     xhr.upload.addEventListener('load', () => report(file.size));
@@ -89,7 +89,7 @@ export async function uploadWithFetch(doFetch: typeof fetch, req: UploadRequest)
   let response: Response;
   let body: string;
   try {
-    response = await doFetch(req.url, { method: 'POST', headers: headersFor(req), body: file, credentials: 'omit', signal });
+    response = await doFetch(req.url, { method: HTTP_ROUTES['uploads.send'].method, headers: headersFor(req), body: file, credentials: 'omit', signal });
     body = await response.text();
   } catch (err) {
     if (signal?.aborted) throw uploadCancelled(file);
