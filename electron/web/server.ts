@@ -36,6 +36,8 @@ export interface WebServerOptions {
   maxConcurrentUploads?: number;
   /** Free space kept back beyond what uploads in flight declared. */
   uploadMarginBytes?: number;
+  /** Bytes free in the uploads' file system (default: statfs; tests pin it). */
+  freeSpace?: (dir: string) => Promise<number>;
   env?: NodeJS.ProcessEnv;
   openStore?: (root: string) => SnapshotBackend | Promise<SnapshotBackend>;
   /** How long an export waits for the browser to start its download. */
@@ -127,7 +129,7 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
   });
   const sessions = new WebSessions(token, { ticketTtlMs: opts.ticketTtlMs });
   const events = new EventStreams(context.bus);
-  const budget = new UploadBudget(uploadDir, limits);
+  const budget = new UploadBudget(uploadDir, limits, opts.freeSpace);
   // A connection that proved who sent it may stay quiet as long as its transfer needs (a download waiting for its export).
   const signedIn = (req: IncomingMessage): void => void req.socket.setTimeout(0);
   const router = createRouter({ context, sessions, budget, uploadDir, events }, signedIn);

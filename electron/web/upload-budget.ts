@@ -10,6 +10,11 @@ export interface UploadLimits {
   marginBytes: number;
 }
 
+export async function freeBytes(dir: string): Promise<number> {
+  const fs = await statfs(dir);
+  return fs.bavail * fs.bsize;
+}
+
 export interface UploadReservation {
   /** `bytes` more of the upload are on disk. */
   landed(bytes: number): void;
@@ -31,15 +36,18 @@ export interface FileSize {
 export class UploadBudget {
   private reserved = 0;
   private running = 0;
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly dir: string,
     readonly limits: UploadLimits,
+    /** Bytes free for an unprivileged writer in `dir`'s file system. */
+    private readonly freeSpace: (dir: string) => Promise<number> = freeBytes,
   ) {}
 
   /** Throws the reason `files` would be refused now: one over the limit, or the batch more than the free space. */
   check(files: readonly FileSize[]): Promise<void> {
-    return this.fits(files, 0);
+    return this.fits(files);
   }
 
   /**
@@ -51,12 +59,20 @@ export class UploadBudget {
     if (this.running >= this.limits.maxConcurrent) {
       throw new SnapDeskError('locked', `${this.running} uploads are already arriving; send ${file.name} when one of them has finished`, { running: this.running });
     }
-    // Counted before the free-space check awaits, so uploads starting together cannot all pass it.
     this.running++;
+    // One check at a time, each seeing every reservation taken before it: uploads starting together cannot all pass.
+    const turn = this.queue.then(() => this.fits([file]));
+    this.queue = turn.catch(() => undefined);
+    try {
+      await turn;
+    } catch (err) {
+      this.running--;
+      throw err;
+    }
     this.reserved += file.size;
     let left = file.size;
     let released = false;
-    const reservation: UploadReservation = {
+    return {
       landed: (bytes) => {
         const n = Math.min(bytes, left);
         left -= n;
@@ -70,13 +86,6 @@ export class UploadBudget {
         left = 0;
       },
     };
-    try {
-      await this.fits([file], file.size);
-    } catch (err) {
-      reservation.release();
-      throw err;
-    }
-    return reservation;
   }
 
   /** Bytes in flight (declared by uploads still arriving). */
@@ -84,8 +93,7 @@ export class UploadBudget {
     return this.reserved;
   }
 
-  /** `own` is what of `reserved` belongs to the files being checked. */
-  private async fits(files: readonly FileSize[], own: number): Promise<void> {
+  private async fits(files: readonly FileSize[]): Promise<void> {
     for (const { name, size } of files) {
       if (size > this.limits.maxBytes) {
         throw new SnapDeskError('invalid_input', `${name} is larger than the ${this.limits.maxBytes}-byte upload limit`, { size, maxBytes: this.limits.maxBytes });
@@ -93,9 +101,8 @@ export class UploadBudget {
     }
     // A batch is kept all or none, so it has to fit as a whole.
     const size = files.reduce((sum, f) => sum + f.size, 0);
-    const fs = await statfs(this.dir);
     // What the file system has, less what other uploads in flight will still write and the margin.
-    const available = Math.max(0, fs.bavail * fs.bsize - (this.reserved - own) - this.limits.marginBytes);
+    const available = Math.max(0, (await this.freeSpace(this.dir)) - this.reserved - this.limits.marginBytes);
     if (size > available) {
       const what = files.length === 1 ? (files[0] as FileSize).name : `${files.length} files`;
       throw new SnapDeskError('no_space', `not enough space in ${this.dir} for ${what} (${size} bytes needed, ${available} free)`, { size, free: available });

@@ -21,16 +21,21 @@ afterEach(async () => {
   dir = null;
 });
 
-/** A margin that leaves about `room` bytes of `path`'s file system for uploads. */
-async function marginLeaving(path: string, room: number): Promise<number> {
-  const fs = await statfs(path);
-  return fs.bavail * fs.bsize - room;
-}
+/** A file system with `bytes` free, whatever else writes to the real one meanwhile. */
+const free = (bytes: number) => async (): Promise<number> => bytes;
 
 describe('upload budget', () => {
+  it('counts the file system’s real free space', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'snapdesk-budget-'));
+    const budget = new UploadBudget(dir, { maxBytes: Number.MAX_SAFE_INTEGER, maxConcurrent: 10, marginBytes: 0 });
+    const fs = await statfs(dir);
+    await expect(budget.check([{ name: 'a.tgz', size: 1 }])).resolves.toBeUndefined();
+    await expect(budget.check([{ name: 'a.tgz', size: fs.blocks * fs.bsize + 1 }])).rejects.toMatchObject({ code: 'no_space' });
+  });
+
   it('uploads in flight reserve their declared size: two that each fit alone cannot both start', async () => {
     dir = await mkdtemp(join(tmpdir(), 'snapdesk-budget-'));
-    const budget = new UploadBudget(dir, { maxBytes: 1024 ** 4, maxConcurrent: 10, marginBytes: await marginLeaving(dir, 100 * MB) });
+    const budget = new UploadBudget(dir, { maxBytes: 1024 ** 4, maxConcurrent: 10, marginBytes: 28 * MB }, free(128 * MB));
     const first = await budget.reserve({ name: 'a.tgz', size: 60 * MB });
     await expect(budget.check([{ name: 'b.tgz', size: 60 * MB }])).rejects.toMatchObject({ code: 'no_space' });
     await expect(budget.reserve({ name: 'b.tgz', size: 60 * MB })).rejects.toMatchObject({ code: 'no_space', message: expect.stringMatching(/^not enough space in .* for b\.tgz/) });
@@ -44,7 +49,7 @@ describe('upload budget', () => {
 
   it('uploads starting at the same moment cannot all pass the free-space check', async () => {
     dir = await mkdtemp(join(tmpdir(), 'snapdesk-budget-'));
-    const budget = new UploadBudget(dir, { maxBytes: 1024 ** 4, maxConcurrent: 10, marginBytes: await marginLeaving(dir, 100 * MB) });
+    const budget = new UploadBudget(dir, { maxBytes: 1024 ** 4, maxConcurrent: 10, marginBytes: 28 * MB }, free(128 * MB));
     const outcomes = await Promise.allSettled([0, 1, 2].map((i) => budget.reserve({ name: `${i}.tgz`, size: 45 * MB })));
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(2);
     expect(outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason.code)).toEqual(['no_space']);
@@ -112,8 +117,8 @@ describe('web shell uploads', () => {
   it('an upload that would fit alone is refused while others in flight hold the space, and is taken once they end', async () => {
     const body = await readFile(FIXTURE);
     dir = await mkdtemp(join(tmpdir(), 'snapdesk-budget-'));
-    // Room for one of these uploads at a time (the store root is in the same temp file system).
-    app = await webApp({ uploadMarginBytes: await marginLeaving(tmpdir(), body.length * 1.5) });
+    // Room for one of these uploads at a time.
+    app = await webApp({ uploadMarginBytes: 0, freeSpace: free(body.length * 1.5) });
     const first = openUpload(app.server.port, app.auth, 'first.tar', body);
     await expect.poll(async () => (await readdir(app!.server.uploadDir)).length).toBe(1);
     const second = openUpload(app.server.port, app.auth, 'second.tar', body);
