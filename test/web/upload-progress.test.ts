@@ -30,7 +30,7 @@ async function pageFile(name: string, bytes?: Uint8Array<ArrayBuffer>): Promise<
   return new page.window.File([bytes ?? new Uint8Array(await readFile(FIXTURE))], name);
 }
 
-/** The client as the page runs it; `null` sends no token (and the page has no session cookie). */
+/** The client as the page runs it; `null` signs in with nothing (no token from the address, no kept session). */
 const browserClient = (token: string | null = app.server.token) =>
   createWebClient({ baseUrl: app.server.origin, token: token ?? undefined, XMLHttpRequest: page.window.XMLHttpRequest });
 
