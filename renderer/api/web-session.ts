@@ -1,7 +1,7 @@
 import type { RouteInput, RouteResult } from '../../electron/app/contract';
 import { HTTP_ROUTES, routePath, type RouteName } from '../../electron/app/http-routes';
 import { SnapDeskError } from '../../src-core/errors';
-import { parseEnvelope } from './envelope';
+import { readServerAnswer } from './server-answer';
 
 /** Where a page keeps its session secret across reloads of the tab (never the printed token). */
 export interface SecretStorage {
@@ -84,7 +84,7 @@ export function createWebSession(opts: WebSessionOptions) {
       signal: req.signal,
     });
     if (response.status === 401 && signed) forget();
-    return parseEnvelope<RouteResult<R>>(response.status, response.headers.get('content-type') ?? '', await response.text());
+    return readServerAnswer<RouteResult<R>>(response.status, response.headers.get('content-type') ?? '', await response.text());
   }
 
   /** The session was refused (the server restarted): forget it, so the next sign-in starts over. */

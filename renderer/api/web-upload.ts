@@ -1,7 +1,7 @@
 import type { ArchiveRef, UploadProgress } from '../../electron/app/contract';
 import { SnapDeskError, cancelled } from '../../src-core/errors';
 import { FILE_NAME_HEADER, HTTP_ROUTES } from '../../electron/app/http-routes';
-import { parseEnvelope } from './envelope';
+import { readServerAnswer } from './server-answer';
 
 /** One file to send as the body of route `uploads.send` (its URL built from the route table). */
 export interface UploadRequest {
@@ -50,7 +50,7 @@ export function uploadWithXhr(Xhr: typeof XMLHttpRequest, req: UploadRequest): P
     xhr.addEventListener('load', () =>
       settle(() => {
         try {
-          resolve(parseEnvelope<ArchiveRef>(xhr.status, xhr.getResponseHeader('Content-Type') ?? '', xhr.responseText));
+          resolve(readServerAnswer<ArchiveRef>(xhr.status, xhr.getResponseHeader('Content-Type') ?? '', xhr.responseText));
         } catch (err) {
           reject(err);
         }
@@ -96,5 +96,5 @@ export async function uploadWithFetch(doFetch: typeof fetch, req: UploadRequest)
     throw err;
   }
   report(file.size);
-  return parseEnvelope<ArchiveRef>(response.status, response.headers.get('content-type') ?? '', body);
+  return readServerAnswer<ArchiveRef>(response.status, response.headers.get('content-type') ?? '', body);
 }
