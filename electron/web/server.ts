@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, rmdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { SnapshotBackend } from '../../src-core/backend';
 import { defaultRoot, ROOT_ENV } from '../../src-core/default-root';
 import { SnapDeskError } from '../../src-core/errors';
@@ -107,6 +107,8 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
   const rendererDir = resolve(opts.rendererDir ?? join(__dirname, '..', '..', 'renderer'));
   const settings = await SettingsStore.load(null, { cli: opts.root, env: env[ROOT_ENV], defaultRoot: defaultRoot({ env }) });
   const parent = uploadsParent(settings.get().root);
+  // Folders the store would create itself get the store's mode (src-core/lock.ts); only ours is private.
+  await mkdir(dirname(parent), { recursive: true, mode: 0o755 });
   await mkdir(parent, { recursive: true, mode: 0o700 });
   await removeOrphanUploads(parent);
   const uploadDir = await mkdtemp(join(parent, `server-${process.pid}-`));

@@ -91,6 +91,9 @@ describe('web shell uploads', () => {
     expect(where).toMatch(/^snapshot\/\.snapdesk-uploads\/server-\d+-/);
     expect(relative(dataRoot, app.server.uploadDir).startsWith('..')).toBe(true);
     expect((await stat(app.server.uploadDir)).dev).toBe((await stat(root)).dev);
+    // A fresh root's snapshot folder gets the mode the store gives it; the uploads folder is private.
+    expect((await stat(join(root, 'snapshot'))).mode & 0o777).toBe(0o755 & ~process.umask());
+    expect((await stat(uploadsParent(root))).mode & 0o777).toBe(0o700);
     const [ref] = await app.client.registerFiles([new File([await readFile(FIXTURE)], 'fc.tar')]);
     // Our own GC leaves an upload waiting for its import alone.
     await app.server.context.store().gc();
