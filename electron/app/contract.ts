@@ -1,8 +1,9 @@
 /**
  * The one contract between the renderer and the main process: every call
- * (name, input schema, result type) and every event. Main's IPC binding, the
- * preload bridge, the browser transport and the renderer's client are all
- * derived from these tables, so a channel string is never typed twice.
+ * (name, input schema, result type), every event, and every HTTP route of
+ * the web shell. Main's IPC binding, the preload bridge, the web shell's
+ * router and the renderer's web client are all derived from these tables,
+ * so a channel string or a route is never typed twice.
  *
  * Only plain, structured-clone-safe data crosses: no class instances, no
  * functions, errors as `ErrorData`.
@@ -98,13 +99,13 @@ export const calls = {
     result: returns<Snapshot>(),
   },
   'snapshots.gc': { input: z.undefined(), result: returns<GcReport>() },
-  /** Desktop: shows the save dialog; null when the user cancels. Browser: starts a download. */
+  /** Starts the export through the host (HostServices.startExport): desktop, after the save dialog (null when cancelled); web, a task marked `awaitsDownload`. */
   'snapshots.export': {
     input: z.object({ ref, gzip: z.boolean().optional(), level: z.number().int().min(1).max(9).optional() }).strict(),
     result: returns<Task | null>(),
   },
   'snapshots.showInFolder': { input: z.object({ ref }).strict(), result: returns<void>() },
-  /** Desktop: the open dialog (multi-select). */
+  /** The host's open dialog (multi-select); the web host has none (the page uploads instead). */
   'archives.pick': { input: z.undefined(), result: returns<ArchiveRef[]>() },
   /** Desktop: paths of dropped files, from the preload (webUtils.getPathForFile); main checks each. */
   'archives.register': { input: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(256) }).strict(), result: returns<ArchiveRef[]>() },
@@ -128,7 +129,7 @@ export const calls = {
   'tasks.clear': { input: z.undefined(), result: returns<void>() },
   'tasks.showInFolder': { input: z.object({ taskId }).strict(), result: returns<void>() },
   'settings.get': { input: z.undefined(), result: returns<Settings>() },
-  /** Desktop: a directory dialog; null when cancelled. */
+  /** The host's directory dialog; null when cancelled (the web host has none). */
   'settings.chooseRoot': { input: z.undefined(), result: returns<Settings | null>() },
   'settings.resetRoot': { input: z.undefined(), result: returns<Settings>() },
 } as const;
