@@ -53,10 +53,31 @@ export default tseslint.config(
     },
   },
   {
-    // Both shells use the shared rules through their index.
-    files: ['electron/**/*.ts'],
+    // The shared app-service layer runs under either shell: no Electron, no shell code. (Every shell
+    // uses the shared rules through their index.)
+    files: ['electron/app/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [RULES_INTERNALS] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: ['electron'], patterns: [{ group: ['electron/*', '../desktop/*', '../web/*', '**/renderer/*'], message: 'the app-service layer is shared by both shells' }, RULES_INTERNALS] },
+      ],
+    },
+  },
+  {
+    // The web shell is plain Node over HTTP: no Electron, nothing of the desktop shell.
+    files: ['electron/web/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: ['electron'], patterns: [{ group: ['electron/*', '../desktop/*', '**/renderer/*'], message: 'the web shell uses neither Electron nor the desktop shell' }, RULES_INTERNALS] },
+      ],
+    },
+  },
+  {
+    // The desktop shell is the only code that imports 'electron'; it never reaches into the web shell.
+    files: ['electron/desktop/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['../web/*', '**/renderer/*'], message: 'the desktop shell never reaches into the web shell' }, RULES_INTERNALS] }],
     },
   },
   {

@@ -3,8 +3,8 @@ import { constants, createReadStream } from 'node:fs';
 import { open, rm, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
-import { SnapDeskError } from '../src-core/errors';
-import { ARCHIVE_EXTENSIONS_TEXT, isArchiveFileName } from '../src-core/rules';
+import { SnapDeskError } from '../../src-core/errors';
+import { ARCHIVE_EXTENSIONS_TEXT, isArchiveFileName } from '../../src-core/rules';
 import type { ArchiveRef } from './contract';
 
 export interface ArchiveEntry extends ArchiveRef {

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { isArchiveFileName } from '../src-core/rules';
+import { isArchiveFileName } from '../../src-core/rules';
 
 export interface ShellArgs {
   root?: string;
