@@ -22,10 +22,22 @@ export interface TarEntry {
   mtime: number;
 }
 
-const MAX_PAX_BYTES = MAX_MAP_BYTES + 64 * 1024;
+/**
+ * Extended-header bytes (PAX 'x' and 'g' headers, GNU long names) allowed
+ * before one entry, however many headers they are split into: one full
+ * sparse map and room for the usual records. Every header's records live
+ * until its entry is read, so without a bound across stacked headers a
+ * small gzip could pile gigabytes of records into memory.
+ */
+export const MAX_ENTRY_EXTENDED_BYTES = MAX_MAP_BYTES + 64 * 1024;
+/** Extended-header bytes in the whole archive: a few entries with full maps. */
+export const MAX_ARCHIVE_EXTENDED_BYTES = 4 * MAX_ENTRY_EXTENDED_BYTES;
+/** PAX records before one entry: a snapshot file has a handful; each record costs memory beyond its bytes. */
+export const MAX_ENTRY_PAX_RECORDS = 4096;
 /** A snapshot has a handful of data files; millions of entries would only exhaust inodes. */
 export const MAX_ENTRIES = 10_000;
 const MAX_LONG_NAME = 4096;
+const MiB = 1024 * 1024;
 
 const NOT_REGULAR: Record<string, string> = {
   '1': 'a hard link',
@@ -37,8 +49,12 @@ const NOT_REGULAR: Record<string, string> = {
   K: 'a hard or symbolic link',
 };
 
-/** Records that change how an entry is read; a global header must not set them for every entry. */
+/**
+ * Records that change how an entry is read: the only ones kept from a PAX
+ * header, and the ones a global header must not set for every entry.
+ */
 const PER_ENTRY_KEYS = /^(path|linkpath|size|GNU\.sparse\..*|COCOON\..*)$/;
+const isPerEntryKey = (key: string): boolean => PER_ENTRY_KEYS.test(key);
 
 const ZEROS = Buffer.alloc(64 * 1024);
 
@@ -56,6 +72,8 @@ export class TarReader {
   private current = '';
   private finished = false;
   private entries = 0;
+  /** Extended-header bytes read in the whole archive so far. */
+  private extendedBytes = 0;
 
   constructor(private readonly reader: ByteReader) {}
 
@@ -97,6 +115,25 @@ export class TarReader {
     }
     const pax = new Map<string, string>();
     let longName: string | null = null;
+    let entryExtended = 0;
+    let entryRecords = 0;
+    /** Counts an extended header against the entry's and the archive's budgets before its body is read. */
+    const budget = (size: number, headerOffset: number): void => {
+      entryExtended += size;
+      this.extendedBytes += size;
+      if (entryExtended > MAX_ENTRY_EXTENDED_BYTES) {
+        throw invalidArchive(
+          `the extended headers before the entry at byte ${headerOffset} add up to more than ${MAX_ENTRY_EXTENDED_BYTES / MiB} MiB (stacked PAX or GNU long-name headers); a snapshot file needs a fraction of that`,
+          { offset: headerOffset },
+        );
+      }
+      if (this.extendedBytes > MAX_ARCHIVE_EXTENDED_BYTES) {
+        throw invalidArchive(`the archive's extended headers add up to more than ${MAX_ARCHIVE_EXTENDED_BYTES / MiB} MiB (at byte ${headerOffset}); a snapshot archive needs a fraction of that`, {
+          offset: headerOffset,
+        });
+      }
+    };
+    const recordsLeft = (): number => MAX_ENTRY_PAX_RECORDS - entryRecords;
     for (;;) {
       const headerOffset = this.reader.position;
       const block = await this.reader.read(BLOCK);
@@ -110,16 +147,22 @@ export class TarReader {
       const where = `in the extended header at byte ${headerOffset}`;
       switch (h.typeflag) {
         case 'x': {
-          if (h.size > MAX_PAX_BYTES) throw invalidArchive(`the PAX extended header at byte ${headerOffset} is too large (${h.size} bytes)`);
+          if (h.size > MAX_ENTRY_EXTENDED_BYTES) throw invalidArchive(`the PAX extended header at byte ${headerOffset} is too large (${h.size} bytes)`, { offset: headerOffset });
+          budget(h.size, headerOffset);
           const data = await this.readExact(h.size, where);
-          for (const [k, v] of decodePaxRecords(data)) pax.set(k, v);
+          const records = decodePaxRecords(data, recordsLeft(), isPerEntryKey);
+          entryRecords += records.size;
+          for (const [k, v] of records) pax.set(k, v);
           if (!(await this.reader.skip(padding(h.size)))) throw this.truncated(where);
           continue;
         }
         case 'g': {
-          if (h.size > 1024 * 1024) throw invalidArchive(`the PAX global header at byte ${headerOffset} is too large`);
+          if (h.size > MiB) throw invalidArchive(`the PAX global header at byte ${headerOffset} is too large`);
+          budget(h.size, headerOffset);
           const data = await this.readExact(h.size, where);
-          for (const key of decodePaxRecords(data).keys()) {
+          const records = decodePaxRecords(data, recordsLeft(), isPerEntryKey);
+          entryRecords += records.size;
+          for (const key of records.keys()) {
             if (PER_ENTRY_KEYS.test(key)) throw invalidArchive(`a PAX global header sets "${quoteArchiveText(key)}" for every entry`);
           }
           if (!(await this.reader.skip(padding(h.size)))) throw this.truncated(where);
@@ -127,6 +170,7 @@ export class TarReader {
         }
         case 'L': {
           if (h.size > MAX_LONG_NAME) throw invalidArchive(`a GNU long name at byte ${headerOffset} is too long`);
+          budget(h.size, headerOffset);
           const data = await this.readExact(h.size, where);
           const end = data.indexOf(0);
           longName = data.toString('utf8', 0, end === -1 ? data.length : end);

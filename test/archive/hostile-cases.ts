@@ -164,9 +164,9 @@ export const hostileCases: HostileCase[] = [
   { title: 'a sparse size beyond 2^53', bytes: () => sparse([{ o: 0, l: 4096 }], { sizeText: '18446744073709551616' }), code: 'invalid_archive', message: /cow\.raw/ },
   {
     // Maps of hundreds of thousands of segments must import (fragmented memory files), so the bound
-    // is 16 MiB of map text, not Go's 1 MiB; past it a small archive could make the importer parse
+    // is 8 MiB of map text, not Go's 1 MiB; past it a small archive could make the importer parse
     // hundreds of MB of JSON into millions of objects.
-    title: 'a sparse map over 16 MiB',
+    title: 'a sparse map over 8 MiB',
     bytes: () => {
       const segments = Array.from({ length: 1_100_000 }, (_, i) => ({ o: i * 2, l: 1 }));
       return sparse(segments, {}, 2_200_000);
