@@ -54,7 +54,17 @@ export interface StoredRecord {
 /** Builds the error for a field that has the wrong type. */
 export type FieldErrorFactory = (field: string, problem: string) => SnapDeskError;
 
-const describe = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? `the string ${JSON.stringify(v.slice(0, 40))}` : `${typeof v} ${JSON.stringify(v)}`);
+/** A wrong value in words; an object is not shown (it may be nested too deep to serialize, or huge). */
+const describe = (v: unknown): string =>
+  v === null
+    ? 'null'
+    : Array.isArray(v)
+      ? 'an array'
+      : typeof v === 'object'
+        ? 'an object'
+        : typeof v === 'string'
+          ? `the string ${JSON.stringify(v.slice(0, 40))}`
+          : `${typeof v} ${JSON.stringify(v)}`;
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

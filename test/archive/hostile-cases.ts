@@ -19,8 +19,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzip, randomBytesSeeded, truncated, withBadCrc, withBadIsize, withCorruptBody, withTrailing } from '../helpers/gzip-craft';
+import { MAX_SEGMENTS } from '../../src-core/archive/sparse-map';
+import { MAX_ENTRY_PAX_RECORDS } from '../../src-core/archive/tar-reader';
+import { gzip, PieceGzip, randomBytesSeeded, truncated, withBadCrc, withBadIsize, withCorruptBody, withTrailing } from '../helpers/gzip-craft';
 import {
+  bombLayouts,
   endOfArchive,
   entry,
   envelopeEntry,
@@ -73,6 +76,8 @@ const sparse = (segments: Segment[], opts: Parameters<typeof sparseEntry>[3] = {
   afterEnvelope(sparseEntry('cow.raw', segments, realSize, opts));
 
 const valid = (): Buffer => tarOf(validParts());
+/** A layout of many repeated pieces, gzip-compressed piece by piece (small however large it inflates). */
+const bomb = (pieces: Iterable<Buffer>): Buffer => Buffer.concat([...new PieceGzip().stream(pieces)]);
 const MiB = 1024 * 1024;
 
 export const hostileCases: HostileCase[] = [
@@ -186,6 +191,30 @@ export const hostileCases: HostileCase[] = [
   { title: 'a GNU PAX 1.0 sparse map describing more data than the entry holds', bytes: () => afterEnvelope(gnuPax10SparseEntry('cow.raw', [{ o: 0, l: 8192 }], SPARSE_REAL, { dataLength: 4096 })), code: 'invalid_archive', message: /cow\.raw/ },
   { title: 'a GNU PAX 1.0 real size that is not decimal', bytes: () => afterEnvelope(gnuPax10SparseEntry('cow.raw', [{ o: 0, l: 4096 }], SPARSE_REAL, { realSizeText: '0x10000' })), code: 'invalid_archive', message: /cow\.raw/ },
   { title: 'a GNU PAX 1.0 sparse segment past the real size', bytes: () => afterEnvelope(gnuPax10SparseEntry('cow.raw', [{ o: 61_440, l: 8192 }], SPARSE_REAL)), code: 'invalid_archive', message: /cow\.raw/ },
+
+  // Accumulations bounded in total (the 6 MB, gigabytes-inflated versions are in hostile-memory.test.ts).
+  { title: 'stacked PAX headers adding up past 8 MiB before one entry', bytes: () => afterEnvelope(...[1, 2, 3].map((i) => paxEntry([['comment', String(i).repeat(3 * MiB)]])), fileEntry('state.json', 'x')), code: 'invalid_archive', message: /extended headers/ },
+  { title: '2,100 GNU long-name headers before one entry', bytes: () => bomb(bombLayouts.repeatedLongNames(2100)), code: 'invalid_archive', message: /extended headers/, inEnvelope: true },
+  { title: '9 global PAX headers of 1 MiB before one entry', bytes: () => bomb(bombLayouts.repeatedGlobals(9)), code: 'invalid_archive', message: /extended headers/, inEnvelope: true },
+  { title: 'entries whose PAX headers add up past 32 MiB in one archive', bytes: () => bomb(bombLayouts.bigHeaderPerEntry(5)), code: 'invalid_archive', message: /archive's extended headers/ },
+  {
+    title: 'more PAX records before one entry than a file could need',
+    bytes: () => afterEnvelope(paxEntry(Array.from({ length: MAX_ENTRY_PAX_RECORDS + 1 }, (_, i): [string, string] => [`COCOON.k${i}`, '1'])), fileEntry('state.json', 'x')),
+    code: 'invalid_archive',
+    message: /PAX .*records/,
+  },
+  { title: 'a COCOON.sparse.map of more segments than allowed', bytes: () => bomb(bombLayouts.tinyCocoonSegments(MAX_SEGMENTS + 1)), code: 'invalid_archive', message: /cow\.raw.*segments/ },
+  { title: 'a GNU sparse map claiming more segments than allowed', bytes: () => bomb(bombLayouts.tinyGnuSegments(MAX_SEGMENTS + 1)), code: 'invalid_archive', message: /cow\.raw.*segments/ },
+  { title: 'a sparse map of null over an entry that holds data', bytes: () => sparse([], { mapText: 'null', entrySize: 4096 }), code: 'invalid_archive', message: /cow\.raw/, alsoGzip: true },
+  { title: 'a sparse map of null followed by more JSON', bytes: () => sparse([], { mapText: 'null []' }), code: 'invalid_archive', message: /cow\.raw/ },
+  {
+    // JSON.stringify of a value nested this deep overflows the stack; the message must not try.
+    title: 'a config field nested 150,000 levels deep',
+    bytes: () => withEnvelope(`{"config": {"name": "deep", "cpu": ${'{"a":'.repeat(150_000)}1${'}'.repeat(150_000)}}, "version": 1}\n`),
+    code: 'invalid_archive',
+    message: /cpu/,
+    inEnvelope: true,
+  },
 
   // gzip damage.
   { title: 'a gzip stream with a corrupt body', bytes: () => withCorruptBody(gzip(Buffer.concat([valid(), pattern(256 * 1024)]))), code: 'invalid_archive', message: /gzip|compress|corrupt|deflate|inflate/i },
