@@ -3,22 +3,21 @@
  * entries and sparse ones alike end up with holes where the data is zero,
  * and the file gets its real size by truncation at the end.
  */
-import { promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { SnapDeskError } from '../errors';
+import type { SafeDir } from '../safe-dir';
 import { invalidArchive, quoteArchiveText } from './archive-errors';
 import { HoleSkippingWriter } from './buffered-writer';
-import { dataFilePath } from './path-guard';
 import type { TarEntry, TarReader } from './tar-reader';
 
 const READ_MAX = 4 * 1024 * 1024;
 
-export async function writeEntryFile(tar: TarReader, entry: TarEntry, dir: string): Promise<void> {
-  const file = dataFilePath(dir, entry.name);
-  let fh: fs.FileHandle;
+export async function writeEntryFile(tar: TarReader, entry: TarEntry, dir: SafeDir): Promise<void> {
+  let fh: FileHandle;
   try {
     // O_EXCL: never follows a symlink or reuses a file; a second entry with the same name (also
     // case-folded on macOS) lands here.
-    fh = await fs.open(file, 'wx', 0o644);
+    fh = await dir.createFile(entry.name, 0o644);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
       throw invalidArchive(`the archive holds the file ${quoteArchiveText(entry.name)} twice`, { entry: entry.name });
@@ -54,7 +53,7 @@ function explainWriteError(err: unknown, entry: TarEntry): unknown {
   return err;
 }
 
-async function fillFile(tar: TarReader, entry: TarEntry, fh: fs.FileHandle, writer: HoleSkippingWriter): Promise<void> {
+async function fillFile(tar: TarReader, entry: TarEntry, fh: FileHandle, writer: HoleSkippingWriter): Promise<void> {
   const segments = entry.segments ?? [{ offset: 0, length: entry.dataSize }];
   for (const seg of segments) {
     let at = seg.offset;

@@ -297,10 +297,10 @@ export function validParts(config: unknown = goodConfig()): Buffer[] {
  * accumulation of a reader; `count` scales the attack.
  */
 export const bombLayouts = {
-  /** `count` stacked PAX headers before snapshot.json, each with 200 records of distinct keys and 64 KiB values. */
+  /** `count` stacked PAX headers before snapshot.json, each with 100 records of distinct keys and 64 KiB values. */
   *stackedPax(count: number): Generator<Buffer> {
     const value = Buffer.alloc(64 * 1024, 'a');
-    const perHeader = 200;
+    const perHeader = 100;
     const key = (h: number, r: number): string => `k${String(h).padStart(7, '0')}.${String(r).padStart(3, '0')}`;
     const recordLen = paxRecords([[key(0, 0), value]]).length;
     const size = perHeader * recordLen;
