@@ -216,6 +216,14 @@ export const hostileCases: HostileCase[] = [
     inEnvelope: true,
   },
 
+  {
+    title: 'an envelope version nested 150,000 levels deep',
+    bytes: () => withEnvelope(`{"config": {"name": "deep"}, "version": ${'['.repeat(150_000)}1${']'.repeat(150_000)}}\n`),
+    code: 'invalid_archive',
+    message: /version/,
+    inEnvelope: true,
+  },
+
   // gzip damage.
   { title: 'a gzip stream with a corrupt body', bytes: () => withCorruptBody(gzip(Buffer.concat([valid(), pattern(256 * 1024)]))), code: 'invalid_archive', message: /gzip|compress|corrupt|deflate|inflate/i },
   { title: 'a gzip stream with a wrong CRC32', bytes: () => withBadCrc(gzip(valid())), code: 'invalid_archive', message: /CRC|checksum|corrupt/i },
