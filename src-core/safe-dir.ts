@@ -85,6 +85,14 @@ function replaced(dir: string): SnapDeskError {
   );
 }
 
+function removed(dir: string): SnapDeskError {
+  return new SnapDeskError(
+    'io',
+    `the data directory ${dir} was removed by another program while files were being written into it (a "cocoon snapshot rm", or a clean-up); nothing was kept; try again`,
+    { path: dir },
+  );
+}
+
 /**
  * A data directory that files are created in by name, never through a path
  * someone could swap. It is opened once without following symlinks; where
@@ -119,10 +127,13 @@ export class SafeDir {
     return new SafeDir(dir, handle, st.dev, st.ino, anchored);
   }
 
-  /** Throws unless the path still names the directory opened (not a symlink, not another directory). */
+  /** Throws unless the path still names the directory opened (not removed, not a symlink, not another directory). */
   async verify(): Promise<void> {
-    const st = await fs.lstat(this.path).catch(() => null);
-    if (!st || !st.isDirectory() || st.dev !== this.dev || st.ino !== this.ino) throw replaced(this.path);
+    const st = await fs.lstat(this.path).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') throw removed(this.path);
+      throw err;
+    });
+    if (!st.isDirectory() || st.dev !== this.dev || st.ino !== this.ino) throw replaced(this.path);
   }
 
   /** Creates a new file `name` (a plain name; never an existing file or a symlink) for reading and writing. */

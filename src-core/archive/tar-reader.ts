@@ -38,6 +38,12 @@ export const MAX_ENTRY_PAX_RECORDS = 4096;
 export const MAX_ENTRIES = 10_000;
 const MAX_LONG_NAME = 4096;
 const MiB = 1024 * 1024;
+/**
+ * Zero padding read after the end marker: tar writers pad to their record
+ * size (10 KiB for GNU tar, at most a few MiB with a large blocking
+ * factor); gigabytes of zeros there only cost time to inflate.
+ */
+export const MAX_TRAILING_ZEROS = 64 * MiB;
 
 const NOT_REGULAR: Record<string, string> = {
   '1': 'a hard link',
@@ -117,7 +123,11 @@ export class TarReader {
     let longName: string | null = null;
     let entryExtended = 0;
     let entryRecords = 0;
-    /** Counts an extended header against the entry's and the archive's budgets before its body is read. */
+    /**
+     * Counts an extended header (its header block too, so a pile of empty
+     * ones is bounded as well) against the entry's and the archive's budgets
+     * before its body is read.
+     */
     const budget = (size: number, headerOffset: number): void => {
       entryExtended += size;
       this.extendedBytes += size;
@@ -148,7 +158,7 @@ export class TarReader {
       switch (h.typeflag) {
         case 'x': {
           if (h.size > MAX_ENTRY_EXTENDED_BYTES) throw invalidArchive(`the PAX extended header at byte ${headerOffset} is too large (${h.size} bytes)`, { offset: headerOffset });
-          budget(h.size, headerOffset);
+          budget(BLOCK + h.size, headerOffset);
           const data = await this.readExact(h.size, where);
           const records = decodePaxRecords(data, recordsLeft(), isPerEntryKey);
           entryRecords += records.size;
@@ -158,7 +168,7 @@ export class TarReader {
         }
         case 'g': {
           if (h.size > MiB) throw invalidArchive(`the PAX global header at byte ${headerOffset} is too large`);
-          budget(h.size, headerOffset);
+          budget(BLOCK + h.size, headerOffset);
           const data = await this.readExact(h.size, where);
           const records = decodePaxRecords(data, recordsLeft(), isPerEntryKey);
           entryRecords += records.size;
@@ -170,7 +180,7 @@ export class TarReader {
         }
         case 'L': {
           if (h.size > MAX_LONG_NAME) throw invalidArchive(`a GNU long name at byte ${headerOffset} is too long`);
-          budget(h.size, headerOffset);
+          budget(BLOCK + h.size, headerOffset);
           const data = await this.readExact(h.size, where);
           const end = data.indexOf(0);
           longName = data.toString('utf8', 0, end === -1 ? data.length : end);
@@ -237,10 +247,14 @@ export class TarReader {
   /** After the end marker: the rest of the stream may only be zero padding. Reads it all, so a gzip trailer gets checked. */
   async finish(): Promise<void> {
     if (!this.finished) throw new Error('TarReader.finish called before the end-of-archive marker');
+    const start = this.reader.position;
     for (;;) {
-      const part = await this.reader.readSome(1024 * 1024);
+      const part = await this.reader.readSome(MiB);
       if (!part) return;
       if (!isAllZero(part)) throw invalidArchive('there is data after the end-of-archive marker (trailing garbage, or two archives joined together)');
+      if (this.reader.position - start > MAX_TRAILING_ZEROS) {
+        throw invalidArchive(`the archive goes on with more than ${MAX_TRAILING_ZEROS / MiB} MiB of zeros after its end-of-archive marker; no tar writer pads that much`);
+      }
     }
   }
 }

@@ -79,6 +79,13 @@ const valid = (): Buffer => tarOf(validParts());
 /** A layout of many repeated pieces, gzip-compressed piece by piece (small however large it inflates). */
 const bomb = (pieces: Iterable<Buffer>): Buffer => Buffer.concat([...new PieceGzip().stream(pieces)]);
 const MiB = 1024 * 1024;
+const ZERO_MIB = Buffer.alloc(MiB);
+function* emptyPaxHeaders(count: number): Generator<Buffer> {
+  const empty = paxEntry([]);
+  for (let i = 0; i < count; i++) yield empty;
+  yield* validParts();
+  yield endOfArchive();
+}
 
 export const hostileCases: HostileCase[] = [
   // The reference archives.
@@ -223,6 +230,9 @@ export const hostileCases: HostileCase[] = [
     message: /version/,
     inEnvelope: true,
   },
+
+  { title: '20,000 empty PAX headers before one entry', bytes: () => bomb(emptyPaxHeaders(20_000)), code: 'invalid_archive', message: /extended headers/, inEnvelope: true },
+  { title: '100 MiB of zeros after the end-of-archive marker', bytes: () => bomb([...validParts(), ...Array.from({ length: 100 }, () => ZERO_MIB)]), code: 'invalid_archive', message: /zeros after its end-of-archive marker/ },
 
   // gzip damage.
   { title: 'a gzip stream with a corrupt body', bytes: () => withCorruptBody(gzip(Buffer.concat([valid(), pattern(256 * 1024)]))), code: 'invalid_archive', message: /gzip|compress|corrupt|deflate|inflate/i },

@@ -109,6 +109,26 @@ describe('a data directory swapped for a symlink during an import', () => {
     expect(treeDiff(before, await captureTree(ts.root))).toEqual([]);
   });
 
+  it('removed between two files (another program deleted it): the import fails with io saying so, the store is unchanged', async () => {
+    const head = Buffer.concat([envelopeEntry(config), fileEntry('first', pattern(FILE, 1))]);
+    const rest = Buffer.concat([fileEntry('second', pattern(FILE, 2)), endOfArchive()]);
+    async function* gen(): AsyncGenerator<Buffer> {
+      yield head;
+      let dir: string | null = null;
+      await waitFor(async () => {
+        dir = await importDir();
+        const st = dir ? await fs.stat(path.join(dir, 'first')).catch(() => null) : null;
+        return st !== null && st.size === FILE;
+      }, 'first to be written');
+      await fs.rm(dir as unknown as string, { recursive: true });
+      yield rest;
+    }
+    const err = await refusal(ts.store.import(Readable.from(gen())), (id) => ts.store.delete([id]));
+    expectSnapDeskError(err, 'io', /removed/);
+    expect(await readIndexBytes(ts.root)).toEqual(indexBefore);
+    expect(treeDiff(before, await captureTree(ts.root))).toEqual([]);
+  });
+
   it('a directory that is already a symlink when extraction starts is refused before any file is created', async () => {
     const dir = path.join(outside, 'dir');
     await fs.symlink(landing, dir);
