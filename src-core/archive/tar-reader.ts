@@ -29,7 +29,7 @@ export interface TarEntry {
  * until its entry is read, so without a bound across stacked headers a
  * small gzip could pile gigabytes of records into memory.
  */
-export const MAX_ENTRY_EXTENDED_BYTES = MAX_MAP_BYTES + 64 * 1024;
+export const MAX_ENTRY_EXTENDED_BYTES = MAX_MAP_BYTES + 1024 * 1024;
 /** Extended-header bytes in the whole archive: a few entries with full maps. */
 export const MAX_ARCHIVE_EXTENDED_BYTES = 4 * MAX_ENTRY_EXTENDED_BYTES;
 /** PAX records before one entry: a snapshot file has a handful; each record costs memory beyond its bytes. */

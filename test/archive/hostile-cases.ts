@@ -200,10 +200,10 @@ export const hostileCases: HostileCase[] = [
   { title: 'a GNU PAX 1.0 sparse segment past the real size', bytes: () => afterEnvelope(gnuPax10SparseEntry('cow.raw', [{ o: 61_440, l: 8192 }], SPARSE_REAL)), code: 'invalid_archive', message: /cow\.raw/ },
 
   // Accumulations bounded in total (the 6 MB, gigabytes-inflated versions are in hostile-memory.test.ts).
-  { title: 'stacked PAX headers adding up past 8 MiB before one entry', bytes: () => afterEnvelope(...[1, 2, 3].map((i) => paxEntry([['comment', String(i).repeat(3 * MiB)]])), fileEntry('state.json', 'x')), code: 'invalid_archive', message: /extended headers/ },
+  { title: 'stacked PAX headers adding up past 9 MiB before one entry', bytes: () => afterEnvelope(...[1, 2, 3, 4].map((i) => paxEntry([['comment', String(i).repeat(3 * MiB)]])), fileEntry('state.json', 'x')), code: 'invalid_archive', message: /extended headers/ },
   { title: '2,100 GNU long-name headers before one entry', bytes: () => bomb(bombLayouts.repeatedLongNames(2100)), code: 'invalid_archive', message: /extended headers/, inEnvelope: true },
-  { title: '9 global PAX headers of 1 MiB before one entry', bytes: () => bomb(bombLayouts.repeatedGlobals(9)), code: 'invalid_archive', message: /extended headers/, inEnvelope: true },
-  { title: 'entries whose PAX headers add up past 32 MiB in one archive', bytes: () => bomb(bombLayouts.bigHeaderPerEntry(5)), code: 'invalid_archive', message: /archive's extended headers/ },
+  { title: '10 global PAX headers of 1 MiB before one entry', bytes: () => bomb(bombLayouts.repeatedGlobals(10)), code: 'invalid_archive', message: /extended headers/, inEnvelope: true },
+  { title: 'entries whose PAX headers add up past 36 MiB in one archive', bytes: () => bomb(bombLayouts.bigHeaderPerEntry(5)), code: 'invalid_archive', message: /archive's extended headers/ },
   {
     title: 'more PAX records before one entry than a file could need',
     bytes: () => afterEnvelope(paxEntry(Array.from({ length: MAX_ENTRY_PAX_RECORDS + 1 }, (_, i): [string, string] => [`COCOON.k${i}`, '1'])), fileEntry('state.json', 'x')),
