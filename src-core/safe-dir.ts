@@ -4,7 +4,7 @@
  * every use goes through here and only a directory directly inside
  * <root>/snapshot/localfile/ is ever read or removed.
  */
-import { constants, existsSync, promises as fs } from 'node:fs';
+import { constants, promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { assertPlainName } from './archive/entry-name';
@@ -120,10 +120,16 @@ export class SafeDir {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ELOOP' || code === 'ENOTDIR') throw replaced(dir);
+      if (code === 'ENOENT') throw removed(dir);
       throw err;
     }
     const st = await handle.stat();
-    const anchored = (opts.anchored ?? true) && existsSync(path.join(PROC_FD, String(handle.fd)));
+    const anchored =
+      (opts.anchored ?? true) &&
+      (await fs.access(path.join(PROC_FD, String(handle.fd))).then(
+        () => true,
+        () => false,
+      ));
     return new SafeDir(dir, handle, st.dev, st.ino, anchored);
   }
 
