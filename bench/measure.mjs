@@ -7,7 +7,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-export const CLI = path.resolve(HERE, '..', 'out', 'cli', 'snapdesk.cjs');
+// BENCH_CLI measures another build (for example a copy of the previous one).
+export const CLI = process.env.BENCH_CLI ? path.resolve(process.env.BENCH_CLI) : path.resolve(HERE, '..', 'out', 'cli', 'snapdesk.cjs');
 const PROBE = pathToFileURL(path.join(HERE, 'rss-probe.mjs')).href;
 
 function runChild(file, args, env) {
@@ -48,13 +49,14 @@ export async function snapdesk(root, args, workDir) {
     stdout: r.stdout,
     rssMiB: probe ? probe.maxRssKiB / 1024 : null,
     cpuSeconds: probe ? (probe.userUs + probe.systemUs) / 1e6 : null,
+    maxDelayMs: probe ? probe.maxDelayMs : null,
   };
 }
 
 /** Runs a bash pipeline with pipefail, so a failing tar is not hidden by a succeeding gzip. */
 export async function shell(script) {
   const r = failIfBad(script, await runChild('bash', ['-o', 'pipefail', '-c', script], process.env));
-  return { seconds: r.seconds, stdout: r.stdout, rssMiB: null, cpuSeconds: null };
+  return { seconds: r.seconds, stdout: r.stdout, rssMiB: null, cpuSeconds: null, maxDelayMs: null };
 }
 
 /** Whether a program is on PATH. */

@@ -2,11 +2,13 @@
  * gzip on every core: the stream is cut into ~1 MiB chunks, each compressed
  * into an independent gzip member by a worker thread, and the members are
  * emitted in order. Concatenated members are one valid gzip file (RFC 1952
- * §2.2) that gzip, pigz, Go's compress/gzip and Node's gunzip all read.
+ * §2.2) that gzip, pigz, Go's compress/gzip and Node's gunzip all read. Each
+ * member records its own length (see gzip-member.ts), so import can inflate
+ * several members at once.
  *
  * Runs of random-looking pages (already compressed or encrypted data) are
  * stored rather than deflated, which costs a sixth of the time and no size
- * (see store-plan.ts).
+ * (see deflate-stored-runs.ts).
  *
  * The worker is built from a source string (eval), using only node:zlib, so
  * it runs unchanged from TypeScript under the test runner, from the bundled
@@ -16,19 +18,24 @@ import os from 'node:os';
 import { Transform, type TransformCallback } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { SnapDeskError } from '../errors';
-import { planStoredRuns } from './store-plan';
+import { planStoredRuns } from './deflate-stored-runs';
+import { frameMember } from './gzip-member';
 
 export const GZIP_CHUNK = 1024 * 1024;
 
 // Runs of random-looking pages become stored members (level 0), the rest deflated members at the chosen level.
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
-const { gzipSync } = require('node:zlib');
+const { deflateRawSync, crc32 } = require('node:zlib');
 const planStoredRuns = ${planStoredRuns.toString()};
+const frameMember = ${frameMember.toString()};
+function member(data, level) {
+  return frameMember(deflateRawSync(data, { level }), crc32(data), data.length);
+}
 function compress(data, level) {
   const runs = planStoredRuns(data);
-  if (runs.length === 1) return gzipSync(data, { level: runs[0][2] ? 0 : level });
-  return Buffer.concat(runs.map(([start, end, store]) => gzipSync(data.subarray(start, end), { level: store ? 0 : level })));
+  if (runs.length === 1) return member(data, runs[0][2] ? 0 : level);
+  return Buffer.concat(runs.map(([start, end, store]) => member(data.subarray(start, end), store ? 0 : level)));
 }
 parentPort.on('message', (job) => {
   try {

@@ -1,7 +1,7 @@
 import { gzipSync, inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { GzipParallel } from '../../src-core/archive/gzip-parallel';
-import { planStoredRuns } from '../../src-core/archive/store-plan';
+import { planStoredRuns } from '../../src-core/archive/deflate-stored-runs';
 import { noise } from './dir-target';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
