@@ -7,6 +7,7 @@
 //   BENCH_SCALE  multiplies every data size (default 1; 0.05 for a quick run)
 //   BENCH_RUNS   timed runs per contender, interleaved A B A B (default 3)
 //   BENCH_SETS   comma-separated data sets to run (default "guest,bulk")
+//   BENCH_EXTRA=0 skip the sparse-disk and RSS-scaling checks (quicker iterations)
 //   BENCH_DIR    where to generate data (default the system temp dir)
 //   BENCH_KEEP=1 keep the generated data (default: everything is removed)
 //   BENCH_JSON   also write the results as JSON to this file
@@ -62,6 +63,10 @@ async function runBench(work, hasPigz) {
   const ctx = { root, work, hasPigz, runs: RUNS, scaled, log };
   const results = { scale: SCALE, runs: RUNS, host: { cpus: os.cpus().length, node: process.version }, sets: [], extra: [] };
   for (const name of SET_NAMES) results.sets.push(await benchSet(ctx, name, SETS[name]));
+  if (process.env.BENCH_EXTRA === '0') {
+    process.stdout.write(reportAll(results, { bigExport: null, mem2: null, memory2: 0, hasPigz }) + '\n');
+    return;
+  }
 
   // ---- a 100 GiB-apparent sparse disk with little data: export time must follow data, not apparent size.
   const bigApparent = scaled(100 * GiB);

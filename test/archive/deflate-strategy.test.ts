@@ -1,8 +1,9 @@
-import { gzipSync, inflateRawSync } from 'node:zlib';
+import { constants, deflateRawSync, gzipSync, inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { readMemberHead } from '../../src-core/archive/gzip-member';
 import { GzipParallel } from '../../src-core/archive/gzip-parallel';
-import { planStoredRuns } from '../../src-core/archive/deflate-stored-runs';
+import { DEFLATE, HUFFMAN, STORE, planDeflateRuns } from '../../src-core/archive/deflate-strategy';
+import { readFileSync, realpathSync } from 'node:fs';
 import { noise } from './dir-target';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -10,41 +11,71 @@ import { pipeline } from 'node:stream/promises';
 const KiB = 1024;
 const text = (n: number): Buffer => Buffer.from('fn main() { let snapshot = restore("web-golden"); println!("{}", snapshot.id); }\n'.repeat(Math.ceil(n / 80))).subarray(0, n);
 
-describe('which pages are stored instead of deflated', () => {
+/** Operand-heavy binary data: a few opcodes with random operands (middling entropy, almost no repeats). */
+function operandData(n: number, seed: number): Buffer {
+  const ops = [[0x48, 0x89], [0x48, 0x8b], [0xe8], [0x0f, 0x84], [0x55], [0xc3], [0x31, 0xc0], [0x74]];
+  const rnd = noise(n, seed);
+  const out = Buffer.alloc(n);
+  let at = 0;
+  let r = 0;
+  while (at < n - 8) {
+    for (const b of ops[(rnd[r++ % n] ?? 0) % ops.length] ?? []) out[at++] = b;
+    for (let k = (rnd[r++ % n] ?? 0) % 5; k > 0; k--) out[at++] = (rnd[r++ % n] ?? 0) < 128 ? (rnd[r++ % n] ?? 0) : (rnd[r++ % n] ?? 0) % 16;
+  }
+  return out;
+}
+
+describe('how each part of a chunk is compressed', () => {
   it('random data is stored, zeros and text are deflated', () => {
-    expect(planStoredRuns(noise(1024 * KiB, 7))).toEqual([[0, 1024 * KiB, true]]);
-    expect(planStoredRuns(Buffer.alloc(1024 * KiB))).toEqual([[0, 1024 * KiB, false]]);
-    expect(planStoredRuns(text(1024 * KiB))).toEqual([[0, 1024 * KiB, false]]);
+    expect(planDeflateRuns(noise(1024 * KiB, 7))).toEqual([[0, 1024 * KiB, STORE]]);
+    expect(planDeflateRuns(Buffer.alloc(1024 * KiB))).toEqual([[0, 1024 * KiB, DEFLATE]]);
+    expect(planDeflateRuns(text(1024 * KiB))).toEqual([[0, 1024 * KiB, DEFLATE]]);
   });
 
   it('data that is already compressed is stored', () => {
     const gz = gzipSync(Buffer.concat([text(2048 * KiB), noise(256 * KiB, 3)]), { level: 6 });
-    const stored = planStoredRuns(gz)
-      .filter((r) => r[2])
+    const stored = planDeflateRuns(gz)
+      .filter((r) => r[2] === STORE)
       .reduce((sum, [start, end]) => sum + end - start, 0);
     expect(stored / gz.length).toBeGreaterThan(0.9);
   });
 
   it('a mixed chunk splits at the page boundaries where the kind changes', () => {
     const data = Buffer.concat([text(256 * KiB), noise(512 * KiB, 5), Buffer.alloc(256 * KiB)]);
-    expect(planStoredRuns(data)).toEqual([
-      [0, 256 * KiB, false],
-      [256 * KiB, 768 * KiB, true],
-      [768 * KiB, 1024 * KiB, false],
+    expect(planDeflateRuns(data)).toEqual([
+      [0, 256 * KiB, DEFLATE],
+      [256 * KiB, 768 * KiB, STORE],
+      [768 * KiB, 1024 * KiB, DEFLATE],
     ]);
   });
 
-  it('a random run shorter than eight pages is not worth its own member', () => {
+  it('operand-heavy data without repeats is Huffman-coded only, and loses little size by it', () => {
+    const data = operandData(1024 * KiB, 21);
+    expect(planDeflateRuns(data)).toEqual([[0, 1024 * KiB, HUFFMAN]]);
+    const huffman = deflateRawSync(data, { level: 1, strategy: constants.Z_HUFFMAN_ONLY }).length;
+    const level1 = deflateRawSync(data, { level: 1 }).length;
+    expect(huffman / level1).toBeLessThan(1.1);
+  });
+
+  it('real machine code (this Node binary) repeats itself and keeps full deflate', () => {
+    const code = readFileSync(realpathSync(process.execPath)).subarray(20 * 1024 * KiB, 21 * 1024 * KiB);
+    const huffman = planDeflateRuns(code)
+      .filter((r) => r[2] === HUFFMAN)
+      .reduce((sum, [start, end]) => sum + end - start, 0);
+    expect(huffman / code.length).toBeLessThan(0.2);
+  });
+
+  it('a random run shorter than eight pages is not worth its own member: it is deflated with its neighbours', () => {
     const data = Buffer.concat([text(64 * KiB), noise(16 * KiB, 9), text(64 * KiB)]);
-    expect(planStoredRuns(data)).toEqual([[0, 144 * KiB, false]]);
+    expect(planDeflateRuns(data)).toEqual([[0, 144 * KiB, DEFLATE]]);
   });
 
   it('a tail shorter than a page is deflated, and an empty chunk is one empty run', () => {
-    expect(planStoredRuns(noise(64 * KiB + 100, 11))).toEqual([
-      [0, 64 * KiB, true],
-      [64 * KiB, 64 * KiB + 100, false],
+    expect(planDeflateRuns(noise(64 * KiB + 100, 11))).toEqual([
+      [0, 64 * KiB, STORE],
+      [64 * KiB, 64 * KiB + 100, DEFLATE],
     ]);
-    expect(planStoredRuns(Buffer.alloc(0))).toEqual([[0, 0, false]]);
+    expect(planDeflateRuns(Buffer.alloc(0))).toEqual([[0, 0, DEFLATE]]);
   });
 });
 
