@@ -53,10 +53,18 @@ export async function snapdesk(root, args, workDir) {
   };
 }
 
-/** Runs a bash pipeline with pipefail, so a failing tar is not hidden by a succeeding gzip. */
+/**
+ * Runs a bash pipeline with pipefail, so a failing tar is not hidden by a
+ * succeeding gzip; reports the CPU time of the whole pipeline (bash's `times`
+ * for its children), comparable with the snapdesk process's own.
+ */
 export async function shell(script) {
-  const r = failIfBad(script, await runChild('bash', ['-o', 'pipefail', '-c', script], process.env));
-  return { seconds: r.seconds, stdout: r.stdout, rssMiB: null, cpuSeconds: null, maxDelayMs: null };
+  const r = failIfBad(script, await runChild('bash', ['-o', 'pipefail', '-c', `${script}\ntimes >&2`], process.env));
+  // `times` prints the shell's user/system, then its children's: "0m1.234s 0m0.100s".
+  const lines = r.stderr.trim().split('\n');
+  const m = /^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/.exec(lines[lines.length - 1] ?? '');
+  const cpuSeconds = m ? Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4]) : null;
+  return { seconds: r.seconds, stdout: r.stdout, rssMiB: null, cpuSeconds, maxDelayMs: null };
 }
 
 /** Whether a program is on PATH. */

@@ -46,6 +46,10 @@ export function planDeflateRuns(data: Uint8Array): PlannedRun[] {
   const seen = new Uint8Array(256);
   const counts = new Uint16Array(256);
   const table = new Int32Array(4096);
+  // c·log2(c) for every count a page sample can reach, so the entropy sum is table lookups.
+  const samples = PAGE / STRIDE;
+  const clog = new Float64Array(samples + 1);
+  for (let c = 2; c <= samples; c++) clog[c] = c * Math.log2(c);
   for (let p = 0; p < fullPages; p++) {
     const start = p * PAGE;
     const end = start + PAGE;
@@ -61,18 +65,13 @@ export function planDeflateRuns(data: Uint8Array): PlannedRun[] {
     }
     if (distinct < QUICK_DISTINCT) continue;
     counts.fill(0);
-    let n = 0;
     for (let i = start; i < end; i += STRIDE) {
       const b = data[i] as number;
       counts[b] = (counts[b] as number) + 1;
-      n++;
     }
     let sum = 0;
-    for (let k = 0; k < 256; k++) {
-      const c = counts[k] as number;
-      if (c > 0) sum += c * Math.log2(c);
-    }
-    const bits = Math.log2(n) - sum / n;
+    for (let k = 0; k < 256; k++) sum += clog[counts[k] as number] as number;
+    const bits = Math.log2(samples) - sum / samples;
     if (bits > RANDOM_BITS) {
       mode[p] = 0;
       continue;
