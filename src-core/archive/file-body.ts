@@ -11,7 +11,7 @@ import type { Segment } from './sparse-map';
 import { startWriteback } from './writeback';
 
 const READ_CHUNK = 4 * 1024 * 1024;
-const READ_AHEAD = 2;
+const READ_AHEAD = 1;
 const WRITE_PIECE = 4 * 1024 * 1024;
 
 /**

@@ -17,7 +17,7 @@ import { nonZeroData } from './sparse';
 import { COCOON_SPARSE_MAP, COCOON_SPARSE_SIZE, EXPORT_MAP_BUDGET, fitMap, serializeCocoonMap, type Segment } from './sparse-map';
 import { BLOCK, MAX_OCTAL_SIZE, encodeHeader, encodePaxRecords, padding } from './tar-header';
 
-const STREAM_BUFFER = 4 * 1024 * 1024;
+const STREAM_BUFFER = 1024 * 1024;
 const END_OF_ARCHIVE = Buffer.alloc(2 * BLOCK);
 
 export interface PlannedFile {
