@@ -29,6 +29,9 @@ export class BatchedFileWriter {
   private length = 0;
   /** Zero bytes at the end of the current batch, counted in whole blocks (and gap fills). */
   private zeroTail = 0;
+  /** The start of a block the last write ended inside (a copy), waiting for the rest of the block. */
+  private carry: Buffer | null = null;
+  private carryAt = 0;
   private readonly writing = new Set<Promise<void>>();
   private failure: { error: unknown } | null = null;
   private readonly batchBytes: number;
@@ -49,15 +52,48 @@ export class BatchedFileWriter {
    * not copied, until written: the caller must not change it afterwards.
    */
   async write(data: Buffer, at: number): Promise<void> {
+    let rest = data;
+    let restAt = at;
+    if (this.carry) {
+      const carry = this.carry;
+      const carryAt = this.carryAt;
+      this.carry = null;
+      if (restAt === carryAt + carry.length) {
+        // Complete the block the previous piece ended in, so its zeros count like any other block's.
+        const need = Math.min(HOLE_BLOCK - (restAt % HOLE_BLOCK), rest.length);
+        await this.place(Buffer.concat([carry, rest.subarray(0, need)]), carryAt);
+        rest = rest.subarray(need);
+        restAt += need;
+      } else {
+        await this.place(carry, carryAt, true);
+      }
+    }
+    if (rest.length > 0) await this.place(rest, restAt);
+  }
+
+  /**
+   * Adds `data` at `at` to the batch, block by block (blocks aligned in the
+   * file). A last block that the data ends inside is copied aside and
+   * completed by the next write, unless `final`.
+   */
+  private async place(data: Buffer, at: number, final = false): Promise<void> {
     if (this.length > 0 && at !== this.start + this.length) {
       const gap = at - (this.start + this.length);
       if (gap > 0 && gap < this.holeMin && this.length + gap <= this.batchBytes) this.appendZeros(gap);
       else await this.flush();
     }
     if (this.length === 0) this.start = at;
+    let end = data.length;
+    const tail = (at + end) % HOLE_BLOCK;
+    if (!final && tail !== 0) {
+      const keep = Math.min(tail, end);
+      this.carry = Buffer.from(data.subarray(end - keep, end));
+      this.carryAt = at + end - keep;
+      end -= keep;
+    }
     let from = 0;
-    for (let i = 0; i < data.length; ) {
-      const blockEnd = Math.min(data.length, i + HOLE_BLOCK - ((at + i) % HOLE_BLOCK));
+    for (let i = 0; i < end; ) {
+      const blockEnd = Math.min(end, i + HOLE_BLOCK - ((at + i) % HOLE_BLOCK));
       if (blockEnd - i === HOLE_BLOCK && isZeroBlock(data, i)) {
         this.zeroTail += HOLE_BLOCK;
       } else {
@@ -78,7 +114,7 @@ export class BatchedFileWriter {
         this.start = at + i;
       }
     }
-    this.append(data.subarray(from));
+    this.append(data.subarray(from, end));
   }
 
   private append(view: Buffer): void {
@@ -152,6 +188,11 @@ export class BatchedFileWriter {
 
   /** Writes what is left and waits for every write; throws the first write error. */
   async close(): Promise<void> {
+    if (this.carry) {
+      const carry = this.carry;
+      this.carry = null;
+      await this.place(carry, this.carryAt, true);
+    }
     await this.flush();
     await this.settle();
     this.throwFailure();
