@@ -169,7 +169,7 @@ export function serializeCocoonMap(segments: Segment[]): string {
 
 const mapTextLength = (segments: Segment[]): number => {
   let n = 2 + Math.max(0, segments.length - 1);
-  for (const s of segments) n += 12 + String(s.offset).length + String(s.length).length;
+  for (const s of segments) n += 11 + String(s.offset).length + String(s.length).length; // {"o":,"l":} is 11 characters
   return n;
 };
 
