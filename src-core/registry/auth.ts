@@ -48,16 +48,19 @@ export class RegistryAuth {
   }
 
   /**
-   * Learns from a 401. Returns true when the request is worth retrying with
-   * new authorization, false when it was already authorized that way (so the
-   * registry refuses these credentials or this account).
+   * Learns from a 401 to a request that carried `sent` (its Authorization,
+   * or null). Returns true when a retry would carry something new, false
+   * when the registry refused exactly what we have (wrong credentials, or
+   * an account without access). Requests running in parallel may all meet
+   * the first 401: those learn from the first without asking again.
    */
-  async onUnauthorized(res: HttpResponse, scopes: string[], signal?: AbortSignal): Promise<boolean> {
+  async onUnauthorized(res: HttpResponse, scopes: string[], sent: string | null, signal?: AbortSignal): Promise<boolean> {
     if (this.credentials?.registryToken) return false;
     const challenge = parseChallenge(firstHeader(res.headers['www-authenticate']));
     if (!challenge) return false;
     if (challenge.scheme === 'basic') {
-      if (this.scheme === 'basic' || this.basicHeader() === null) return false;
+      const basic = this.basicHeader();
+      if (basic === null || sent === basic) return false;
       this.scheme = 'basic';
       return true;
     }
@@ -66,7 +69,12 @@ export class RegistryAuth {
       if (!realm) throw registryError(`${this.registry} asked for a bearer token but named no realm to get it from`, { registry: this.registry });
       const key = scopeKey(scopes);
       const had = this.tokens.get(key);
-      if (this.scheme === 'bearer' && had && had.expiresAt > this.now()) return false;
+      if (had && had.expiresAt > this.now()) {
+        // Refused the token we hold: no use asking for the same again. Another request's fresh token: use it.
+        if (sent === `Bearer ${had.token}`) return false;
+        this.scheme = 'bearer';
+        return true;
+      }
       this.scheme = 'bearer';
       this.bearer = { realm, ...(challenge.params.service !== undefined ? { service: challenge.params.service } : {}) };
       // Cached under the request's scopes, so the retry's header() finds it.

@@ -62,7 +62,7 @@ export class RegistryClient {
       const body = typeof r.body === 'function' ? r.body() : r.body;
       const res = await send({ method: r.method, url, headers, ...(body !== undefined ? { body } : {}), ...(r.signal ? { signal: r.signal } : {}) });
       if (res.status !== 401 || attempt > 0) return res;
-      if (!(await this.auth.onUnauthorized(res, r.scopes, r.signal))) return res;
+      if (!(await this.auth.onUnauthorized(res, r.scopes, auth, r.signal))) return res;
       discard(res);
     }
   }

@@ -41,6 +41,19 @@ function networkError(url: string, err: NodeJS.ErrnoException): SnapDeskError {
   return new SnapDeskError('registry', `cannot reach the registry at ${where}: ${why}${tls}`, { url: where, errno: err.code ?? null }, { cause: err });
 }
 
+/** Resolves when a request can take more body (or has closed); leaves no listener behind. */
+function drained(outgoing: http.ClientRequest): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      outgoing.off('drain', done);
+      outgoing.off('close', done);
+      resolve();
+    };
+    outgoing.on('drain', done);
+    outgoing.on('close', done);
+  });
+}
+
 function sendOnce(req: HttpRequest): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     if (req.signal?.aborted) {
@@ -51,6 +64,7 @@ function sendOnce(req: HttpRequest): Promise<HttpResponse> {
     const secure = url.protocol === 'https:';
     const outgoing = (secure ? https : http).request(url, { method: req.method, headers: req.headers ?? {}, agent: secure ? httpsAgent : httpAgent });
     let settled = false;
+    let bodySent = false;
     const fail = (err: unknown): void => {
       if (settled) return;
       settled = true;
@@ -72,19 +86,25 @@ function sendOnce(req: HttpRequest): Promise<HttpResponse> {
         signal.addEventListener('abort', abortBody, { once: true });
         res.once('close', () => signal.removeEventListener('abort', abortBody));
       }
+      // An answer before the whole body was sent (an error): once it is read, the half-sent request is dropped.
+      res.once('close', () => {
+        if (!bodySent) outgoing.destroy();
+      });
       settled = true;
       resolve({ status: res.statusCode ?? 0, headers: res.headers, url: req.url, body: res });
     });
     const body = req.body;
-    if (body === undefined) outgoing.end();
-    else if (Buffer.isBuffer(body)) outgoing.end(body);
-    else {
+    if (body === undefined || Buffer.isBuffer(body)) {
+      bodySent = true;
+      outgoing.end(body);
+    } else {
       void (async () => {
         try {
           for await (const chunk of body) {
             if (settled) return; // the server answered early (an error): stop sending
-            if (!outgoing.write(chunk)) await new Promise<void>((r) => outgoing.once('drain', r).once('close', r));
+            if (!outgoing.write(chunk)) await drained(outgoing);
           }
+          bodySent = true;
           outgoing.end();
         } catch (err) {
           outgoing.destroy();

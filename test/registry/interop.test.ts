@@ -28,7 +28,7 @@ async function tarEntries(bytes: Buffer): Promise<{ name: string; mode: number; 
   const done = new Promise<void>((resolve, reject) => {
     extract.on('entry', (h, stream, next) => {
       const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('data', (c: unknown) => chunks.push(c as Buffer));
       stream.on('end', () => {
         out.push({ name: h.name, mode: h.mode ?? 0, pax: (h.pax ?? {}) as Record<string, string>, body: Buffer.concat(chunks) });
         next();

@@ -31,7 +31,7 @@ async function uploadBlob(conn: RefConn, repo: string, body: Buffer): Promise<st
   if (start.status !== 202) throw new Error(`reference push: POST upload → ${start.status}`);
   const loc = new URL(start.headers.get('location') ?? '', conn.base);
   loc.searchParams.set('digest', digest);
-  const put = await fetch(loc, { method: 'PUT', headers: { ...(conn.headers ?? {}), 'Content-Type': 'application/octet-stream' }, body });
+  const put = await fetch(loc, { method: 'PUT', headers: { ...(conn.headers ?? {}), 'Content-Type': 'application/octet-stream' }, body: new Uint8Array(body) });
   if (put.status !== 201) throw new Error(`reference push: PUT blob → ${put.status} ${await put.text()}`);
   return digest;
 }
@@ -44,7 +44,7 @@ export async function referencePush(conn: RefConn, repo: string, tag: string, ar
   const done = new Promise<void>((resolve, reject) => {
     extract.on('entry', (header, stream, next) => {
       const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('data', (c: unknown) => chunks.push(c as Buffer));
       stream.on('end', () => {
         const body = Buffer.concat(chunks);
         if (header.name === 'snapshot.json') envelope = JSON.parse(body.toString('utf8')) as { config: Record<string, unknown> };
@@ -119,8 +119,8 @@ export async function referencePull(conn: RefConn, repo: string, reference: stri
   const cfg = JSON.parse((await getBlob(conn, repo, m.config.digest, m.config.size)).toString('utf8')) as Record<string, unknown> & { files?: Record<string, { mode?: number; sparseMap?: string; sparseSize?: number }> };
   const pack = tar.pack();
   const out: Buffer[] = [];
-  pack.on('data', (c: Buffer) => out.push(c));
-  const ended = new Promise((r) => pack.on('end', r));
+  pack.on('data', (c: unknown) => out.push(c as Buffer));
+  const ended = new Promise<void>((r) => pack.on('end', () => r()));
   const config: Record<string, unknown> = { id: cfg.snapshotId, name: localName };
   const back: [string, string][] = [
     ['description', 'description'], ['image', 'image'], ['image_digest', 'imageDigest'], ['image_type', 'imageType'], ['image_blob_ids', 'imageBlobIds'],
