@@ -80,9 +80,9 @@ function entryFor(config: ConfigFile, registry: string): AuthEntry | undefined {
 const helperFor = (config: ConfigFile, registry: string): string | undefined => config.credHelpers?.[authKey(registry)] ?? config.credsStore;
 
 /** Runs `docker-credential-<helper> <action>` with `input` on stdin. */
-function runHelper(helper: string, action: 'get' | 'store' | 'erase', input: string): Promise<{ code: number; stdout: string }> {
+function runHelper(helper: string, action: 'get' | 'store' | 'erase', input: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(`docker-credential-${helper}`, [action], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn(`docker-credential-${helper}`, [action], { stdio: ['pipe', 'pipe', 'ignore'], env });
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.on('error', (err: NodeJS.ErrnoException) =>
@@ -98,9 +98,14 @@ export async function loadCredentials(registry: string, env: NodeJS.ProcessEnv =
   const config = await readConfig(dockerConfigPath(env));
   const helper = helperFor(config, registry);
   if (helper) {
-    const { code, stdout } = await runHelper(helper, 'get', authKey(registry));
+    const { code, stdout } = await runHelper(helper, 'get', authKey(registry), env);
     if (code === 0) {
-      const got = JSON.parse(stdout) as { Username?: string; Secret?: string };
+      let got: { Username?: string; Secret?: string };
+      try {
+        got = JSON.parse(stdout) as typeof got;
+      } catch {
+        throw new SnapDeskError('unauthorized', `the credential helper docker-credential-${helper} answered something that is not JSON`, { helper });
+      }
       if (got.Username === '<token>') return { identityToken: got.Secret ?? '' };
       return { username: got.Username ?? '', password: got.Secret ?? '' };
     }
@@ -134,7 +139,7 @@ export async function saveCredentials(registry: string, creds: Credentials, env:
   if (helper && (creds.username !== undefined || creds.identityToken !== undefined)) {
     const username = creds.identityToken !== undefined ? '<token>' : (creds.username ?? '');
     const secret = creds.identityToken ?? creds.password ?? '';
-    const { code } = await runHelper(helper, 'store', JSON.stringify({ ServerURL: key, Username: username, Secret: secret }));
+    const { code } = await runHelper(helper, 'store', JSON.stringify({ ServerURL: key, Username: username, Secret: secret }), env);
     if (code !== 0) throw new SnapDeskError('unauthorized', `the credential helper docker-credential-${helper} refused to store the credentials for ${registry}`, { registry, helper });
     // docker keeps an empty entry so the registry shows up as signed in.
     auths[key] = {};
@@ -154,7 +159,7 @@ export async function removeCredentials(registry: string, env: NodeJS.ProcessEnv
   const config = await readConfig(file);
   const helper = helperFor(config, registry);
   let removed = false;
-  if (helper) removed = (await runHelper(helper, 'erase', authKey(registry))).code === 0;
+  if (helper) removed = (await runHelper(helper, 'erase', authKey(registry), env)).code === 0;
   const auths = { ...(config.auths ?? {}) };
   for (const k of Object.keys(auths)) {
     if (keyHost(k) === keyHost(authKey(registry))) {
