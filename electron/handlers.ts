@@ -6,6 +6,7 @@ import type { ArchiveRegistry } from './archive-registry';
 import { calls, parseInput, type AppInfo, type CallInput, type CallName, type CallResult, type Settings, type Task } from './contract';
 import { ARCHIVE_FILTERS, type Dialogs } from './dialogs';
 import type { OpenedArchives } from './opened-archives';
+import { registryHandlers } from './registry-handlers';
 import type { SettingsStore } from './settings';
 import type { TaskManager } from './tasks';
 
@@ -29,6 +30,8 @@ export interface HandlerContext {
   opened: OpenedArchives;
   dialogs: Dialogs;
   exports: ExportPort;
+  /** Environment for registry credentials (DOCKER_CONFIG, HOME); default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** One function per call, taking unvalidated input: what IPC and HTTP both bind. */
@@ -145,6 +148,7 @@ function implement(ctx: HandlerContext): Impl {
       await ctx.switchRoot(settings);
       return settings;
     },
+    ...registryHandlers({ store: ctx.store, tasks, ...(ctx.env ? { env: ctx.env } : {}) }),
   };
 }
 
