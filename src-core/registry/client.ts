@@ -134,6 +134,11 @@ export class RegistryClient {
     });
     if (res.status !== 202) throw await statusError(res, 'PATCH', `a blob chunk at byte ${offset}`, this.registry);
     discard(res);
+    // Registries confirm what they hold as "Range: 0-LAST"; one that kept less must not get a PUT claiming all of it.
+    const range = /^(?:bytes=)?0-(\d+)$/.exec(String(res.headers.range ?? ''));
+    if (range && Number(range[1]) !== offset + length - 1) {
+      throw registryError(`${this.registry} kept ${Number(range[1]) + 1} bytes of an upload after ${offset + length} were sent`, { registry: this.registry });
+    }
     return this.location(res);
   }
 
