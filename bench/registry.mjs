@@ -126,8 +126,13 @@ async function run(work, host) {
     return r;
   });
   rmSync(tarFile, { force: true });
-  // Each run pushes to a fresh repository: nothing to skip, nothing to mount (a new process has no digest cache).
-  await measure('push (loopback registry)', (i) => snapdesk(root, ['push', 'bench', `${host}/bench/run${i}:v1`], work));
+  // Each run pushes to a fresh repository.
+  // A fresh digest cache per run: with the last run's, a push would only mount what is already there.
+  await measure('push (loopback registry)', (i) => {
+    process.env.XDG_CACHE_HOME = path.join(work, `cache-${i}`);
+    return snapdesk(root, ['push', 'bench', `${host}/bench/run${i}:v1`], work);
+  });
+  await measure('push again, unchanged (digest cache: HEAD only)', () => snapdesk(root, ['push', 'bench', `${host}/bench/run0:v2`], work));
   await measure('pull (loopback registry)', async (i) => {
     const r = await snapdesk(path.join(work, `pull-${i}`), ['pull', `${host}/bench/run0:v1`], work);
     rmSync(path.join(work, `pull-${i}`), { recursive: true, force: true });

@@ -126,6 +126,7 @@ const pushCommand: CliCommand = {
       const baseImage = stringOpt(values['base-image']);
       const result = await pushSnapshot(ctx.store, snapshot.id, target, client, {
         signal: interrupt.signal,
+        env: ctx.env,
         ...(baseImage ? { baseImage } : {}),
         ...(bar.onProgress ? { onProgress: bar.onProgress } : {}),
       });

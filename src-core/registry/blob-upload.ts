@@ -32,22 +32,23 @@ export interface UploadedBlob {
 export async function uploadFileBlob(file: SourceFile, opts: BlobUploadOptions): Promise<UploadedBlob> {
   const { client, repository, signal } = opts;
   const here = `${client.registry}/${repository}`;
-  const key = `${file.identity}:${file.sparseMap ?? ''}`;
-  const known = opts.cache.digestOf(key);
+  // The layout is part of the key (hashed: a sparse map can be a megabyte).
+  const key = `${file.identity}:${file.sparseMap === null ? 'plain' : createHash('sha256').update(file.sparseMap).digest('hex')}`;
+  const known = await opts.cache.digestOf(key);
   let location: string | undefined;
   if (known) {
     if (await client.blobExists(repository, known, signal)) {
       opts.onBytes(file.dataBytes);
-      opts.cache.remember(key, known, here);
+      await opts.cache.remember(key, known, here);
       return { digest: known, size: file.dataBytes, how: 'present' };
     }
     const prefix = `${client.registry}/`;
-    const from = opts.cache.repositoriesWith(known).find((r) => r.startsWith(prefix) && r !== here);
+    const from = (await opts.cache.repositoriesWith(known)).find((r) => r.startsWith(prefix) && r !== here);
     if (from) {
       const started = await client.startUpload(repository, signal, { digest: known, from: from.slice(prefix.length) });
       if (started.mounted) {
         opts.onBytes(file.dataBytes);
-        opts.cache.remember(key, known, here);
+        await opts.cache.remember(key, known, here);
         return { digest: known, size: file.dataBytes, how: 'mounted' };
       }
       // The registry could not mount and opened an ordinary upload instead.
@@ -84,7 +85,7 @@ export async function uploadFileBlob(file: SourceFile, opts: BlobUploadOptions):
   }
   const digest = `sha256:${hash.digest('hex')}`;
   await client.finishUpload(repository, location, digest, undefined, signal);
-  opts.cache.remember(key, digest, here);
+  await opts.cache.remember(key, digest, here);
   return { digest, size: file.dataBytes, how: 'uploaded' };
 }
 

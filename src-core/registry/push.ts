@@ -26,7 +26,10 @@ export interface PushOptions {
   chunkSize?: number;
   /** Sets the cocoonstack.snapshot.baseimage annotation. */
   baseImage?: string;
+  /** Digests of files pushed before (default: the per-user cache file). */
   cache?: DigestCache;
+  /** Where the default cache's directory comes from (default: process.env). */
+  env?: NodeJS.ProcessEnv;
   now?: () => number;
 }
 
@@ -75,6 +78,7 @@ export async function pushSnapshot(store: LocalFileStore, snapshotRef: string, t
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   if (opts.signal?.aborted) throw cancelled('push');
   const source = await openSnapshotSource(store, snapshotRef, opts.signal);
+  const cache = opts.cache ?? sharedDigestCache(opts.env);
   try {
     const total = source.files.reduce((n, f) => n + f.dataBytes, 0);
     let done = 0;
@@ -85,7 +89,7 @@ export async function pushSnapshot(store: LocalFileStore, snapshotRef: string, t
         client,
         repository: repo,
         dir: source.dir,
-        cache: opts.cache ?? sharedDigestCache,
+        cache,
         chunkSize: opts.chunkSize ?? DEFAULT_CHUNK_SIZE,
         signal: stop.signal,
         onBytes: (n) => {
@@ -111,6 +115,7 @@ export async function pushSnapshot(store: LocalFileStore, snapshotRef: string, t
     const manifest = encodeManifest({ mediaType: MEDIA_SNAPSHOT_CONFIG, digest: configDigest, size: configBytes.length }, layers, pushedAt, opts.baseImage);
     if (stop.signal.aborted) throw cancelled('push');
     await client.putManifest(repo, tag, manifest, MEDIA_OCI_MANIFEST, stop.signal);
+    await cache.save();
     const uploadedBytes = blobs.reduce((n, b) => n + (b.how === 'uploaded' ? b.size : 0), 0);
     return {
       reference: formatRef({ registry: target.registry, repository: repo, tag }),

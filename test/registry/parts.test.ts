@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isSnapDeskError } from '../../src-core/errors';
 import { encodeArtifactConfig, parseArtifactConfig, snapshotConfigOf } from '../../src-core/registry/artifact-config';
 import { parseChallenge } from '../../src-core/registry/challenge';
+import { DigestCache, digestCacheFile } from '../../src-core/registry/digest-cache';
 import { loadCredentials, removeCredentials, saveCredentials } from '../../src-core/registry/docker-config';
 import { goMarshal, goTime } from '../../src-core/registry/go-json';
 import { encodeManifest, parseManifest, pickIndexChild } from '../../src-core/registry/manifest';
@@ -165,5 +166,29 @@ describe('the docker config file', () => {
     await fs.writeFile(path.join(dir, 'config.json'), '{not json');
     await expect(saveCredentials('r.io', { username: 'a', password: 'b' }, env)).rejects.toThrow(`${path.join(dir, 'config.json')} is not valid JSON`);
     expect(await fs.readFile(path.join(dir, 'config.json'), 'utf8')).toBe('{not json');
+  });
+});
+
+describe('the digest cache', () => {
+  it('persists what a push learned for the next process, mode 0600, and shrugs off a damaged file', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'snapdesk-dcache-'));
+    try {
+      const file = digestCacheFile({ XDG_CACHE_HOME: dir, HOME: '/nonexistent' }, 'linux');
+      expect(file).toBe(path.join(dir, 'snapdesk', 'registry-digests.json'));
+      const digest = `sha256:${'c'.repeat(64)}`;
+      const first = new DigestCache(file);
+      await first.remember('1:2:3:4:5:plain', digest, 'reg.io/a');
+      await first.remember('1:2:3:4:5:plain', digest, 'reg.io/b');
+      await first.save();
+      expect((await fs.stat(file)).mode & 0o777).toBe(0o600);
+      const next = new DigestCache(file);
+      expect(await next.digestOf('1:2:3:4:5:plain')).toBe(digest);
+      expect(await next.repositoriesWith(digest)).toEqual(['reg.io/b', 'reg.io/a']);
+      expect(await next.digestOf('1:2:3:4:6:plain')).toBeUndefined();
+      await fs.writeFile(file, '{damaged');
+      expect(await new DigestCache(file).digestOf('1:2:3:4:5:plain')).toBeUndefined();
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 });

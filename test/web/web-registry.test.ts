@@ -31,6 +31,7 @@ describe.skipIf(!registryAvailable || !htpasswdAvailable)(`registry calls in the
   beforeEach(async () => {
     dockerConfig = await mkdtemp(join(tmpdir(), 'snapdesk-web-dockercfg-'));
     vi.stubEnv('DOCKER_CONFIG', dockerConfig);
+    vi.stubEnv('XDG_CACHE_HOME', join(dockerConfig, 'cache'));
     app = await webApp();
   });
   afterEach(async () => {
