@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { RegistryPreview, Task } from '../../electron/contract';
+import type { RegistryPreview, Task } from '../../electron/app/contract';
 import { SnapDeskError } from '../../src-core/errors';
 import { RECENT_KEY } from '../../renderer/state/registry-store';
 import { FakeApi, GiB, MiB, makeSnapshot } from './fake-api';

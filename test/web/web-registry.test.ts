@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Task } from '../../electron/contract';
+import type { Task } from '../../electron/app/contract';
 import { isSnapDeskError } from '../../src-core/errors';
 import { LocalFileStore } from '../../src-core/localfile';
 import { htpasswdAvailable, registryAvailable, SKIP_REASON, startRegistry, type TestRegistry } from '../registry/helpers/registry-server';
