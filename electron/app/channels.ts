@@ -27,6 +27,12 @@ export const CALL_NAMES = [
   'settings.get',
   'settings.chooseRoot',
   'settings.resetRoot',
+  'registry.preview',
+  'registry.pull',
+  'registry.push',
+  'registry.login',
+  'registry.logout',
+  'registry.tags',
 ] as const;
 
 export type CallNameList = (typeof CALL_NAMES)[number];

@@ -9,6 +9,7 @@ import type { Stores } from '../state/stores';
 import { isActive } from '../state/tasks-store';
 import { splitArchiveFiles } from './file-kinds';
 import { checkImportNames, effectiveName, type NameCheck } from './import-names';
+import { RegistryController } from './registry-controller';
 
 /** Marked each time a snapshot list arrives from the store. */
 export const LIST_RECEIVED_MARK = 'snapdesk:list-received';
@@ -26,10 +27,15 @@ export class Controller {
   private readonly uploadAborts = new Map<number, AbortController>();
   private uploadSeq = 0;
 
+  /** Push, pull and sign-in. */
+  readonly registry: RegistryController;
+
   constructor(
     readonly api: SnapdeskApi,
     readonly stores: Stores,
-  ) {}
+  ) {
+    this.registry = new RegistryController(api, stores, this);
+  }
 
   /** Loads what the window shows and listens for changes; returns the unsubscriber. */
   start(): () => void {
@@ -359,6 +365,7 @@ export class Controller {
     this.stores.tasks.getState().upsert(task);
     if (isActive(task) || (prev && !isActive(prev))) return;
     // The task just ended.
+    if (task.kind === 'push' || task.kind === 'pull') return this.registry.onTaskEnded(task);
     const ui = this.stores.ui.getState();
     const item = task.kind === 'import' ? this.stores.imports.getState().finished(task.id) : undefined;
     if (task.state === 'failed' && task.error?.code === 'name_conflict' && item) {
@@ -468,6 +475,12 @@ export class Controller {
         break;
       case 'refresh':
         void this.refresh();
+        break;
+      case 'push':
+        this.registry.openPush();
+        break;
+      case 'pull':
+        this.registry.openPull();
         break;
     }
   }
