@@ -14,6 +14,7 @@ import { validateDescription, validateName } from './names';
 import { dataDirFor } from './paths';
 import { toSnapshot, validateConfig } from './record';
 import type { Reservation } from './reservation';
+import { removedFromUnder } from './localfile-removed';
 import { removeDataDir } from './safe-dir';
 import { syncDataDir } from './sync';
 import type { OperationOptions, Snapshot, SnapshotConfig } from './types';
@@ -123,7 +124,8 @@ export async function createSnapshot(ctx: StoreContext, cfg: SnapshotConfig, tar
     return reserved.id;
   } catch (err) {
     tarStream.destroy();
+    const interrupted = await removedFromUnder(ctx, reserved, 'create');
     await reserved.rollback();
-    throw toSnapDeskError(err);
+    throw interrupted && !opts.signal?.aborted ? interrupted : toSnapDeskError(err);
   }
 }

@@ -7,7 +7,6 @@
  * its own module; this class puts them behind the backend interface.
  */
 import type { Readable } from 'node:stream';
-import { importArchive } from './archive/import';
 import { previewArchive } from './archive/preview';
 import { verifyArchive } from './archive/verify';
 import type { GcOrchestrator, SnapshotBackend } from './backend';
@@ -19,6 +18,7 @@ import { storeContext, type StoreContext } from './localfile-context';
 import { createSnapshot, reserveSnapshot } from './localfile-create';
 import { deleteSnapshots } from './localfile-delete';
 import { exportStream, exportToFile, restoreStream } from './localfile-export';
+import { importIntoStore } from './localfile-import';
 import { inspectSnapshot, listSnapshots, listSummaries, lookupSnapshot } from './localfile-read';
 import { renameSnapshot } from './localfile-rename';
 import type {
@@ -113,7 +113,7 @@ export class LocalFileStore implements SnapshotBackend, ImportTarget {
   }
 
   import(stream: Readable, opts: ImportOptions = {}): Promise<string> {
-    return importArchive(stream, this, opts);
+    return importIntoStore(this.ctx, this, stream, opts);
   }
 
   preview(stream: Readable, opts: OperationOptions = {}): Promise<ArchivePreview> {

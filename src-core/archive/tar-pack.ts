@@ -34,10 +34,24 @@ export interface PlannedFile {
  */
 const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0);
 
+/** Opens one data file for archiving (a symlink is refused in words). */
+export function openDataFile(file: string): Promise<fs.FileHandle> {
+  return fs.open(file, OPEN_FLAGS).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ELOOP') throw new SnapDeskError('invalid_input', `cannot archive ${file}: it is a symbolic link, not a regular file`, { path: file });
+    throw err;
+  });
+}
+
+/**
+ * Data files the caller opened before packing (name → handle): then the
+ * directory is not listed again and these handles are read, never closed
+ * here, so files removed meanwhile are still read in full.
+ */
+export type OpenedDataFiles = ReadonlyMap<string, fs.FileHandle>;
+
 /** Lists the data files and where their data is, before any byte is streamed (so progress has a total). */
-export async function planDataDir(dir: string, signal?: AbortSignal): Promise<PlannedFile[]> {
-  const dirents = await fs.readdir(dir, { withFileTypes: true });
-  const names = dirents.map((d) => d.name).sort((a, b) => (Buffer.compare(Buffer.from(a), Buffer.from(b))));
+export async function planDataDir(dir: string, signal?: AbortSignal, opened?: OpenedDataFiles): Promise<PlannedFile[]> {
+  const names = (opened ? [...opened.keys()] : await fs.readdir(dir)).sort((a, b) => (Buffer.compare(Buffer.from(a), Buffer.from(b))));
   const plan: PlannedFile[] = [];
   for (const name of names) {
     if (signal?.aborted) throw cancelled('export');
@@ -47,10 +61,7 @@ export async function planDataDir(dir: string, signal?: AbortSignal): Promise<Pl
       throw new SnapDeskError('invalid_input', `cannot archive ${dir}: it holds a file named ${METADATA_NAME}, a name the archive format reserves for its metadata`, { path: dir });
     }
     const file = path.join(dir, name);
-    const fh = await fs.open(file, OPEN_FLAGS).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ELOOP') throw new SnapDeskError('invalid_input', `cannot archive ${file}: it is a symbolic link, not a regular file`, { path: file });
-      throw err;
-    });
+    const fh = opened?.get(name) ?? (await openDataFile(file));
     try {
       const st = await fh.stat();
       if (!st.isFile()) throw new SnapDeskError('invalid_input', `cannot archive ${file}: it is not a regular file`, { path: file });
@@ -60,7 +71,7 @@ export async function planDataDir(dir: string, signal?: AbortSignal): Promise<Pl
       const dataBytes = segments ? segments.reduce((n, s) => n + s.length, 0) : st.size;
       plan.push({ name, size: st.size, mode: st.mode & 0o777, mtime: Math.floor(st.mtimeMs / 1000), segments, dataBytes });
     } finally {
-      await fh.close();
+      if (!opened) await fh.close();
     }
   }
   return plan;
@@ -107,11 +118,13 @@ async function* readRange(fh: fs.FileHandle, offset: number, length: number, fil
 export interface PackOptions extends OperationOptions {
   /** Entries written before the data files (export's snapshot.json). */
   prefix?: { name: string; data: Buffer; mtime: number }[];
+  /** Files opened ahead by the caller (see OpenedDataFiles). */
+  opened?: OpenedDataFiles;
 }
 
 async function* packEntries(dir: string, opts: PackOptions): AsyncGenerator<Buffer> {
   try {
-    const plan = await planDataDir(dir, opts.signal);
+    const plan = await planDataDir(dir, opts.signal, opts.opened);
     const total = plan.reduce((n, f) => n + f.dataBytes, 0);
     let done = 0;
     opts.onProgress?.({ bytesDone: 0, bytesTotal: total });
@@ -128,7 +141,7 @@ async function* packEntries(dir: string, opts: PackOptions): AsyncGenerator<Buff
         : [];
       yield entryHeaders({ name: f.name, size: f.dataBytes, mode: f.mode, mtime: f.mtime, pax });
       const file = path.join(dir, f.name);
-      const fh = await fs.open(file, OPEN_FLAGS);
+      const fh = opts.opened?.get(f.name) ?? (await fs.open(file, OPEN_FLAGS));
       try {
         for (const seg of f.segments ?? [{ offset: 0, length: f.size }]) {
           for await (const buf of readRange(fh, seg.offset, seg.length, file)) {
@@ -139,7 +152,7 @@ async function* packEntries(dir: string, opts: PackOptions): AsyncGenerator<Buff
           }
         }
       } finally {
-        await fh.close();
+        if (!opts.opened) await fh.close();
       }
       const pad = padding(f.dataBytes);
       if (pad > 0) yield Buffer.alloc(pad);
