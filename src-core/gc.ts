@@ -1,5 +1,6 @@
 /**
- * Garbage collection, under the exclusive lock: data directories with no
+ * Garbage collection, under the exclusive lock: the trash is recovered and
+ * purged (retention, free space, directories no entry owns); then data directories with no
  * record (orphans) and pending records that are crash remnants (older than
  * 24 h, or whose owner's build lease is free: see lease.ts) go, with their
  * data. An operation in progress is never touched: reserve writes its
@@ -14,6 +15,8 @@ import { LEASE_SUFFIX, leaseForRemoval, noLease, probeLease, type Lease } from '
 import type { StoreContext } from './localfile-context';
 import type { StorePaths } from './paths';
 import { removeDataDir, safeDataDir } from './safe-dir';
+import { purgeDueIn, removeTrashOrphans } from './trash/trash-purge';
+import { openTrashTx } from './trash/trash-tx';
 import type { GcReport } from './types';
 
 /** A pending record this old is a crash remnant, not a create in progress (cocoon's rule). */
@@ -61,6 +64,11 @@ export function collectGarbage(ctx: StoreContext): Promise<GcReport> {
   return ctx.index.write(async (tx) => {
     const now = ctx.now();
     const report: GcReport = { removedOrphanDirs: [], removedStalePending: [] };
+    // The trash first: recovery finishes interrupted moves (which may remove records) before anything is judged.
+    const trash = await openTrashTx(ctx, tx);
+    const purged = await purgeDueIn(trash);
+    await removeTrashOrphans(trash);
+    if (purged.length > 0) report.purgedFromTrash = purged.sort();
 
     for (const [id, rec] of tx.pending()) {
       // An unsafe data_dir is not ours to remove (nor to probe); only its age counts, and the record still goes.

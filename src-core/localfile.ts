@@ -21,6 +21,7 @@ import { exportStream, exportToFile, restoreStream } from './localfile-export';
 import { importIntoStore } from './localfile-import';
 import { inspectSnapshot, listSnapshots, listSummaries, lookupSnapshot } from './localfile-read';
 import { renameSnapshot } from './localfile-rename';
+import { Trash } from './trash/trash';
 import type {
   ArchivePreview,
   ExportOptions,
@@ -47,10 +48,13 @@ export class LocalFileStore implements SnapshotBackend, ImportTarget {
   readonly paths: StorePaths;
   /** Shared with the trash, which works on the same index under the same lock. */
   readonly ctx: StoreContext;
+  /** Deletes that can be undone (the CLI's `rm` stays permanent, as cocoon's is). */
+  readonly trash: Trash;
   private readonly usageCache = new UsageCache();
 
   constructor(opts: LocalFileStoreOptions) {
     this.ctx = storeContext(opts.root, opts.now);
+    this.trash = new Trash(this.ctx);
     this.paths = this.ctx.paths;
     this.root = this.paths.root;
   }
