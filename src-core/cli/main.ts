@@ -10,6 +10,7 @@ import { parseGlobal } from './args';
 import { archiveCommands } from './archive-commands';
 import type { CliCommand } from './command';
 import { storeCommands } from './store-commands';
+import { trashCommand } from './trash-commands';
 
 export interface CliIO {
   stdin: Readable;
@@ -19,7 +20,7 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
 }
 
-export const allCommands = (): CliCommand[] => [...storeCommands, ...archiveCommands];
+export const allCommands = (): CliCommand[] => [...storeCommands, trashCommand, ...archiveCommands];
 
 export function helpText(env: NodeJS.ProcessEnv): string {
   const commands = allCommands();
