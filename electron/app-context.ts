@@ -8,6 +8,7 @@ import { createHandlers, type ExportPort, type Handlers } from './handlers';
 import type { SettingsStore } from './settings';
 import { watchStore, type StoreWatcher, type StoreWatchOptions } from './store-watch';
 import { TaskManager, type TaskManagerOptions } from './tasks';
+import { startTrashUpkeep } from './trash-handlers';
 
 export interface AppContextOptions<E extends ExportPort = ExportPort> {
   info: AppInfo;
@@ -59,8 +60,11 @@ export async function createAppContext<E extends ExportPort>(opts: AppContextOpt
 
   const current = (): SnapshotBackend => store;
   const exports = opts.makeExports({ store: current, tasks, dialogs: opts.dialogs });
+  const trashChanged = (root: string): void => bus.emit('trash.changed', { root });
+  const stopTrashUpkeep = startTrashUpkeep(current, trashChanged);
   const handlers = createHandlers({
     info: opts.info,
+    trashChanged,
     store: current,
     switchRoot,
     settings: opts.settings,
@@ -92,6 +96,7 @@ export async function createAppContext<E extends ExportPort>(opts: AppContextOpt
     },
     async close() {
       watcher?.close();
+      stopTrashUpkeep();
       await tasks.shutdown();
       await archives.releaseAll();
     },

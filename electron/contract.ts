@@ -8,6 +8,7 @@
  * functions, errors as `ErrorData`.
  */
 import { z } from 'zod';
+import { trashCalls, type TrashEventPayloads } from './trash-handlers';
 import { CALL_NAMES, EVENT_NAMES, channelOf, type CallNameList, type EventNameList } from './channels';
 import type { ErrorData } from '../src-core/errors';
 import { isPrintableName, MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH } from '../src-core/names';
@@ -125,13 +126,14 @@ export const calls = {
   /** Desktop: a directory dialog; null when cancelled. */
   'settings.chooseRoot': { input: z.undefined(), result: returns<Settings | null>() },
   'settings.resetRoot': { input: z.undefined(), result: returns<Settings>() },
+  ...trashCalls,
 } as const;
 
 export type CallName = keyof typeof calls;
 export type CallInput<K extends CallName> = z.input<(typeof calls)[K]['input']>;
 export type CallResult<K extends CallName> = (typeof calls)[K]['result'];
 
-export interface EventPayloads {
+export interface EventPayloads extends TrashEventPayloads {
   /** The index changed (this app, the CLI, cocoon): re-list. */
   'store.changed': { root: string };
   /** A task was created, progressed (throttled ~10/s), or finished. */

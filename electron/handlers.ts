@@ -8,6 +8,7 @@ import { ARCHIVE_FILTERS, type Dialogs } from './dialogs';
 import type { OpenedArchives } from './opened-archives';
 import type { SettingsStore } from './settings';
 import type { TaskManager } from './tasks';
+import { implementTrash } from './trash-handlers';
 
 /** How an export leaves the app: a file chosen in a save dialog, or a browser download. */
 export interface ExportPort {
@@ -19,6 +20,8 @@ export interface ExportPort {
 
 export interface HandlerContext {
   info: AppInfo;
+  /** Announces a change of the trash (trash.changed). */
+  trashChanged(root: string): void;
   /** The store in use; replaced when the root changes. */
   store(): SnapshotBackend;
   /** Opens the store at the settings' root and restarts the index watcher. */
@@ -44,6 +47,7 @@ export function invalidInput(name: string, err: ZodError): SnapDeskError {
 function implement(ctx: HandlerContext): Impl {
   const { tasks, archives, dialogs } = ctx;
   return {
+    ...implementTrash({ store: ctx.store, emit: (root) => ctx.trashChanged(root) }),
     'app.info': async () => ctx.info,
     'snapshots.list': () => ctx.store().listSummaries(),
     'snapshots.inspect': ({ ref }) => ctx.store().inspect(ref),
