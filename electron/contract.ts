@@ -151,6 +151,8 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const namesMatch: [Same<CallNameList, CallName>, Same<EventNameList, EventName>] = [true, true];
 void namesMatch;
 
+export type { TrashItem, TrashSettings, TrashSummary } from '../src-core/trash/trash';
+
 export type MenuCommand = 'import' | 'export' | 'delete' | 'selectAll' | 'find' | 'help' | 'refresh';
 
 /** What a call returns across any transport: a result or an error as data. */
