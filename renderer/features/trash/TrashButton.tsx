@@ -11,7 +11,8 @@ export function TrashButton() {
   const text = count === 0 ? 'Trash is empty' : `Trash: ${count} snapshot${count === 1 ? '' : 's'}, ${formatBytes(summary?.totalSize ?? 0)}`;
   return (
     <button type="button" className="trash-button" aria-label={text} title={text} onClick={() => controller.trash.store.getState().setViewOpen(true)}>
-      <span aria-hidden="true">🗑</span>
+      {/* A word, not an emoji: not every system font has the wastebasket glyph. */}
+      <span aria-hidden="true">Trash</span>
       {count > 0 ? (
         <span className="trash-count" aria-hidden="true">
           {count} · {formatBytes(summary?.totalSize ?? 0)}
