@@ -1,7 +1,7 @@
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Task } from '../../electron/contract';
+import type { Task } from '../../electron/app/contract';
 import { desktopApp } from './helpers/desktop-app';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'good');

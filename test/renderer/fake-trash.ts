@@ -1,5 +1,5 @@
 /** The trash half of the renderer's fake API: moves snapshots between the fake's list and an in-memory trash. */
-import type { TrashItem, TrashSettings, TrashSummary } from '../../electron/contract';
+import type { TrashItem, TrashSettings, TrashSummary } from '../../electron/app/contract';
 import { SnapDeskError } from '../../src-core/errors';
 import type { SnapshotSummary } from '../../src-core/types';
 

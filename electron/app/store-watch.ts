@@ -1,0 +1,85 @@
+import { existsSync, watch, type FSWatcher } from 'node:fs';
+import { storePaths } from '../../src-core/paths';
+
+export interface StoreWatchOptions {
+  /** Quiet time before one change notification is sent for a burst of writes. */
+  debounceMs?: number;
+  /** How often to look for the index directory while it does not exist yet. */
+  pollMs?: number;
+}
+
+export interface StoreWatcher {
+  close(): void;
+}
+
+/**
+ * Calls `onChange` when the index of the store at `root` changes, whoever
+ * wrote it (this app, the CLI, cocoon). Watches the directory rather than the
+ * file because every index write is a rename of a temp file over it, which a
+ * file watch would lose. While the directory does not exist (a fresh root),
+ * it polls for it, and it goes back to polling if the directory disappears.
+ */
+export function watchStore(root: string, onChange: () => void, opts: StoreWatchOptions = {}): StoreWatcher {
+  const { dbDir, indexFile } = storePaths(root);
+  const indexName = indexFile.slice(dbDir.length + 1);
+  const debounceMs = opts.debounceMs ?? 150;
+  const pollMs = opts.pollMs ?? 1000;
+  let watcher: FSWatcher | null = null;
+  let poll: NodeJS.Timeout | null = null;
+  let debounce: NodeJS.Timeout | null = null;
+  let closed = false;
+
+  const fire = (): void => {
+    if (debounce) clearTimeout(debounce);
+    debounce = setTimeout(() => {
+      debounce = null;
+      if (!closed) onChange();
+    }, debounceMs);
+  };
+
+  const startPolling = (): void => {
+    if (closed || poll) return;
+    poll = setInterval(() => {
+      if (tryWatch()) {
+        if (poll) clearInterval(poll);
+        poll = null;
+        // The directory appeared: whatever was written in it is a change.
+        fire();
+      }
+    }, pollMs);
+    poll.unref();
+  };
+
+  // The directory went away (root removed or replaced): the store changed; wait for it to come back.
+  const lost = (): void => {
+    watcher?.close();
+    watcher = null;
+    fire();
+    startPolling();
+  };
+
+  const tryWatch = (): boolean => {
+    try {
+      watcher = watch(dbDir, { persistent: false }, (type, filename) => {
+        // Lock-file opens and our temp files are not changes; the rename onto the index is.
+        if (filename === null || filename === indexName) fire();
+        if (type === 'rename' && !existsSync(dbDir)) lost();
+      });
+    } catch {
+      return false;
+    }
+    watcher.on('error', lost);
+    return true;
+  };
+
+  if (!tryWatch()) startPolling();
+
+  return {
+    close(): void {
+      closed = true;
+      watcher?.close();
+      if (poll) clearInterval(poll);
+      if (debounce) clearTimeout(debounce);
+    },
+  };
+}
