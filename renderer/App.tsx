@@ -16,6 +16,9 @@ import { SnapshotsView } from './components/SnapshotsView';
 import { Toasts } from './components/Toasts';
 import { Toolbar } from './components/Toolbar';
 import { TransfersPanel } from './components/TransfersPanel';
+import { RestorePrompt } from './features/trash/RestorePrompt';
+import { TrashConfirm } from './features/trash/TrashConfirm';
+import { TrashView } from './features/trash/TrashView';
 import { useShortcuts } from './hooks/use-shortcuts';
 import { createStores } from './state/stores';
 import type { ThemeChoice } from './state/ui-store';
@@ -55,6 +58,9 @@ export function App({ api, controller: given }: AppProps) {
         <SignInDialog />
         <HelpOverlay />
         <SettingsDialog />
+        <TrashView />
+        <TrashConfirm />
+        <RestorePrompt />
         <Toasts />
         <DropTarget />
       </div>

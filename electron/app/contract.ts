@@ -9,6 +9,7 @@
  * functions, errors as `ErrorData`.
  */
 import { z } from 'zod';
+import { trashCalls, type TrashEventPayloads } from './trash-handlers';
 import { CALL_NAMES, EVENT_NAMES, channelOf, type CallNameList, type EventNameList } from './channels';
 import type { RouteName } from './http-routes';
 import type { ErrorData } from '../../src-core/errors';
@@ -157,13 +158,14 @@ export const calls = {
   },
   'registry.logout': { input: z.object({ registry: registryHost }).strict(), result: returns<{ removed: boolean }>() },
   'registry.tags': { input: z.object({ repository: registryRef, plainHttp }).strict(), result: returns<string[]>() },
+  ...trashCalls,
 } as const;
 
 export type CallName = keyof typeof calls;
 export type CallInput<K extends CallName> = z.input<(typeof calls)[K]['input']>;
 export type CallResult<K extends CallName> = (typeof calls)[K]['result'];
 
-export interface EventPayloads {
+export interface EventPayloads extends TrashEventPayloads {
   /** The index changed (this app, the CLI, cocoon): re-list. */
   'store.changed': { root: string };
   /** A task was created, progressed (throttled ~10/s), or finished. */
@@ -180,6 +182,8 @@ export { CALL_NAMES, EVENT_NAMES, channelOf };
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const namesMatch: [Same<CallNameList, CallName>, Same<EventNameList, EventName>] = [true, true];
 void namesMatch;
+
+export type { TrashItem, TrashSettings, TrashSummary } from '../../src-core/trash/trash';
 
 export type MenuCommand = 'import' | 'export' | 'delete' | 'selectAll' | 'find' | 'help' | 'refresh' | 'push' | 'pull';
 

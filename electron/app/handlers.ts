@@ -8,9 +8,12 @@ import type { OpenedArchives } from './opened-archives';
 import { registryHandlers } from './registry-handlers';
 import type { SettingsStore } from './settings';
 import type { TaskManager } from './tasks';
+import { implementTrash } from './trash-handlers';
 
 export interface HandlerContext {
   info: AppInfo;
+  /** Announces a change of the trash (trash.changed). */
+  trashChanged(root: string): void;
   /** The store in use; replaced when the root changes. */
   store(): SnapshotBackend;
   /** Opens the store at the settings' root and restarts the index watcher. */
@@ -38,6 +41,7 @@ export function invalidInput(name: string, err: ZodError): SnapDeskError {
 function implement(ctx: HandlerContext): Impl {
   const { tasks, archives, host } = ctx;
   return {
+    ...implementTrash({ store: ctx.store, emit: (root) => ctx.trashChanged(root) }),
     'app.info': async () => ctx.info,
     'snapshots.list': () => ctx.store().listSummaries(),
     'snapshots.inspect': ({ ref }) => ctx.store().inspect(ref),

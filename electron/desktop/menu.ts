@@ -69,7 +69,7 @@ export function menuTemplate(opts: MenuOptions): MenuItemConstructorOptions[] {
     },
     {
       label: '&Snapshot',
-      submenu: [{ label: 'Delete…', accelerator: isMac ? 'Backspace' : 'Delete', registerAccelerator: false, click: send('delete') }],
+      submenu: [{ label: 'Move to Trash', accelerator: isMac ? 'Backspace' : 'Delete', registerAccelerator: false, click: send('delete') }],
     },
     {
       label: '&Help',

@@ -7,6 +7,7 @@ import { displayName, listNames } from '../format/ids';
 import type { ImportItem } from '../state/import-store';
 import type { Stores } from '../state/stores';
 import { isActive } from '../state/tasks-store';
+import { TrashFeature } from '../features/trash/trash-feature';
 import { splitArchiveFiles } from './file-kinds';
 import { checkImportNames, effectiveName, type NameCheck } from './import-names';
 import { RegistryController } from './registry-controller';
@@ -29,12 +30,15 @@ export class Controller {
 
   /** Push, pull and sign-in. */
   readonly registry: RegistryController;
+  /** Deletes that can be undone (renderer/features/trash). */
+  readonly trash: TrashFeature;
 
   constructor(
     readonly api: SnapdeskApi,
     readonly stores: Stores,
   ) {
     this.registry = new RegistryController(api, stores, this);
+    this.trash = new TrashFeature({ api, ui: stores.ui, refreshSnapshots: () => this.refresh(), nameOf: (id) => this.nameOf(id) });
   }
 
   /** Loads what the window shows and listens for changes; returns the unsubscriber. */
@@ -44,6 +48,7 @@ export class Controller {
       this.api.on('task.updated', (task) => this.onTask(task)),
       this.api.on('archives.opened', ({ archives }) => this.startImport(archives)),
       this.api.on('menu.command', ({ command }) => this.onMenu(command)),
+      this.trash.start(),
       // A search that hides selected rows deselects them, so the toolbar's count matches what actions will touch.
       this.stores.view.subscribe((s, prev) => {
         if (s.query === prev.query) return;
@@ -115,7 +120,13 @@ export class Controller {
     return s ? displayName(s) : id.slice(0, 8);
   }
 
+  /** The window's Delete moves to the trash, no question asked: the toast offers Undo. */
   askDeleteSelected(): void {
+    void this.trash.moveToTrash(this.selectedIds());
+  }
+
+  /** Deleting for ever, bypassing the trash, asks first (the confirmation dialog). */
+  askDeleteForeverSelected(): void {
     this.stores.ui.getState().askDelete(this.selectedIds());
   }
 

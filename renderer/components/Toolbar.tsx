@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useController, useSelection, useUi, useView } from '../app/context';
 import type { ThemeChoice } from '../state/ui-store';
+import { TrashButton } from '../features/trash/TrashButton';
 import { TransfersIndicator } from './TransfersIndicator';
 
 const THEME_LABEL: Record<ThemeChoice, string> = { system: 'Theme: follows the system', light: 'Theme: light', dark: 'Theme: dark' };
@@ -36,6 +37,7 @@ export function Toolbar() {
       <SearchBox />
       <span className="toolbar-spacer" />
       <TransfersIndicator />
+      <TrashButton />
       <button type="button" className="icon" aria-label={`${THEME_LABEL[theme]} (change)`} title={THEME_LABEL[theme]} onClick={() => ui.cycleTheme()}>
         <span aria-hidden="true">{THEME_ICON[theme]}</span>
       </button>

@@ -11,6 +11,7 @@ import { archiveCommands } from './archive-commands';
 import { registryCommands } from './registry-commands';
 import type { CliCommand } from './command';
 import { storeCommands } from './store-commands';
+import { trashCommand } from './trash-commands';
 
 export interface CliIO {
   stdin: Readable;
@@ -20,7 +21,7 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
 }
 
-export const allCommands = (): CliCommand[] => [...storeCommands, ...archiveCommands, ...registryCommands];
+export const allCommands = (): CliCommand[] => [...storeCommands, trashCommand, ...archiveCommands, ...registryCommands];
 
 export function helpText(env: NodeJS.ProcessEnv): string {
   const commands = allCommands();

@@ -13,7 +13,7 @@ import { Readable } from 'node:stream';
 import { METADATA_NAME } from '../archive/entry-name';
 import { serializeEnvelope } from '../archive/envelope';
 import { COCOON_SPARSE_MAP, COCOON_SPARSE_SIZE, parseCocoonSparse, serializeCocoonMap, type Segment } from '../archive/sparse-map';
-import { entryHeaders, planDataDir } from '../archive/tar-pack';
+import { closePlan, entryHeaders, planDataDir } from '../archive/tar-pack';
 import { padding, BLOCK } from '../archive/tar-header';
 import { SnapDeskError } from '../errors';
 import { holdLease } from '../lease';
@@ -53,17 +53,22 @@ export async function openSnapshotSource(store: LocalFileStore, ref: string, sig
     const { dir, config } = await store.dataDir(first.config.id ?? ref);
     const plan = await planDataDir(dir, signal);
     const files: SourceFile[] = [];
-    for (const p of plan) {
-      const st = await fs.stat(path.join(dir, p.name), { bigint: true });
-      files.push({
-        name: p.name,
-        mode: p.mode,
-        size: p.size,
-        segments: p.segments,
-        sparseMap: p.segments ? serializeCocoonMap(p.segments) : null,
-        dataBytes: p.dataBytes,
-        identity: `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`,
-      });
+    // The plan opens every file; the push reads them again by range, so these handles go now.
+    try {
+      for (const p of plan) {
+        const st = await p.fh.stat({ bigint: true });
+        files.push({
+          name: p.name,
+          mode: p.mode,
+          size: p.size,
+          segments: p.segments,
+          sparseMap: p.segments ? serializeCocoonMap(p.segments) : null,
+          dataBytes: p.dataBytes,
+          identity: `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`,
+        });
+      }
+    } finally {
+      await closePlan(plan);
     }
     return { id: config.id ?? '', config, dir, files, release: () => lease.release() };
   } catch (err) {
