@@ -7,7 +7,9 @@ import { displayName, listNames } from '../format/ids';
 import type { ImportItem } from '../state/import-store';
 import type { Stores } from '../state/stores';
 import { isActive } from '../state/tasks-store';
+import { TrashFeature } from '../features/trash/trash-feature';
 import { checkImportNames, effectiveName, type NameCheck } from './import-names';
+import { RegistryController } from './registry-controller';
 
 /** Marked each time a snapshot list arrives from the store. */
 export const LIST_RECEIVED_MARK = 'snapdesk:list-received';
@@ -25,10 +27,18 @@ export class Controller {
   private readonly uploadAborts = new Map<number, AbortController>();
   private uploadSeq = 0;
 
+  /** Push, pull and sign-in. */
+  readonly registry: RegistryController;
+  /** Deletes that can be undone (renderer/features/trash). */
+  readonly trash: TrashFeature;
+
   constructor(
     readonly api: SnapdeskApi,
     readonly stores: Stores,
-  ) {}
+  ) {
+    this.registry = new RegistryController(api, stores, this);
+    this.trash = new TrashFeature({ api, ui: stores.ui, refreshSnapshots: () => this.refresh(), nameOf: (id) => this.nameOf(id) });
+  }
 
   /** Loads what the window shows and listens for changes; returns the unsubscriber. */
   start(): () => void {
@@ -37,6 +47,7 @@ export class Controller {
       this.api.on('task.updated', (task) => this.onTask(task)),
       this.api.on('archives.opened', ({ archives }) => this.startImport(archives)),
       this.api.on('menu.command', ({ command }) => this.onMenu(command)),
+      this.trash.start(),
       // A search that hides selected rows deselects them, so the toolbar's count matches what actions will touch.
       this.stores.view.subscribe((s, prev) => {
         if (s.query === prev.query) return;
@@ -108,7 +119,13 @@ export class Controller {
     return s ? displayName(s) : id.slice(0, 8);
   }
 
+  /** The window's Delete moves to the trash, no question asked: the toast offers Undo. */
   askDeleteSelected(): void {
+    void this.trash.moveToTrash(this.selectedIds());
+  }
+
+  /** Deleting for ever, bypassing the trash, asks first (the confirmation dialog). */
+  askDeleteForeverSelected(): void {
     this.stores.ui.getState().askDelete(this.selectedIds());
   }
 
@@ -358,6 +375,7 @@ export class Controller {
     this.stores.tasks.getState().upsert(task);
     if (isActive(task) || (prev && !isActive(prev))) return;
     // The task just ended.
+    if (task.kind === 'push' || task.kind === 'pull') return this.registry.onTaskEnded(task);
     const ui = this.stores.ui.getState();
     const item = task.kind === 'import' ? this.stores.imports.getState().finished(task.id) : undefined;
     if (task.state === 'failed' && task.error?.code === 'name_conflict' && item) {
@@ -467,6 +485,12 @@ export class Controller {
         break;
       case 'refresh':
         void this.refresh();
+        break;
+      case 'push':
+        this.registry.openPush();
+        break;
+      case 'pull':
+        this.registry.openPull();
         break;
     }
   }

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useAppInfo, useController, useIsDesktop, useUi } from '../app/context';
 import { errorMessage } from '../format/errors';
 import type { Settings } from '../contract';
+import { TrashSettings } from '../features/trash/TrashSettings';
 import { Dialog } from './Dialog';
 
 const SOURCE_TEXT: Record<Settings['rootSource'], string> = {
@@ -75,6 +76,7 @@ function SettingsForm() {
           </div>
         ) : null}
       </dl>
+      <TrashSettings />
       <div className="dialog-actions">
         {desktop ? (
           <button type="button" disabled={busy} onClick={() => void run(() => controller.chooseRoot())}>

@@ -34,6 +34,18 @@ function ToastView({ toast }: { toast: Toast }) {
       <span className="toast-text">
         <EscapedText text={toast.message} multiline />
       </span>
+      {toast.action ? (
+        <button
+          type="button"
+          className="small toast-action"
+          onClick={() => {
+            controller.stores.ui.getState().dismissToast(toast.id);
+            toast.action?.run();
+          }}
+        >
+          {toast.action.label}
+        </button>
+      ) : null}
       <button type="button" className="icon small" aria-label="Dismiss" onClick={() => controller.stores.ui.getState().dismissToast(toast.id)}>
         ✕
       </button>

@@ -7,6 +7,13 @@ export interface Toast {
   id: number;
   kind: 'info' | 'success' | 'error';
   message: string;
+  /** One action offered with the message (e.g. Undo); running it dismisses the toast. */
+  action?: ToastAction;
+}
+
+export interface ToastAction {
+  label: string;
+  run: () => void;
 }
 
 export interface ContextMenuState {
@@ -34,7 +41,7 @@ export interface UiState {
   revealFocus: number;
   setTheme(theme: ThemeChoice): void;
   cycleTheme(): void;
-  toast(kind: Toast['kind'], message: string): number;
+  toast(kind: Toast['kind'], message: string, action?: ToastAction): number;
   dismissToast(id: number): void;
   askDelete(ids: readonly string[]): void;
   closeDelete(): void;
@@ -88,10 +95,10 @@ export function createUiStore() {
       set({ theme });
     },
     cycleTheme: () => get().setTheme(NEXT_THEME[get().theme]),
-    toast: (kind, message) => {
+    toast: (kind, message, action) => {
       const id = ++toastSeq;
       // Keep the last few; a burst of results should not bury the window.
-      set((s) => ({ toasts: [...s.toasts.slice(-4), { id, kind, message }] }));
+      set((s) => ({ toasts: [...s.toasts.slice(-4), { id, kind, message, ...(action ? { action } : {}) }] }));
       return id;
     },
     dismissToast: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
