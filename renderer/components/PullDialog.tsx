@@ -106,7 +106,6 @@ function PullForm() {
                 id={nameId}
                 type="text"
                 value={draft.name}
-                maxLength={256}
                 autoComplete="off"
                 spellCheck={false}
                 placeholder={`keep “${p.defaultName}”`}
@@ -130,7 +129,6 @@ function PullForm() {
               <textarea
                 id={descId}
                 rows={2}
-                maxLength={4096}
                 value={draft.description}
                 placeholder={p.config.description ? 'empty keeps the registry’s description' : ''}
                 onChange={(e) => store.patchPull({ description: e.target.value })}

@@ -45,7 +45,8 @@ const COPIES: Copy[] = [
   },
   {
     rule: 'unsafe characters (hasUnsafeChars, escapeUnsafe, splitUnsafe, stripUnsafe)',
-    pattern: /\\u0000-|\\x00-|\\u001f|\\x1f|\\u007f|\\x7f|\\u009f|\\u200[b-f]|\\u202[a-e]|\\u206[6-9]|\\p\{(Cc|Cf|Cs|Zl|Zp|C)\}|<\s*0x20\b|\b0x7f\b/i,
+    // Ranges and class checks; a lone DEL test (a prompt's backspace key) is no copy of the rule.
+    pattern: /\\u0000-|\\x00-|\\u001f|\\x1f|\\u009f|\\u200[b-f]|\\u202[a-e]|\\u206[6-9]|\\p\{(Cc|Cf|Cs|Zl|Zp|C)\}|<\s*0x20\b/i,
     samples: [
       "if (code < 0x20 || code === 0x7f || c === '/' || c === '\\\\') return false;",
       "const clean = (s: string): string => [...s].map((c) => (c.charCodeAt(0) < 0x20 || c === '\\u007f' ? '?' : c)).join('');",
@@ -56,8 +57,8 @@ const COPIES: Copy[] = [
   },
   {
     rule: 'name and description limits (none: cocoon has none; MAX_TEXT_FIELD_LENGTH bounds a request)',
-    pattern: /MAX_NAME_LENGTH|MAX_DESCRIPTION_LENGTH|maxLength=\{\d+\}|at most 256 characters/,
-    samples: ['maxLength={256}', "if (name.length > 256) return 'A name can be at most 256 characters.';", 'export const MAX_NAME_LENGTH = 256;'],
+    pattern: /MAX_NAME_LENGTH|MAX_DESCRIPTION_LENGTH|at most 256 characters/,
+    samples: ["if (name.length > 256) return 'A name can be at most 256 characters.';", 'export const MAX_NAME_LENGTH = 256;'],
   },
   {
     rule: 'free-name suggestion (freeName)',
