@@ -8,7 +8,10 @@ import { DropTarget } from './components/DropTarget';
 import { HelpOverlay } from './components/HelpOverlay';
 import { ImportDialog } from './components/ImportDialog';
 import { InspectPanel } from './components/InspectPanel';
+import { PullDialog } from './components/PullDialog';
+import { PushDialog } from './components/PushDialog';
 import { SettingsDialog } from './components/SettingsDialog';
+import { SignInDialog } from './components/SignInDialog';
 import { SnapshotsView } from './components/SnapshotsView';
 import { Toasts } from './components/Toasts';
 import { Toolbar } from './components/Toolbar';
@@ -50,6 +53,9 @@ export function App({ api, controller: given }: AppProps) {
         <ContextMenu />
         <DeleteDialog />
         <ImportDialog />
+        <PushDialog />
+        <PullDialog />
+        <SignInDialog />
         <HelpOverlay />
         <SettingsDialog />
         <TrashView />

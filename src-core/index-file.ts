@@ -8,13 +8,14 @@
 import { promises as fs } from 'node:fs';
 import { writeFileAtomic } from './atomic-write';
 import { SnapDeskError } from './errors';
+import { jsonText, keepRaw } from './raw-json';
 import { entriesToJSON, goEscape, parseRecord, recordToJSON, type StoredRecord } from './record';
 
 export interface SnapshotIndex {
   snapshots: Map<string, StoredRecord>;
   /** name → snapshot ID */
   names: Map<string, string>;
-  /** Top-level fields this version does not know, kept for the rewrite. */
+  /** Top-level fields this version does not know, kept for the rewrite (values as RawJson). */
   extra: [string, unknown][];
 }
 
@@ -55,7 +56,7 @@ export function parseIndex(text: string, file: string): SnapshotIndex {
         index.names.set(name, id);
       }
     } else {
-      index.extra.push([key, value]);
+      index.extra.push([key, keepRaw(value)]);
     }
   }
   return index;
@@ -81,7 +82,7 @@ export function serializeIndex(index: SnapshotIndex): string {
     .map(([id, rec]) => `${goEscape(JSON.stringify(id))}:${recordToJSON(rec)}`)
     .join(',')}}`;
   const names = entriesToJSON(byKey(index.names));
-  const extra = index.extra.map(([k, v]) => `,${goEscape(`${JSON.stringify(k)}:${JSON.stringify(v)}`)}`).join('');
+  const extra = index.extra.map(([k, v]) => `,${goEscape(`${JSON.stringify(k)}:${jsonText(v)}`)}`).join('');
   return `{"snapshots":${snapshots},"names":${names}${extra}}\n`;
 }
 

@@ -14,6 +14,7 @@ import { CALL_NAMES, EVENT_NAMES, channelOf, type CallNameList, type EventNameLi
 import type { RouteName } from './http-routes';
 import type { ErrorData } from '../../src-core/errors';
 import { isPrintableName, MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH } from '../../src-core/names';
+import type { PullPreview } from '../../src-core/registry/pull';
 import type {
   ArchivePreview,
   GcReport,
@@ -32,6 +33,10 @@ const snapshotName = z.string().max(MAX_NAME_LENGTH).refine(isPrintableName, 'na
 const description = z.string().max(MAX_DESCRIPTION_LENGTH);
 const archiveId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const taskId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+// Registry references and hosts are parsed (and refused in words) by src-core; here they are only bounded.
+const registryRef = z.string().min(1).max(512);
+const registryHost = z.string().min(1).max(256);
+const plainHttp = z.boolean().optional();
 
 /** An archive the user chose (dialog) or dropped; main knows its path, the renderer only this. */
 export interface ArchiveRef {
@@ -41,7 +46,7 @@ export interface ArchiveRef {
   size: number;
 }
 
-export type TaskKind = 'import' | 'export' | 'verify';
+export type TaskKind = 'import' | 'export' | 'verify' | 'push' | 'pull';
 export type TaskState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 export interface TaskResult {
@@ -51,7 +56,13 @@ export interface TaskResult {
   fileName?: string;
   /** Verify: the report. */
   report?: VerifyReport;
+  /** Push: where it went and the manifest digest (pull by REGISTRY/REPO@DIGEST). */
+  reference?: string;
+  digest?: string;
 }
+
+/** What a pull will bring in, read from the registry before anything is written. */
+export type RegistryPreview = PullPreview;
 
 export interface Task {
   id: string;
@@ -133,6 +144,20 @@ export const calls = {
   /** The host's directory dialog; null when cancelled (the web host has none). */
   'settings.chooseRoot': { input: z.undefined(), result: returns<Settings | null>() },
   'settings.resetRoot': { input: z.undefined(), result: returns<Settings>() },
+  /** Reads a registry snapshot's manifest and config (nothing written); `name` is checked against the store. */
+  'registry.preview': { input: z.object({ reference: registryRef, name: snapshotName.optional(), plainHttp }).strict(), result: returns<RegistryPreview>() },
+  'registry.pull': {
+    input: z.object({ reference: registryRef, name: snapshotName.optional(), description: description.optional(), plainHttp }).strict(),
+    result: returns<Task>(),
+  },
+  'registry.push': { input: z.object({ ref, target: registryRef, plainHttp }).strict(), result: returns<Task>() },
+  /** Checks the credentials with the registry, then saves them in the docker config. */
+  'registry.login': {
+    input: z.object({ registry: registryHost, username: z.string().min(1).max(256), password: z.string().min(1).max(16_384), plainHttp }).strict(),
+    result: returns<void>(),
+  },
+  'registry.logout': { input: z.object({ registry: registryHost }).strict(), result: returns<{ removed: boolean }>() },
+  'registry.tags': { input: z.object({ repository: registryRef, plainHttp }).strict(), result: returns<string[]>() },
   ...trashCalls,
 } as const;
 
@@ -160,7 +185,7 @@ void namesMatch;
 
 export type { TrashItem, TrashSettings, TrashSummary } from '../../src-core/trash/trash';
 
-export type MenuCommand = 'import' | 'export' | 'delete' | 'selectAll' | 'find' | 'help' | 'refresh';
+export type MenuCommand = 'import' | 'export' | 'delete' | 'selectAll' | 'find' | 'help' | 'refresh' | 'push' | 'pull';
 
 /** What a call returns across any transport: a result or an error as data. */
 export type Envelope<T> = { ok: true; result: T } | { ok: false; error: ErrorData };

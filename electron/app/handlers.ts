@@ -5,6 +5,7 @@ import type { ArchiveRegistry } from './archive-registry';
 import { calls, parseInput, type AppInfo, type CallInput, type CallName, type CallResult, type Settings } from './contract';
 import type { HostServices } from './host';
 import type { OpenedArchives } from './opened-archives';
+import { registryHandlers } from './registry-handlers';
 import type { SettingsStore } from './settings';
 import type { TaskManager } from './tasks';
 import { implementTrash } from './trash-handlers';
@@ -23,6 +24,8 @@ export interface HandlerContext {
   opened: OpenedArchives;
   /** Dialogs, file manager and export delivery of the shell the app runs in. */
   host: HostServices;
+  /** Environment for registry credentials (DOCKER_CONFIG, HOME); default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** One function per call, taking unvalidated input: what IPC and HTTP both bind. */
@@ -135,6 +138,7 @@ function implement(ctx: HandlerContext): Impl {
       await ctx.switchRoot(settings);
       return settings;
     },
+    ...registryHandlers({ store: ctx.store, tasks, ...(ctx.env ? { env: ctx.env } : {}) }),
   };
 }
 

@@ -10,6 +10,7 @@ import { isActive } from '../state/tasks-store';
 import { TrashFeature } from '../features/trash/trash-feature';
 import { splitArchiveFiles } from './file-kinds';
 import { checkImportNames, effectiveName, type NameCheck } from './import-names';
+import { RegistryController } from './registry-controller';
 
 /** Marked each time a snapshot list arrives from the store. */
 export const LIST_RECEIVED_MARK = 'snapdesk:list-received';
@@ -27,6 +28,8 @@ export class Controller {
   private readonly uploadAborts = new Map<number, AbortController>();
   private uploadSeq = 0;
 
+  /** Push, pull and sign-in. */
+  readonly registry: RegistryController;
   /** Deletes that can be undone (renderer/features/trash). */
   readonly trash: TrashFeature;
 
@@ -34,6 +37,7 @@ export class Controller {
     readonly api: SnapdeskApi,
     readonly stores: Stores,
   ) {
+    this.registry = new RegistryController(api, stores, this);
     this.trash = new TrashFeature({ api, ui: stores.ui, refreshSnapshots: () => this.refresh(), nameOf: (id) => this.nameOf(id) });
   }
 
@@ -372,6 +376,7 @@ export class Controller {
     this.stores.tasks.getState().upsert(task);
     if (isActive(task) || (prev && !isActive(prev))) return;
     // The task just ended.
+    if (task.kind === 'push' || task.kind === 'pull') return this.registry.onTaskEnded(task);
     const ui = this.stores.ui.getState();
     const item = task.kind === 'import' ? this.stores.imports.getState().finished(task.id) : undefined;
     if (task.state === 'failed' && task.error?.code === 'name_conflict' && item) {
@@ -481,6 +486,12 @@ export class Controller {
         break;
       case 'refresh':
         void this.refresh();
+        break;
+      case 'push':
+        this.registry.openPush();
+        break;
+      case 'pull':
+        this.registry.openPull();
         break;
     }
   }

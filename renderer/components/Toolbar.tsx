@@ -7,7 +7,7 @@ import { TransfersIndicator } from './TransfersIndicator';
 const THEME_LABEL: Record<ThemeChoice, string> = { system: 'Theme: follows the system', light: 'Theme: light', dark: 'Theme: dark' };
 const THEME_ICON: Record<ThemeChoice, string> = { system: '◐', light: '☀', dark: '☾' };
 
-/** The window's actions: import, export, delete, refresh, search, transfers, theme, settings, help. */
+/** The window's actions: import, export, push, pull, delete, refresh, search, transfers, theme, settings, help. */
 export function Toolbar() {
   const controller = useController();
   const count = useSelection((s) => s.selected.size);
@@ -21,6 +21,12 @@ export function Toolbar() {
       </button>
       <button type="button" disabled={count === 0} onClick={() => void controller.exportSelected()}>
         Export
+      </button>
+      <button type="button" disabled={count !== 1} title="Push the selected snapshot to an OCI registry" onClick={() => controller.registry.openPush()}>
+        Push…
+      </button>
+      <button type="button" title="Pull a snapshot from an OCI registry" onClick={() => controller.registry.openPull()}>
+        Pull…
       </button>
       <button type="button" className="danger" disabled={count === 0} onClick={() => controller.askDeleteSelected()}>
         Delete

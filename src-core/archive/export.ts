@@ -62,7 +62,8 @@ export async function exportArchiveToFile(src: ExportSource, target: string, opt
   const temp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.partial`);
   try {
     if (opts.signal?.aborted) throw cancelled('export');
-    const out = createWriteStream(temp, { flags: 'wx', mode: 0o644 });
+    // 0600: an archive holds guest memory, readable by its owner only.
+    const out = createWriteStream(temp, { flags: 'wx', mode: 0o600 });
     await pipeline(exportArchive(src, opts), out, opts.signal ? { signal: opts.signal } : {});
     const fh = await fs.open(temp, 'r+');
     try {

@@ -127,7 +127,7 @@ describe('the snapshot table', () => {
     const row = screen.getByRole('row', { name: 'web-golden' });
     fireEvent.contextMenu(row, { clientX: 100, clientY: 120 });
     const menu = screen.getByRole('menu', { name: 'Snapshot actions' });
-    expect(within(menu).getAllByRole('menuitem').map((m) => m.textContent)).toEqual(['Inspect', 'Export…', 'Rename…', 'Copy ID', 'Move to the trash', 'Delete for ever…']);
+    expect(within(menu).getAllByRole('menuitem').map((m) => m.textContent)).toEqual(['Inspect', 'Export…', 'Push to registry…', 'Rename…', 'Copy ID', 'Move to the trash', 'Delete for ever…']);
     expect(within(menu).getByRole('menuitem', { name: 'Inspect' })).toHaveFocus();
     expect(stores.selection.getState().selected.has(stores.visible()[2]?.id ?? '')).toBe(true);
     await user.keyboard('{ArrowDown}');
