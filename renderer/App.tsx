@@ -10,6 +10,7 @@ import { ImportDialog } from './components/ImportDialog';
 import { InspectPanel } from './components/InspectPanel';
 import { SettingsDialog } from './components/SettingsDialog';
 import { SnapshotsView } from './components/SnapshotsView';
+import { StatusBar } from './components/StatusBar';
 import { Toasts } from './components/Toasts';
 import { Toolbar } from './components/Toolbar';
 import { TransfersPanel } from './components/TransfersPanel';
@@ -40,10 +41,12 @@ export function App({ api, controller: given }: AppProps) {
         <main className="main">
           <section className="list-pane" aria-label="Snapshot list">
             <SnapshotsView />
+            {/* Docked under the list: it never covers the details pane the user is working in. */}
+            <TransfersPanel />
           </section>
           <InspectPanel />
         </main>
-        <TransfersPanel />
+        <StatusBar />
         <ContextMenu />
         <DeleteDialog />
         <ImportDialog />

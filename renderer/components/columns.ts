@@ -5,20 +5,56 @@ export interface Column {
   label: string;
   /** Right-aligned numbers. */
   numeric?: boolean;
+  /** Width (px) before the user resizes it; together they fit a 1280 px window beside the details pane (≈ 945 px). */
+  width: number;
+  /** Narrowest the user can drag it. */
+  minWidth: number;
+  /** The name column is how a row is known: it can be neither hidden nor scrolled away. */
+  fixed?: boolean;
 }
 
-/** The table's columns, in order; widths live in table.css (grid-template-columns). */
+/**
+ * The table's columns, in order. The last shown column takes whatever room is
+ * left, so the table always fills its pane; the others keep their widths.
+ */
 export const COLUMNS: readonly Column[] = [
-  { key: 'name', label: 'Name' },
-  { key: 'id', label: 'ID' },
-  { key: 'hypervisor', label: 'Hypervisor' },
-  { key: 'cpu', label: 'CPU', numeric: true },
-  { key: 'memory', label: 'Memory', numeric: true },
-  { key: 'size', label: 'On disk', numeric: true },
-  { key: 'image', label: 'Image' },
-  { key: 'created', label: 'Created' },
-  { key: 'description', label: 'Description' },
+  { key: 'name', label: 'Name', width: 176, minWidth: 90, fixed: true },
+  { key: 'id', label: 'ID', width: 80, minWidth: 60 },
+  { key: 'hypervisor', label: 'Hypervisor', width: 112, minWidth: 64 },
+  { key: 'cpu', label: 'CPU', numeric: true, width: 50, minWidth: 44 },
+  { key: 'memory', label: 'Memory', numeric: true, width: 72, minWidth: 56 },
+  { key: 'size', label: 'On disk', numeric: true, width: 76, minWidth: 60 },
+  { key: 'image', label: 'Image', width: 168, minWidth: 80 },
+  { key: 'created', label: 'Created', width: 116, minWidth: 80 },
+  { key: 'description', label: 'Description', width: 100, minWidth: 80 },
 ];
+
+export const COLUMN_BY_KEY: ReadonlyMap<SortKey, Column> = new Map(COLUMNS.map((c) => [c.key, c]));
+
+export const MAX_COLUMN_WIDTH = 800;
 
 /** Fixed row height (px): rows never change height, so nothing jumps and virtualization is exact. */
 export const ROW_HEIGHT = 34;
+/** The header row's height (px); the header stays at the top of the scrolling body. */
+export const HEAD_HEIGHT = 32;
+
+export interface ColumnLayout {
+  shown: readonly Column[];
+  /** CSS grid-template-columns for the header and every row. */
+  template: string;
+  /** The table's width before the last column stretches into spare room. */
+  minWidth: number;
+  widthOf(key: SortKey): number;
+}
+
+/** The shown columns and their widths; the last shown column stretches so the table fills its pane. */
+export function columnLayout(widths: Partial<Record<SortKey, number>>, hidden: readonly SortKey[]): ColumnLayout {
+  const shown = COLUMNS.filter((c) => c.fixed || !hidden.includes(c.key));
+  const widthOf = (key: SortKey): number => {
+    const c = COLUMN_BY_KEY.get(key);
+    if (!c) return 0;
+    return Math.max(c.minWidth, Math.min(MAX_COLUMN_WIDTH, widths[key] ?? c.width));
+  };
+  const template = shown.map((c, i) => (i === shown.length - 1 ? `minmax(${widthOf(c.key)}px, 1fr)` : `${widthOf(c.key)}px`)).join(' ');
+  return { shown, template, minWidth: shown.reduce((sum, c) => sum + widthOf(c.key), 0), widthOf };
+}
