@@ -33,6 +33,8 @@ export class Controller {
   /** Uploads in flight (browser transport), by batch, so Cancel can stop them. */
   private readonly uploadAborts = new Map<number, AbortController>();
   private uploadSeq = 0;
+  /** The drawer was opened by an upload, not by the user. */
+  private drawerOpenedForUpload = false;
 
   constructor(
     readonly api: SnapdeskApi,
@@ -278,7 +280,10 @@ export class Controller {
       // A late report must not bring back a batch that has ended.
       if (!this.uploadAborts.has(batch)) return;
       // Uploads are transfers too: the first report opens the drawer that lists them with the rest.
-      if (!(batch in this.stores.uploads.getState().byId)) ui.setTransfers(true);
+      if (!(batch in this.stores.uploads.getState().byId) && !this.stores.ui.getState().transfersOpen) {
+        this.drawerOpenedForUpload = true;
+        ui.setTransfers(true);
+      }
       uploads.progress(batch, sizes, p);
     };
     try {
@@ -290,6 +295,11 @@ export class Controller {
     } finally {
       this.uploadAborts.delete(batch);
       uploads.end(batch);
+      // A drawer the upload opened by itself closes again when it would show nothing.
+      if (this.drawerOpenedForUpload && this.uploadAborts.size === 0 && this.stores.tasks.getState().order.length === 0) {
+        this.drawerOpenedForUpload = false;
+        this.stores.ui.getState().setTransfers(false);
+      }
     }
   }
 

@@ -121,7 +121,7 @@ function ImportItemFields({ item, check, first, single }: { item: ImportItem; ch
       {item.previewError ? (
         <div className="import-error">
           <p className="error-text" role="alert">
-            This file cannot be imported: {item.previewError}.
+            {a.name} cannot be imported: {item.previewError}.
           </p>
           {item.previewDetail ? (
             <details className="import-error-detail">

@@ -44,14 +44,14 @@ export function InspectPanel() {
   if (empty) return null;
   if (!open) {
     return (
-      <aside className="inspect-rail" aria-label="Details (collapsed)">
+      <div className="inspect-rail">
         <button type="button" className="rail-button" aria-expanded={false} aria-label="Show details" title="Show details" onClick={() => view.getState().setDetailsPane('open')}>
           <span aria-hidden="true">‹</span>
           <span className="rail-text" aria-hidden="true">
             Details
           </span>
         </button>
-      </aside>
+      </div>
     );
   }
   return <InspectPane />;

@@ -5,7 +5,7 @@ export interface Column {
   label: string;
   /** Right-aligned numbers. */
   numeric?: boolean;
-  /** Width (px) before the user resizes it; together they fit a 1280 px window beside the details pane (≈ 945 px). */
+  /** Width (px) before the user resizes it; together (944 px) they fit a 1280 px window beside the details pane and a scrollbar. */
   width: number;
   /** Narrowest the user can drag it. */
   minWidth: number;
@@ -18,15 +18,16 @@ export interface Column {
  * left, so the table always fills its pane; the others keep their widths.
  */
 export const COLUMNS: readonly Column[] = [
-  { key: 'name', label: 'Name', width: 176, minWidth: 90, fixed: true },
-  { key: 'id', label: 'ID', width: 80, minWidth: 60 },
-  { key: 'hypervisor', label: 'Hypervisor', width: 112, minWidth: 64 },
-  { key: 'cpu', label: 'CPU', numeric: true, width: 50, minWidth: 44 },
-  { key: 'memory', label: 'Memory', numeric: true, width: 72, minWidth: 56 },
-  { key: 'size', label: 'On disk', numeric: true, width: 76, minWidth: 60 },
-  { key: 'image', label: 'Image', width: 168, minWidth: 80 },
-  { key: 'created', label: 'Created', width: 116, minWidth: 80 },
-  { key: 'description', label: 'Description', width: 100, minWidth: 80 },
+  { key: 'name', label: 'Name', width: 166, minWidth: 90, fixed: true },
+  { key: 'id', label: 'ID', width: 84, minWidth: 60 },
+  // "cloud-hypervisor" whole, and no wider.
+  { key: 'hypervisor', label: 'Hypervisor', width: 126, minWidth: 64 },
+  { key: 'cpu', label: 'CPU', numeric: true, width: 56, minWidth: 48 },
+  { key: 'memory', label: 'Memory', numeric: true, width: 78, minWidth: 60 },
+  { key: 'size', label: 'On disk', numeric: true, width: 80, minWidth: 60 },
+  { key: 'image', label: 'Image', width: 150, minWidth: 80 },
+  { key: 'created', label: 'Created', width: 104, minWidth: 80 },
+  { key: 'description', label: 'Description', width: 96, minWidth: 80 },
 ];
 
 export const COLUMN_BY_KEY: ReadonlyMap<SortKey, Column> = new Map(COLUMNS.map((c) => [c.key, c]));

@@ -147,7 +147,7 @@ describe('importing archives', () => {
     act(() => api.emit('archives.opened', { archives: [broken.ref, golden.ref] }));
     const dialog = await screen.findByRole('dialog', { name: 'Import snapshot' });
     const bad = within(dialog).getByRole('group', { name: /broken\.tgz/ });
-    expect(await within(bad).findByRole('alert')).toHaveTextContent('This file cannot be imported: the file is not a valid snapshot archive.');
+    expect(await within(bad).findByRole('alert')).toHaveTextContent('broken.tgz cannot be imported: the file is not a valid snapshot archive.');
     expect(within(bad).getByRole('alert')).not.toHaveTextContent('octal');
     expect(within(bad).getByText('Details').closest('details')).toHaveTextContent('tar header field checksum is not an octal number (…)');
     await within(dialog).findByRole('textbox', { name: 'Name for fresh.tgz' });
@@ -235,7 +235,7 @@ describe('importing archives', () => {
     const { user } = await renderApp(api);
     act(() => api.emit('archives.opened', { archives: [a.ref] }));
     const dialog = await screen.findByRole('dialog');
-    expect(await within(dialog).findByText('This file cannot be imported: the file is not a valid snapshot archive.')).toBeInTheDocument();
+    expect(await within(dialog).findByText('broken.tgz cannot be imported: the file is not a valid snapshot archive.')).toBeInTheDocument();
     await user.click(within(dialog).getByRole('button', { name: 'Remove broken.tgz' }));
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
   });
