@@ -189,7 +189,8 @@ function SnapshotDetailsView({ id }: { id: string }) {
         <Field label="Image">{c.image ?? '—'}</Field>
         <Field label="Image type">{c.image_type ?? '—'}</Field>
         <Field label="Image digest">
-          <span className="mono selectable wrap">{c.image_digest ?? '—'}</span>
+          {/* The dash outside the monospace span: in that font it would look like "–". */}
+          {c.image_digest ? <span className="mono selectable wrap">{c.image_digest}</span> : '—'}
         </Field>
         <Field label="Network">{c.network ?? '—'}</Field>
         <Field label="NICs">{c.nics ?? '—'}</Field>

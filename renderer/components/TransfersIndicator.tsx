@@ -62,7 +62,7 @@ export function TransfersIndicator() {
     >
       <span aria-hidden="true">⇅</span>
       <span aria-hidden="true" className="indicator-text">
-        {running > 0 ? `${running} · ${percent !== null ? `${percent}%` : '…'}` : failed > 0 ? `${failed} failed` : ''}
+        {running > 0 ? `${running} · ${percent !== null ? `${percent}%` : '…'}` : failed > 0 ? `${failed} failed` : 'Transfers'}
       </span>
       <span className="mini-progress" aria-hidden="true">
         <span className="mini-fill" style={{ width: `${running > 0 ? (percent ?? 0) : 0}%` }} />
