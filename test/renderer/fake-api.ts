@@ -14,7 +14,7 @@ import type {
   Settings,
   Task,
   UploadProgress,
-} from '../../electron/contract';
+} from '../../electron/app/contract';
 import { SnapDeskError, cancelled, type ErrorData } from '../../src-core/errors';
 import type { DataFileInfo, SnapshotConfig, SnapshotDetails, SnapshotSummary } from '../../src-core/types';
 
