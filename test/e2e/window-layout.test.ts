@@ -88,6 +88,14 @@ describe('the window at 1280×800 and 900×600', () => {
     await resize(page, SIZES[0]);
     await ui.select('vm-37-db');
     await ui.details.getByRole('heading', { name: 'vm-37-db', level: 3 }).waitFor();
+    // Editing the description does not pull its label down.
+    const label = ui.details.getByRole('term').filter({ hasText: /^Description$/ });
+    const labelBefore = await label.boundingBox();
+    await ui.details.getByRole('button', { name: 'Edit description' }).click();
+    await ui.details.getByRole('textbox', { name: 'Description' }).waitFor();
+    expect((await label.boundingBox())?.y).toBe(labelBefore?.y);
+    await screenshotBothThemes(page, 'window-1280-editing-description');
+    await page.keyboard.press('Escape');
     const grid = await box(page, '[role="grid"] .grid-body');
     const head = await box(page, '[role="grid"] .row.head');
     expect(head.width).toBeLessThanOrEqual(grid.width);
@@ -282,8 +290,20 @@ describe('the window at 1280×800 and 900×600', () => {
     const notes = join(work, 'notes.txt');
     await writeFile(notes, 'not an archive');
     for (let i = 0; i < 3; i++) await ui.dropFiles([notes]);
-    await page.getByRole('alert').filter({ hasText: '×3' }).waitFor();
+    const toast = page.getByRole('alert').filter({ hasText: '×3' });
+    await toast.waitFor();
     expect(await ui.alerts().count()).toBe(1);
+    // The toast keeps its place when the drawer opens…
+    const t1 = await toast.boundingBox();
+    await ui.openTransfers();
+    expect(await toast.boundingBox()).toEqual(t1);
+    // …and sits under a modal's backdrop, not above it.
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await ui.dialog('Settings').waitFor();
+    if (!t1) throw new Error('toast has no box');
+    const onTop = await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.closest('.toasts') !== null, { x: t1.x + t1.width / 2, y: t1.y + t1.height / 2 });
+    expect(onTop).toBe(false);
+    await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('status-total').textContent()).toMatch(/^41 snapshots · /);
     await screenshotBothThemes(page, 'window-1280-error-toast');
 
