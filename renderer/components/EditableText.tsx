@@ -165,8 +165,8 @@ export function EditableText({ label, value, placeholder, multiline, check, onSa
           }}
         />
       )}
-      {/* Always present, so the buttons below do not jump as a problem comes and goes. */}
-      <div className="field-problem" id={errorId} aria-live="polite">
+      {/* Always present (and, where checked as typed, a line tall), so the buttons below do not jump as a problem comes and goes. */}
+      <div className={check ? 'field-problem reserved' : 'field-problem'} id={errorId} aria-live="polite">
         {shown ? <span className="field-error">{shown}</span> : null}
         {!error && live?.suggestion ? (
           <button type="button" className="small" onClick={() => {
