@@ -9,8 +9,10 @@ import type { ImportItem } from '../state/import-store';
 import type { Stores } from '../state/stores';
 import type { ToastAction } from '../state/ui-store';
 import { isActive } from '../state/tasks-store';
+import { TrashFeature } from '../features/trash/trash-feature';
 import { splitArchiveFiles } from './file-kinds';
 import { checkImportNames, effectiveName, type NameCheck } from './import-names';
+import { RegistryController } from './registry-controller';
 
 /** True while the user types in a field: a background event must not take their focus. */
 const isTyping = (): boolean => {
@@ -36,10 +38,18 @@ export class Controller {
   /** The drawer was opened by an upload, not by the user. */
   private drawerOpenedForUpload = false;
 
+  /** Push, pull and sign-in. */
+  readonly registry: RegistryController;
+  /** Deletes that can be undone (renderer/features/trash). */
+  readonly trash: TrashFeature;
+
   constructor(
     readonly api: SnapdeskApi,
     readonly stores: Stores,
-  ) {}
+  ) {
+    this.registry = new RegistryController(api, stores, this);
+    this.trash = new TrashFeature({ api, ui: stores.ui, refreshSnapshots: () => this.refresh(), nameOf: (id) => this.nameOf(id) });
+  }
 
   /** Loads what the window shows and listens for changes; returns the unsubscriber. */
   start(): () => void {
@@ -48,6 +58,7 @@ export class Controller {
       this.api.on('task.updated', (task) => this.onTask(task)),
       this.api.on('archives.opened', ({ archives }) => this.startImport(archives)),
       this.api.on('menu.command', ({ command }) => this.onMenu(command)),
+      this.trash.start(),
       // A search that hides selected rows deselects them, so the toolbar's count matches what actions will touch.
       this.stores.view.subscribe((s, prev) => {
         if (s.query === prev.query) return;
@@ -144,7 +155,19 @@ export class Controller {
     this.stores.ui.getState().requestReveal(false);
   }
 
+  /** The window's Delete moves to the trash, no question asked: the toast offers Undo. */
   askDeleteSelected(): void {
+    const ids = this.selectedIds();
+    const order = this.stores.visible().map((s) => s.id);
+    void this.trash.moveToTrash(ids).then(() => {
+      // The selection moves on to the next row, as after any delete.
+      const byId = this.stores.snapshots.getState().byId;
+      this.selectAfterDelete(ids.filter((id) => !byId.has(id)), order);
+    });
+  }
+
+  /** Deleting for ever, bypassing the trash, asks first (the confirmation dialog). */
+  askDeleteForeverSelected(): void {
     this.stores.ui.getState().askDelete(this.selectedIds());
   }
 
@@ -426,6 +449,13 @@ export class Controller {
     this.stores.tasks.getState().upsert(task);
     if (isActive(task) || (prev && !isActive(prev))) return;
     // The task just ended.
+    if (task.kind === 'push' || task.kind === 'pull') {
+      this.registry.onTaskEnded(task);
+      const pulled = task.kind === 'pull' && task.state === 'done' ? task.result?.snapshotId : undefined;
+      // A pulled snapshot is selected and scrolled to, as a new import is.
+      if (pulled) void this.refresh().then(() => this.stores.snapshots.getState().byId.has(pulled) && this.showSnapshot(pulled, !isTyping()));
+      return;
+    }
     const ui = this.stores.ui.getState();
     const item = task.kind === 'import' ? this.stores.imports.getState().finished(task.id) : undefined;
     if (task.state === 'failed' && task.error?.code === 'name_conflict' && item) {
@@ -544,6 +574,12 @@ export class Controller {
         break;
       case 'refresh':
         void this.refresh();
+        break;
+      case 'push':
+        this.registry.openPush();
+        break;
+      case 'pull':
+        this.registry.openPull();
         break;
     }
   }

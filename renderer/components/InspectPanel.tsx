@@ -261,8 +261,8 @@ function SnapshotDetailsView({ id }: { id: string }) {
         <button type="button" onClick={() => void controller.exportIds([id])}>
           Export…
         </button>
-        <button type="button" className="danger" onClick={() => controller.stores.ui.getState().askDelete([id])}>
-          Delete…
+        <button type="button" className="danger" onClick={() => void controller.trash.moveToTrash([id])}>
+          Move to the trash
         </button>
       </div>
     </div>

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ThemeChoice } from '../state/ui-store';
 import { useAppInfo, useController, useIsDesktop, useUi } from '../app/context';
 import type { Settings } from '../contract';
+import { TrashSettings } from '../features/trash/TrashSettings';
 import { Dialog } from './Dialog';
 
 const SOURCE_TEXT: Record<Settings['rootSource'], string> = {
@@ -122,6 +123,7 @@ function SettingsForm() {
           Clean up leftovers
         </button>
       </div>
+      <TrashSettings />
     </Dialog>
   );
 }

@@ -116,11 +116,10 @@ export function SnapshotTable() {
         }
         break;
       case 'Delete':
-        controller.askDeleteSelected();
-        break;
       case 'Backspace':
-        // The Mac keyboard's "delete" key is Backspace; a confirmation follows either way.
-        controller.askDeleteSelected();
+        // The Mac keyboard's "delete" key is Backspace. Plain: to the trash (Undo offered); with Shift: for ever, after a confirmation.
+        if (e.shiftKey) controller.askDeleteForeverSelected();
+        else controller.askDeleteSelected();
         break;
       case 'Escape':
         // With nothing selected, Escape is left to the window (it closes the transfers drawer).

@@ -21,7 +21,7 @@ export const TaskRow = memo(function TaskRow({ id }: { id: string }) {
   const controller = useController();
   // The name a finished import was saved under (it may differ from the archive's: renamed on the way in).
   const savedAs = useSnapshots((s) => {
-    const sid = task?.state === 'done' && task.kind === 'import' ? task.result?.snapshotId : undefined;
+    const sid = task?.state === 'done' && (task.kind === 'import' || task.kind === 'pull') ? task.result?.snapshotId : undefined;
     const snap = sid ? s.byId.get(sid) : undefined;
     return snap ? displayName(snap) : null;
   });
@@ -67,9 +67,13 @@ export const TaskRow = memo(function TaskRow({ id }: { id: string }) {
           <FailedText conflict={conflict} error={task.error} />
         ) : task.state === 'done' && task.kind === 'export' && task.result?.fileName ? (
           <span className="mono">{task.result.fileName}</span>
-        ) : task.state === 'done' && task.kind === 'import' && savedAs !== null ? (
+        ) : task.state === 'done' && (task.kind === 'import' || task.kind === 'pull') && savedAs !== null ? (
           <span className="task-saved">
             Saved as <strong>{savedAs}</strong> · {formatBytes(task.bytesDone)}
+          </span>
+        ) : task.state === 'done' && task.kind === 'push' && task.result?.digest ? (
+          <span className="mono selectable" title="Pull by REGISTRY/REPOSITORY@DIGEST">
+            {task.result.digest}
           </span>
         ) : task.state === 'done' ? (
           <span>{formatBytes(task.bytesDone)}</span>
@@ -91,7 +95,7 @@ export const TaskRow = memo(function TaskRow({ id }: { id: string }) {
             Show in folder
           </button>
         ) : null}
-        {task.state === 'done' && task.kind === 'import' && task.result?.snapshotId ? (
+        {task.state === 'done' && (task.kind === 'import' || task.kind === 'pull') && task.result?.snapshotId ? (
           <button type="button" className="small" onClick={() => controller.showSnapshot(task.result?.snapshotId ?? '')}>
             Show snapshot
           </button>

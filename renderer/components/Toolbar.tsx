@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { useController, useSelection, useUi, useView } from '../app/context';
 import type { ThemeChoice } from '../state/ui-store';
+import { TrashButton } from '../features/trash/TrashButton';
 import { MenuPopup } from './MenuPopup';
 import { TransfersIndicator } from './TransfersIndicator';
 
@@ -10,7 +11,7 @@ const THEME_ICON: Record<ThemeChoice, string> = { system: '◐', light: '☀', d
 /** The spinner shows at least this long, so a fast refresh is still seen to happen. */
 const REFRESH_MIN_MS = 600;
 
-/** The window's actions: import, export, delete, refresh, search, transfers, theme, settings, help. */
+/** The window's actions: import, export, push, pull, delete, refresh, search, transfers, theme, settings, help. */
 export function Toolbar() {
   const controller = useController();
   const count = useSelection((s) => s.selected.size);
@@ -24,6 +25,12 @@ export function Toolbar() {
       <button type="button" disabled={count === 0} onClick={() => void controller.exportSelected()}>
         Export
       </button>
+      <button type="button" disabled={count !== 1} title="Push the selected snapshot to an OCI registry" onClick={() => controller.registry.openPush()}>
+        Push…
+      </button>
+      <button type="button" title="Pull a snapshot from an OCI registry" onClick={() => controller.registry.openPull()}>
+        Pull…
+      </button>
       <button type="button" className="danger" disabled={count === 0} onClick={() => controller.askDeleteSelected()}>
         Delete
       </button>
@@ -31,6 +38,7 @@ export function Toolbar() {
       <SearchBox />
       <span className="toolbar-spacer" />
       <TransfersIndicator />
+      <TrashButton />
       <ThemeMenuButton />
       <button type="button" className="icon" aria-label="Settings" title="Settings" onClick={() => ui.setSettings(true)}>
         <span aria-hidden="true">⚙</span>

@@ -38,6 +38,8 @@ const PLAIN: Record<ErrorCode, string> = {
   cancelled: 'it was cancelled',
   no_space: 'there is not enough free disk space',
   locked: 'the store is busy with another operation; try again in a moment',
+  registry: 'the registry refused or failed the request',
+  unauthorized: 'the registry needs you to sign in',
   io: 'the disk could not be read or written',
   internal: 'something unexpected went wrong',
 };

@@ -194,15 +194,15 @@ describe('focus and keys', () => {
     expect(await screen.findByRole('row', { name: 'alpha-renamed' })).toBeInTheDocument();
   });
 
-  it('after a delete the selection moves to the next row (or the one before at the end)', async () => {
+  it('after a delete (to the trash, or for ever) the selection moves to the next row, or the one before at the end', async () => {
     const { user, stores } = await renderApp(new FakeApi({ snapshots: three() }));
     await user.click(screen.getByRole('row', { name: 'beta' }));
     await user.keyboard('{Delete}');
-    await user.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Delete' }));
     await waitFor(() => expect(screen.queryByRole('row', { name: 'beta' })).not.toBeInTheDocument());
     await waitFor(() => expect(screen.getByRole('row', { name: 'gamma' })).toHaveAttribute('aria-selected', 'true'));
-    await user.keyboard('{Delete}');
+    await user.keyboard('{Shift>}{Delete}{/Shift}');
     await user.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(screen.queryByRole('row', { name: 'gamma' })).not.toBeInTheDocument());
     await waitFor(() => expect(screen.getByRole('row', { name: 'alpha' })).toHaveAttribute('aria-selected', 'true'));
     expect(stores.selection.getState().selected.size).toBe(1);
   });
