@@ -8,11 +8,18 @@ import { DropTarget } from './components/DropTarget';
 import { HelpOverlay } from './components/HelpOverlay';
 import { ImportDialog } from './components/ImportDialog';
 import { InspectPanel } from './components/InspectPanel';
+import { PullDialog } from './components/PullDialog';
+import { PushDialog } from './components/PushDialog';
 import { SettingsDialog } from './components/SettingsDialog';
+import { SignInDialog } from './components/SignInDialog';
 import { SnapshotsView } from './components/SnapshotsView';
+import { StatusBar } from './components/StatusBar';
 import { Toasts } from './components/Toasts';
 import { Toolbar } from './components/Toolbar';
 import { TransfersPanel } from './components/TransfersPanel';
+import { RestorePrompt } from './features/trash/RestorePrompt';
+import { TrashConfirm } from './features/trash/TrashConfirm';
+import { TrashView } from './features/trash/TrashView';
 import { useShortcuts } from './hooks/use-shortcuts';
 import { createStores } from './state/stores';
 import type { ThemeChoice } from './state/ui-store';
@@ -40,15 +47,23 @@ export function App({ api, controller: given }: AppProps) {
         <main className="main">
           <section className="list-pane" aria-label="Snapshot list">
             <SnapshotsView />
+            {/* Docked under the list: it never covers the details pane the user is working in. */}
+            <TransfersPanel />
           </section>
           <InspectPanel />
         </main>
-        <TransfersPanel />
+        <StatusBar />
         <ContextMenu />
         <DeleteDialog />
         <ImportDialog />
+        <PushDialog />
+        <PullDialog />
+        <SignInDialog />
         <HelpOverlay />
         <SettingsDialog />
+        <TrashView />
+        <TrashConfirm />
+        <RestorePrompt />
         <Toasts />
         <DropTarget />
       </div>

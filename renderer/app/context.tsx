@@ -4,6 +4,7 @@ import type { Controller } from './controller';
 import type { Stores } from '../state/stores';
 import type { AppState } from '../state/app-store';
 import type { ImportState } from '../state/import-store';
+import type { RegistryState } from '../state/registry-store';
 import type { SelectionState } from '../state/selection-store';
 import type { SnapshotsState } from '../state/snapshots-store';
 import type { TasksState } from '../state/tasks-store';
@@ -31,6 +32,7 @@ export const useTasks = <T,>(sel: (s: TasksState) => T): T => useStore(useStores
 export const useUi = <T,>(sel: (s: UiState) => T): T => useStore(useStores().ui, sel);
 export const useImports = <T,>(sel: (s: ImportState) => T): T => useStore(useStores().imports, sel);
 export const useUploads = <T,>(sel: (s: UploadsState) => T): T => useStore(useStores().uploads, sel);
+export const useRegistry = <T,>(sel: (s: RegistryState) => T): T => useStore(useStores().registry, sel);
 export const useAppInfo = <T,>(sel: (s: AppState) => T): T => useStore(useStores().app, sel);
 
 /** True in the desktop app, where folders can be shown and native dialogs exist. */

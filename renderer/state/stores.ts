@@ -1,5 +1,6 @@
 import { createAppStore } from './app-store';
 import { createImportStore } from './import-store';
+import { createRegistryStore } from './registry-store';
 import { createSelectionStore } from './selection-store';
 import { createSnapshotsStore } from './snapshots-store';
 import { createTasksStore } from './tasks-store';
@@ -18,6 +19,7 @@ export interface Stores {
   ui: ReturnType<typeof createUiStore>;
   imports: ReturnType<typeof createImportStore>;
   uploads: ReturnType<typeof createUploadsStore>;
+  registry: ReturnType<typeof createRegistryStore>;
   /** The rows as shown (filtered + sorted), memoized on the inputs' identities. */
   visible(): SnapshotSummary[];
 }
@@ -35,6 +37,7 @@ export function createStores(): Stores {
     ui: createUiStore(),
     imports: createImportStore(),
     uploads: createUploadsStore(),
+    registry: createRegistryStore(),
     visible() {
       const { list } = snapshots.getState();
       const { sortKey, sortDir, query } = view.getState();

@@ -4,23 +4,22 @@
  * the data has long zero runs, the file gets its real size by truncation at
  * the end, and the entry's permission bits (never setuid, setgid or sticky).
  */
-import { promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { SnapDeskError } from '../errors';
+import type { SafeDir } from '../safe-dir';
 import { invalidArchive, quoteArchiveText } from './archive-errors';
 import { writeFileBody } from './file-body';
-import { dataFilePath } from './path-guard';
 import type { TarEntry, TarReader } from './tar-reader';
 
 /** The permission bits kept from an archive entry: rwx for owner, group and others, nothing else. */
 export const PERMISSION_BITS = 0o777;
 
-export async function writeEntryFile(tar: TarReader, entry: TarEntry, dir: string): Promise<void> {
-  const file = dataFilePath(dir, entry.name);
-  let fh: fs.FileHandle;
+export async function writeEntryFile(tar: TarReader, entry: TarEntry, dir: SafeDir): Promise<void> {
+  let fh: FileHandle;
   try {
     // O_EXCL: never follows a symlink or reuses a file; a second entry with the same name (also
     // case-folded on macOS) lands here.
-    fh = await fs.open(file, 'wx', 0o600);
+    fh = await dir.createFile(entry.name, 0o600);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
       throw invalidArchive(`the archive holds the file ${quoteArchiveText(entry.name)} twice`, { entry: entry.name });

@@ -31,7 +31,16 @@ export interface PlannedFile {
   dataBytes: number;
   /** The file, open from planning until its body is streamed (so nothing can swap or shorten it in between). */
   fh: fs.FileHandle;
+  /** Whether the plan opened `fh` (and so closes it), or the caller handed it in. */
+  owned: boolean;
 }
+
+/**
+ * Data files the caller opened before packing (name → handle): then the
+ * directory is not listed again and these handles are read, never closed
+ * here, so files removed meanwhile are still read in full.
+ */
+export type OpenedDataFiles = ReadonlyMap<string, fs.FileHandle>;
 
 /**
  * Opening never follows a symlink, and never blocks: without O_NONBLOCK a
@@ -45,9 +54,8 @@ const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.
  * (so progress has a total), and opens every one of them. The caller closes
  * the handles (closePlan). `mapBudget` bounds each sparse map's text.
  */
-export async function planDataDir(dir: string, signal?: AbortSignal, mapBudget = EXPORT_MAP_BUDGET): Promise<PlannedFile[]> {
-  const dirents = await fs.readdir(dir, { withFileTypes: true });
-  const names = dirents.map((d) => d.name).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+export async function planDataDir(dir: string, signal?: AbortSignal, mapBudget = EXPORT_MAP_BUDGET, opened?: OpenedDataFiles): Promise<PlannedFile[]> {
+  const names = (opened ? [...opened.keys()] : await fs.readdir(dir)).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
   const plan: PlannedFile[] = [];
   try {
     for (const name of names) {
@@ -57,7 +65,7 @@ export async function planDataDir(dir: string, signal?: AbortSignal, mapBudget =
       if (name === METADATA_NAME) {
         throw new SnapDeskError('invalid_input', `cannot archive ${dir}: it holds a file named ${METADATA_NAME}, a name the archive format reserves for its metadata`, { path: dir });
       }
-      plan.push(await planFile(dir, name, mapBudget, signal));
+      plan.push(await planFile(dir, name, mapBudget, signal, opened?.get(name)));
     }
   } catch (err) {
     await closePlan(plan);
@@ -66,12 +74,18 @@ export async function planDataDir(dir: string, signal?: AbortSignal, mapBudget =
   return plan;
 }
 
-async function planFile(dir: string, name: string, mapBudget: number, signal?: AbortSignal): Promise<PlannedFile> {
-  const file = path.join(dir, name);
-  const fh = await fs.open(file, OPEN_FLAGS).catch((err: NodeJS.ErrnoException) => {
+/** Opens one data file for archiving (a symlink is refused in words). */
+export function openDataFile(file: string): Promise<fs.FileHandle> {
+  return fs.open(file, OPEN_FLAGS).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ELOOP') throw new SnapDeskError('invalid_input', `cannot archive ${file}: it is a symbolic link, not a regular file`, { path: file });
     throw err;
   });
+}
+
+async function planFile(dir: string, name: string, mapBudget: number, signal?: AbortSignal, given?: fs.FileHandle): Promise<PlannedFile> {
+  const file = path.join(dir, name);
+  const owned = !given;
+  const fh = given ?? (await openDataFile(file));
   try {
     const st = await fh.stat();
     if (!st.isFile()) throw new SnapDeskError('invalid_input', `cannot archive ${file}: it is not a regular file`, { path: file });
@@ -79,16 +93,16 @@ async function planFile(dir: string, name: string, mapBudget: number, signal?: A
     const whole = runs.length === 1 && runs[0]?.offset === 0 && runs[0].length === st.size;
     const segments = st.size === 0 || whole ? null : fitMap(runs, mapBudget);
     const dataBytes = segments ? segments.reduce((n, s) => n + s.length, 0) : st.size;
-    return { name, size: st.size, mode: st.mode & 0o777, mtime: Math.floor(st.mtimeMs / 1000), segments, dataBytes, fh };
+    return { name, size: st.size, mode: st.mode & 0o777, mtime: Math.floor(st.mtimeMs / 1000), segments, dataBytes, fh, owned };
   } catch (err) {
-    await fh.close();
+    if (owned) await fh.close();
     throw err;
   }
 }
 
-/** Closes every file a plan opened. */
+/** Closes every file the plan itself opened (handed-in handles stay the caller's). */
 export async function closePlan(plan: readonly PlannedFile[]): Promise<void> {
-  await Promise.all(plan.map((f) => f.fh.close().catch(() => undefined)));
+  await Promise.all(plan.filter((f) => f.owned).map((f) => f.fh.close().catch(() => undefined)));
 }
 
 /** The header blocks of one entry: a PAX header when needed, then the ustar header. */
@@ -108,12 +122,14 @@ export interface PackOptions extends OperationOptions {
   prefix?: { name: string; data: Buffer; mtime: number }[];
   /** Bound on each sparse map's text; default EXPORT_MAP_BUDGET (tests use small ones). */
   mapBudget?: number;
+  /** Files opened ahead by the caller (see OpenedDataFiles). */
+  opened?: OpenedDataFiles;
 }
 
 async function* packEntries(dir: string, opts: PackOptions): AsyncGenerator<Buffer> {
   let plan: PlannedFile[] = [];
   try {
-    plan = await planDataDir(dir, opts.signal, opts.mapBudget);
+    plan = await planDataDir(dir, opts.signal, opts.mapBudget, opts.opened);
     const total = plan.reduce((n, f) => n + f.dataBytes, 0);
     let done = 0;
     opts.onProgress?.({ bytesDone: 0, bytesTotal: total });

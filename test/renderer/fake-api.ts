@@ -16,6 +16,7 @@ import type {
   UploadProgress,
 } from '../../electron/app/contract';
 import { SnapDeskError, cancelled, type ErrorData } from '../../src-core/errors';
+import { FakeTrash } from './fake-trash';
 import type { DataFileInfo, SnapshotConfig, SnapshotDetails, SnapshotSummary } from '../../src-core/types';
 
 const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -96,6 +97,16 @@ export class FakeApi implements SnapdeskApi {
   private uploadsHeld = false;
   /** registerFiles calls waiting for the test, oldest first (only while uploads are held). */
   readonly uploads: FakeUpload[] = [];
+
+  /** The trash (moves snapshots out of and back into `snapshots`). */
+  readonly trash = new FakeTrash({
+    list: () => this.snapshots,
+    setList: (list) => {
+      this.snapshots = list;
+    },
+    now: () => Date.now(),
+    changed: (what) => (what === 'store' ? this.emit('store.changed', { root: this.settings.root }) : this.emit('trash.changed', { root: this.settings.root })),
+  });
 
   constructor(opts: { snapshots?: SnapshotSummary[]; transport?: AppInfo['transport'] } = {}) {
     this.snapshots = opts.snapshots ?? [];
@@ -288,6 +299,7 @@ export class FakeApi implements SnapdeskApi {
 
   private async handle(name: CallName, input: unknown): Promise<unknown> {
     const arg = (input ?? {}) as Record<string, unknown>;
+    if (name.startsWith('trash.')) return this.trash.handle(name, arg);
     switch (name) {
       case 'app.info':
         return this.info;
