@@ -13,6 +13,7 @@ import { PushDialog } from './components/PushDialog';
 import { SettingsDialog } from './components/SettingsDialog';
 import { SignInDialog } from './components/SignInDialog';
 import { SnapshotsView } from './components/SnapshotsView';
+import { StatusBar } from './components/StatusBar';
 import { Toasts } from './components/Toasts';
 import { Toolbar } from './components/Toolbar';
 import { TransfersPanel } from './components/TransfersPanel';
@@ -46,10 +47,12 @@ export function App({ api, controller: given }: AppProps) {
         <main className="main">
           <section className="list-pane" aria-label="Snapshot list">
             <SnapshotsView />
+            {/* Docked under the list: it never covers the details pane the user is working in. */}
+            <TransfersPanel />
           </section>
           <InspectPanel />
         </main>
-        <TransfersPanel />
+        <StatusBar />
         <ContextMenu />
         <DeleteDialog />
         <ImportDialog />

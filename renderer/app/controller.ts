@@ -1,15 +1,24 @@
 import type { ArchiveRef, MenuCommand, SnapdeskApi, Task, UploadProgress } from '../contract';
 import type { ErrorData } from '../../src-core/errors';
 import type { RenamePatch } from '../../src-core/types';
-import { ARCHIVE_EXTENSIONS_TEXT, formatBytes, splitArchiveFiles } from '../../src-core/rules';
-import { errorCode, errorMessage } from '../format/errors';
+import { formatBytes } from '../../src-core/rules';
+import { errorCode, errorMessage, plainError } from '../format/errors';
 import { displayName, listNames } from '../format/ids';
+import { nameProblem } from '../../src-core/rules';
 import type { ImportItem } from '../state/import-store';
 import type { Stores } from '../state/stores';
+import type { ToastAction } from '../state/ui-store';
 import { isActive } from '../state/tasks-store';
 import { TrashFeature } from '../features/trash/trash-feature';
+import { ARCHIVE_EXTENSIONS_TEXT, splitArchiveFiles } from '../../src-core/rules';
 import { checkImportNames, effectiveName, type NameCheck } from './import-names';
 import { RegistryController } from './registry-controller';
+
+/** True while the user types in a field: a background event must not take their focus. */
+const isTyping = (): boolean => {
+  const el = typeof document === 'undefined' ? null : document.activeElement;
+  return el instanceof HTMLElement && (el.isContentEditable || el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT');
+};
 
 /** Marked each time a snapshot list arrives from the store. */
 export const LIST_RECEIVED_MARK = 'snapdesk:list-received';
@@ -26,6 +35,8 @@ export class Controller {
   /** Uploads in flight (browser transport), by batch, so Cancel can stop them. */
   private readonly uploadAborts = new Map<number, AbortController>();
   private uploadSeq = 0;
+  /** The drawer was opened by an upload, not by the user. */
+  private drawerOpenedForUpload = false;
 
   /** Push, pull and sign-in. */
   readonly registry: RegistryController;
@@ -119,9 +130,40 @@ export class Controller {
     return s ? displayName(s) : id.slice(0, 8);
   }
 
+  /** One short line for a failure ("Could not export a: the disk could not be read or written."), its original words as detail. */
+  fail(what: string, err: unknown, action?: ToastAction): void {
+    const { reason, detail } = plainError(err);
+    this.stores.ui.getState().toast('error', `${what}: ${reason}.`, { ...(detail ? { detail } : {}), ...(action ? { action } : {}) });
+  }
+
+  /**
+   * After a delete the selection moves to the row that followed the deleted
+   * ones (or the one before, at the end), as file managers do; `order` is
+   * the list as shown before the delete.
+   */
+  selectAfterDelete(deleted: readonly string[], order: readonly string[]): void {
+    const gone = new Set(deleted);
+    const last = Math.max(...order.map((id, i) => (gone.has(id) ? i : -1)));
+    if (last < 0) return;
+    const next = order.slice(last + 1).find((id) => !gone.has(id)) ?? [...order.slice(0, last)].reverse().find((id) => !gone.has(id));
+    const sel = this.stores.selection.getState();
+    if (next === undefined || !this.stores.snapshots.getState().byId.has(next)) {
+      sel.clear();
+      return;
+    }
+    sel.selectOnly(next);
+    this.stores.ui.getState().requestReveal(false);
+  }
+
   /** The window's Delete moves to the trash, no question asked: the toast offers Undo. */
   askDeleteSelected(): void {
-    void this.trash.moveToTrash(this.selectedIds());
+    const ids = this.selectedIds();
+    const order = this.stores.visible().map((s) => s.id);
+    void this.trash.moveToTrash(ids).then(() => {
+      // The selection moves on to the next row, as after any delete.
+      const byId = this.stores.snapshots.getState().byId;
+      this.selectAfterDelete(ids.filter((id) => !byId.has(id)), order);
+    });
   }
 
   /** Deleting for ever, bypassing the trash, asks first (the confirmation dialog). */
@@ -137,8 +179,11 @@ export class Controller {
       const s = byId.get(id);
       return s ? displayName(s) : id.slice(0, 8);
     };
+    const order = this.stores.visible().map((s) => s.id);
+    let gone: readonly string[] = [];
     try {
       const { deleted } = await this.api.call('snapshots.delete', { refs: [...ids] });
+      gone = deleted;
       ui.closeDelete();
       const freed = deleted.reduce((sum, id) => sum + (byId.get(id)?.usage?.allocated ?? 0), 0);
       const names = deleted.map(nameOf);
@@ -150,9 +195,10 @@ export class Controller {
       );
     } catch (err) {
       ui.closeDelete();
-      ui.toast('error', `Nothing was deleted: ${errorMessage(err)}`);
+      this.fail('Nothing was deleted', err);
     }
     await this.refresh();
+    if (gone.length > 0) this.selectAfterDelete(gone, order);
   }
 
   /** Renames or re-describes; rejects so the caller can show the error where the user typed. */
@@ -178,7 +224,7 @@ export class Controller {
         this.stores.tasks.getState().upsert(task);
         ui.setTransfers(true);
       } catch (err) {
-        ui.toast('error', `Could not export ${this.nameOf(id)}: ${errorMessage(err)}`);
+        this.fail(`Could not export ${this.nameOf(id)}`, err);
       }
     }
   }
@@ -192,7 +238,7 @@ export class Controller {
       await navigator.clipboard.writeText(text);
       this.stores.ui.getState().toast('info', `Copied ${what}.`);
     } catch (err) {
-      this.stores.ui.getState().toast('error', `Could not copy ${what}: ${errorMessage(err)}`);
+      this.fail(`Could not copy ${what}`, err);
     }
   }
 
@@ -200,19 +246,19 @@ export class Controller {
     try {
       await this.api.call('snapshots.showInFolder', { ref: id });
     } catch (err) {
-      this.stores.ui.getState().toast('error', errorMessage(err));
+      this.fail('Could not show the folder', err);
     }
   }
 
   /** Selects a snapshot and scrolls to it, clearing a search that hides it. */
-  showSnapshot(id: string): void {
+  showSnapshot(id: string, takeFocus = true): void {
     if (!this.stores.snapshots.getState().byId.has(id)) {
       this.stores.ui.getState().toast('error', 'That snapshot is no longer in the store.');
       return;
     }
     if (!this.stores.visible().some((s) => s.id === id)) this.stores.view.getState().setQuery('');
     this.stores.selection.getState().selectOnly(id);
-    this.stores.ui.getState().requestReveal();
+    this.stores.ui.getState().requestReveal(takeFocus);
   }
 
   // ---- import ----
@@ -231,7 +277,7 @@ export class Controller {
       const archives = await this.api.call('archives.pick');
       this.startImport(archives);
     } catch (err) {
-      this.stores.ui.getState().toast('error', errorMessage(err));
+      this.fail('Could not open the archives', err);
     }
   }
 
@@ -255,17 +301,28 @@ export class Controller {
     const uploads = this.stores.uploads.getState();
     const onProgress = (p: UploadProgress): void => {
       // A late report must not bring back a batch that has ended.
-      if (this.uploadAborts.has(batch)) uploads.progress(batch, sizes, p);
+      if (!this.uploadAborts.has(batch)) return;
+      // Uploads are transfers too: the first report opens the drawer that lists them with the rest.
+      if (!(batch in this.stores.uploads.getState().byId) && !this.stores.ui.getState().transfersOpen) {
+        this.drawerOpenedForUpload = true;
+        ui.setTransfers(true);
+      }
+      uploads.progress(batch, sizes, p);
     };
     try {
       const archives = await this.api.registerFiles([...accepted], onProgress, abort.signal);
       this.startImport(archives);
     } catch (err) {
       if (errorCode(err) === 'cancelled') ui.toast('info', `Upload of ${names} cancelled; nothing was kept.`);
-      else ui.toast('error', `Could not open ${names}: ${errorMessage(err)}`);
+      else this.fail(`Could not open ${names}`, err);
     } finally {
       this.uploadAborts.delete(batch);
       uploads.end(batch);
+      // A drawer the upload opened by itself closes again when it would show nothing.
+      if (this.drawerOpenedForUpload && this.uploadAborts.size === 0 && this.stores.tasks.getState().order.length === 0) {
+        this.drawerOpenedForUpload = false;
+        this.stores.ui.getState().setTransfers(false);
+      }
     }
   }
 
@@ -290,14 +347,29 @@ export class Controller {
       const item = this.stores.imports.getState().pending.find((i) => i.archive.id === archiveId);
       if (!item) return;
       if (conflict) {
-        // The name the user chose was taken meanwhile: keep it in the field and say so; the dialog offers a free one.
         imports.update(archiveId, { preview, nameError: conflict.message });
       } else {
         imports.update(archiveId, { preview, name: preview.config.name, description: preview.config.description ?? '' });
       }
+      this.prefillFreeName(archiveId);
     } catch (err) {
-      imports.update(archiveId, { previewError: errorMessage(err) });
+      const { reason, detail } = plainError(err);
+      imports.update(archiveId, { previewError: reason, previewDetail: detail });
     }
+  }
+
+  /**
+   * A taken name (in the archive, or taken meanwhile) is replaced by the free
+   * one the dialog would offer, so Import imports; the dialog says so beside
+   * the field. Other problems (a bad character) stay for the user to fix.
+   */
+  private prefillFreeName(archiveId: string): void {
+    const pending = this.stores.imports.getState().pending;
+    const index = pending.findIndex((i) => i.archive.id === archiveId);
+    const item = pending[index];
+    const check = this.importNameChecks(pending)[index];
+    if (!item || !check?.problem || !check.suggestion || nameProblem(item.name)) return;
+    this.stores.imports.getState().update(archiveId, { name: check.suggestion, nameError: null, renamedFrom: effectiveName(item) });
   }
 
   /** The name checks of the import dialog's items, in order (see checkImportNames). */
@@ -315,7 +387,7 @@ export class Controller {
    */
   async confirmImport(): Promise<number> {
     const pending = this.stores.imports.getState().pending;
-    const firstBad = this.importNameChecks(pending).findIndex((c) => c.problem !== null || c.descriptionProblem !== null);
+    const firstBad = this.importNameChecks(pending).findIndex((c) => c.problem !== null);
     if (firstBad >= 0) return firstBad;
     for (const item of pending.filter((i) => i.preview !== null)) await this.importOne(item);
     return -1;
@@ -337,7 +409,8 @@ export class Controller {
       if (latest && !isActive(latest)) {
         this.stores.imports.getState().finished(task.id);
         if (latest.state === 'failed' && latest.error?.code === 'name_conflict') this.reprompt(item, latest.error);
-      } else {
+      } else if (!latest) {
+        // Only when no event came first: the reply is older than any event (a done import must not fall back to 17%).
         this.onTask(task);
       }
       this.stores.ui.getState().setTransfers(true);
@@ -345,7 +418,8 @@ export class Controller {
       if (errorCode(err) === 'name_conflict') {
         imports.update(item.archive.id, { nameError: errorMessage(err) });
       } else {
-        imports.update(item.archive.id, { nameError: null, previewError: errorMessage(err) });
+        const { reason, detail } = plainError(err);
+        imports.update(item.archive.id, { nameError: null, previewError: reason, previewDetail: detail });
       }
     }
   }
@@ -375,18 +449,33 @@ export class Controller {
     this.stores.tasks.getState().upsert(task);
     if (isActive(task) || (prev && !isActive(prev))) return;
     // The task just ended.
-    if (task.kind === 'push' || task.kind === 'pull') return this.registry.onTaskEnded(task);
+    if (task.kind === 'push' || task.kind === 'pull') {
+      this.registry.onTaskEnded(task);
+      const pulled = task.kind === 'pull' && task.state === 'done' ? task.result?.snapshotId : undefined;
+      // A pulled snapshot is selected and scrolled to, as a new import is.
+      if (pulled) void this.refresh().then(() => this.stores.snapshots.getState().byId.has(pulled) && this.showSnapshot(pulled, !isTyping()));
+      return;
+    }
     const ui = this.stores.ui.getState();
     const item = task.kind === 'import' ? this.stores.imports.getState().finished(task.id) : undefined;
     if (task.state === 'failed' && task.error?.code === 'name_conflict' && item) {
       this.reprompt(item, task.error);
       return;
     }
+    // The open drawer already says how a transfer ended; a toast would only repeat it.
+    const drawerShows = ui.transfersOpen;
+    const showTransfers: ToastAction = { label: 'Show transfers', run: () => this.stores.ui.getState().setTransfers(true) };
     if (task.state === 'done') {
-      if (task.kind === 'import') void this.refresh().then(() => ui.toast('success', `Imported ${this.importedName(task)}.`));
-      else if (task.kind === 'export') ui.toast('success', `Exported ${task.result?.fileName ?? task.title}.`);
-    } else if (task.state === 'failed') {
-      ui.toast('error', `${task.title} failed: ${task.error?.message ?? 'unknown error'}`);
+      if (task.kind === 'import') {
+        void this.refresh().then(() => {
+          const id = task.result?.snapshotId;
+          // The new snapshot is selected and scrolled to; focus stays where the user is typing.
+          if (id && this.stores.snapshots.getState().byId.has(id)) this.showSnapshot(id, !isTyping());
+          if (!this.stores.ui.getState().transfersOpen) ui.toast('success', `Imported ${this.importedName(task)}.`);
+        });
+      } else if (task.kind === 'export' && !drawerShows) ui.toast('success', `Exported ${task.result?.fileName ?? task.title}.`);
+    } else if (task.state === 'failed' && !drawerShows) {
+      this.fail(`${task.title} failed`, task.error ?? 'unknown error', showTransfers);
     }
     // A finished import's archive is no longer needed (a conflict returned above keeps it for the re-prompt).
     if (item && task.state !== 'done') this.releaseArchive(item.archive.id);
@@ -408,7 +497,7 @@ export class Controller {
     try {
       await this.api.call('tasks.cancel', { taskId });
     } catch (err) {
-      this.stores.ui.getState().toast('error', errorMessage(err));
+      this.fail('Could not cancel the transfer', err);
     }
   }
 
@@ -417,7 +506,7 @@ export class Controller {
       await this.api.call('tasks.clear');
       this.stores.tasks.getState().removeFinished();
     } catch (err) {
-      this.stores.ui.getState().toast('error', errorMessage(err));
+      this.fail('Could not clear finished transfers', err);
     }
   }
 
@@ -425,7 +514,7 @@ export class Controller {
     try {
       await this.api.call('tasks.showInFolder', { taskId });
     } catch (err) {
-      this.stores.ui.getState().toast('error', errorMessage(err));
+      this.fail('Could not show the file', err);
     }
   }
 
@@ -447,7 +536,7 @@ export class Controller {
         await this.refresh();
       }
     } catch (err) {
-      this.stores.ui.getState().toast('error', errorMessage(err));
+      this.fail('Could not change the store folder', err);
     }
   }
 
@@ -456,7 +545,7 @@ export class Controller {
       this.stores.app.getState().setSettings(await this.api.call('settings.resetRoot'));
       await this.refresh();
     } catch (err) {
-      this.stores.ui.getState().toast('error', errorMessage(err));
+      this.fail('Could not reset the store folder', err);
     }
   }
 

@@ -1,12 +1,10 @@
-import { cleanDescription, cleanName, descriptionProblem, freeName, nameProblem, quoteName } from '../../src-core/rules';
+import { cleanName, freeName, nameProblem } from '../../src-core/rules';
 import type { ImportItem } from '../state/import-store';
 
-/** What is wrong with an item's name and description right now, and a one-click fix when there is one. */
+/** What is wrong with an item's name right now, and a one-click fix when there is one. */
 export interface NameCheck {
   problem: string | null;
   suggestion: string | null;
-  descriptionProblem: string | null;
-  descriptionSuggestion: string | null;
 }
 
 /** The names an import dialog's items must not take. */
@@ -17,33 +15,23 @@ export interface NameContext {
   running: ReadonlySet<string>;
 }
 
-const OK: NameCheck = { problem: null, suggestion: null, descriptionProblem: null, descriptionSuggestion: null };
+/** The words for a taken name, the same in the import dialog and the details pane. */
+export function nameTakenProblem(name: string): string {
+  return `A snapshot named “${name}” already exists. Choose another name.`;
+}
+
+const OK: NameCheck = { problem: null, suggestion: null };
 
 /** The name an import will get: what the user typed, else the archive's own. */
 export function effectiveName(item: ImportItem): string {
   return item.name.trim() || item.preview?.config.name || '';
 }
 
-/** The description an import will get: what the user typed, else the archive's own. */
-export function effectiveDescription(item: ImportItem): string {
-  return item.description.trim() || item.preview?.config.description || '';
-}
-
-/** A refused description, and the cleaned one to offer (none when nothing would be left: empty keeps the archive's). */
-function checkDescription(item: ImportItem): Pick<NameCheck, 'descriptionProblem' | 'descriptionSuggestion'> {
-  const description = effectiveDescription(item);
-  const problem = descriptionProblem(description);
-  if (!problem) return { descriptionProblem: null, descriptionSuggestion: null };
-  const cleaned = cleanDescription(description);
-  return { descriptionProblem: problem, descriptionSuggestion: cleaned !== '' ? cleaned : null };
-}
-
 /**
  * Checks every item of the dialog together, in order: a name is a problem
- * when it holds a refused character, or when the store, a running import or
- * another item of this dialog has it, and each suggestion is free of all of
- * those and of the suggestions offered to the items above it, so taking
- * every offer never makes two imports collide.
+ * when the store, a running import or another item of this dialog has it, and
+ * each suggestion is free of all of those and of the suggestions offered to
+ * the items above it, so taking every offer never makes two imports collide.
  */
 export function checkImportNames(items: readonly ImportItem[], ctx: NameContext): NameCheck[] {
   // Items still loading their preview have no name yet and cannot clash.
@@ -56,29 +44,34 @@ export function checkImportNames(items: readonly ImportItem[], ctx: NameContext)
     const name = names[index] ?? '';
     const usedByOther = (n: string) => names.some((o, j) => j !== index && o === n);
     const unavailable = (n: string) => n === name || ctx.inStore(n) || ctx.running.has(n) || usedByOther(n) || offered.has(n);
-    /** A free name counted on from `from`; the store's own suggestion (already cleaned and counted on) when the name is the archive's. */
-    const suggest = (from: string): string | null => {
+    const suggest = (): string => {
+      // The store's own suggestion is for the archive's name; anything else gets the next free "-N".
       const fromStore = preview.suggestedName;
-      const pick = fromStore && name === preview.config.name && !unavailable(fromStore) ? fromStore : from === '' ? null : freeName(from, unavailable);
-      if (pick !== null) offered.add(pick);
+      const pick = fromStore && name === preview.config.name && !unavailable(fromStore) ? fromStore : freeName(name, unavailable);
+      offered.add(pick);
       return pick;
     };
-    const description = checkDescription(item);
-    const result = (problem: string | null, suggestion: string | null): NameCheck => ({ problem, suggestion, ...description });
 
-    const bad = nameProblem(name);
-    if (bad) return result(bad, suggest(cleanName(name)));
-    if (item.nameError) return result(item.nameError, suggest(name));
-    if (name === '') return result(null, null);
+    const bad = nameProblem(item.name);
+    if (bad) {
+      // A cleaned name (the store's, when the name is the archive's), counted on past what is taken.
+      const cleaned = cleanName(item.name);
+      const fromStore = preview.suggestedName;
+      const pick = fromStore && item.name === preview.config.name && !unavailable(fromStore) ? fromStore : cleaned !== '' ? freeName(cleaned, unavailable) : null;
+      if (pick !== null) offered.add(pick);
+      return { problem: bad, suggestion: pick };
+    }
+    if (item.nameError) return { problem: item.nameError, suggestion: suggest() };
+    if (name === '') return OK;
     if ((preview.nameTaken && name === preview.config.name) || ctx.inStore(name)) {
-      return result(`A snapshot named ${quoteName(name)} already exists. Choose another name.`, suggest(name));
+      return { problem: nameTakenProblem(name), suggestion: suggest() };
     }
     if (ctx.running.has(name)) {
-      return result(`An import already under way will be named ${quoteName(name)}.`, suggest(name));
+      return { problem: `An import already under way will be named “${name}”.`, suggestion: suggest() };
     }
     if (usedByOther(name)) {
-      return result(`Another archive in this import is also named ${quoteName(name)}.`, suggest(name));
+      return { problem: `Another archive in this import is also named “${name}”.`, suggestion: suggest() };
     }
-    return result(null, null);
+    return OK;
   });
 }

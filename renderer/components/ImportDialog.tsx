@@ -1,10 +1,9 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useController, useImports, useSnapshots } from '../app/context';
 import type { NameCheck } from '../app/import-names';
-import { escapeUnsafe, formatBytes, formatOptionalBytes } from '../../src-core/rules';
+import { formatBytes, formatOptionalBytes as formatMemory } from '../../src-core/rules';
 import type { ImportItem } from '../state/import-store';
 import { Dialog } from './Dialog';
-import { EscapedText } from './EscapedText';
 
 /**
  * Previews each archive and lets the user name it before importing. A taken
@@ -26,6 +25,10 @@ function ImportForm({ items }: { items: readonly ImportItem[] }) {
   const checks = controller.importNameChecks(items);
   const ready = items.filter((i) => i.preview !== null);
   const loading = items.some((i) => i.preview === null && i.previewError === null);
+  const formId = useId();
+  const reasonId = useId();
+  const firstProblem = checks.findIndex((c) => c.problem !== null);
+  const blocked = firstProblem >= 0 ? items[firstProblem] : undefined;
 
   const focusName = (index: number) => {
     // Items still reading or unreadable have no name field, so a field is found by its archive, not by position.
@@ -52,10 +55,38 @@ function ImportForm({ items }: { items: readonly ImportItem[] }) {
     formRef.current?.querySelector<HTMLInputElement>('input[data-name-input]')?.focus();
   }, [firstReady]);
 
-  const title = items.length === 1 ? 'Import snapshot' : `Import ${items.length} snapshots`;
+  // The title counts what can be imported; unreadable files are listed but not counted.
+  const importable = items.filter((i) => i.previewError === null).length;
+  const title = importable <= 1 ? 'Import snapshot' : `Import ${importable} snapshots`;
   return (
-    <Dialog title={title} onClose={() => controller.cancelImport()} className="import-dialog">
+    <Dialog
+      title={title}
+      onClose={() => controller.cancelImport()}
+      className="import-dialog"
+      footer={
+        <>
+          {blocked ? (
+            <span className="footer-reason" id={reasonId}>
+              Choose a free name for {blocked.archive.name} to import.
+            </span>
+          ) : null}
+          <button type="button" onClick={() => controller.cancelImport()}>
+            Cancel
+          </button>
+          <button
+            type="submit"
+            form={formId}
+            className="primary"
+            disabled={busy || loading || ready.length === 0 || blocked !== undefined}
+            aria-describedby={blocked ? reasonId : undefined}
+          >
+            {loading ? 'Reading archives…' : ready.length > 1 ? `Import ${ready.length} snapshots` : 'Import'}
+          </button>
+        </>
+      }
+    >
       <form
+        id={formId}
         ref={formRef}
         onSubmit={(e) => {
           e.preventDefault();
@@ -65,28 +96,19 @@ function ImportForm({ items }: { items: readonly ImportItem[] }) {
       >
         <div className="import-items">
           {items.map((item, i) => (
-            <ImportItemFields key={item.archive.id} item={item} check={checks[i] as NameCheck} first={i === 0} />
+            <ImportItemFields key={item.archive.id} item={item} check={checks[i] as NameCheck} first={i === 0} single={items.length === 1} />
           ))}
-        </div>
-        <div className="dialog-actions">
-          <button type="button" onClick={() => controller.cancelImport()}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy || loading || ready.length === 0}>
-            {loading ? 'Reading archives…' : ready.length > 1 ? `Import ${ready.length} snapshots` : 'Import'}
-          </button>
         </div>
       </form>
     </Dialog>
   );
 }
 
-function ImportItemFields({ item, check, first }: { item: ImportItem; check: NameCheck; first: boolean }) {
+function ImportItemFields({ item, check, first, single }: { item: ImportItem; check: NameCheck; first: boolean; single: boolean }) {
   const controller = useController();
   const nameId = useId();
   const descId = useId();
   const problemId = useId();
-  const descProblemId = useId();
   const update = (patch: Partial<ImportItem>) => controller.stores.imports.getState().update(item.archive.id, patch);
   const a = item.archive;
   const c = item.preview?.config;
@@ -94,13 +116,19 @@ function ImportItemFields({ item, check, first }: { item: ImportItem; check: Nam
   return (
     <fieldset className="import-item">
       <legend>
-        <EscapedText text={a.name} /> <span className="muted">({formatBytes(a.size)})</span>
+        <span className="legend-name">{a.name}</span> <span className="muted">({formatBytes(a.size)})</span>
       </legend>
       {item.previewError ? (
         <div className="import-error">
           <p className="error-text" role="alert">
-            {a.name} cannot be imported: {item.previewError}
+            {a.name} cannot be imported: {item.previewError}.
           </p>
+          {item.previewDetail ? (
+            <details className="import-error-detail">
+              <summary>Details</summary>
+              <p className="selectable">{item.previewDetail}</p>
+            </details>
+          ) : null}
           <button type="button" className="small" onClick={() => controller.discardImport(a.id)}>
             Remove {a.name}
           </button>
@@ -114,7 +142,7 @@ function ImportItemFields({ item, check, first }: { item: ImportItem; check: Nam
           <dl className="preview" aria-label={`Contents of ${a.name}`}>
             <div>
               <dt>Name in archive</dt>
-              <dd>{c.name ? <EscapedText text={c.name} /> : <span className="muted">unnamed</span>}</dd>
+              <dd>{c.name || <span className="muted">unnamed</span>}</dd>
             </div>
             <div>
               <dt>Hypervisor</dt>
@@ -126,11 +154,11 @@ function ImportItemFields({ item, check, first }: { item: ImportItem; check: Nam
             </div>
             <div>
               <dt>Memory</dt>
-              <dd>{formatOptionalBytes(c.memory)}</dd>
+              <dd>{formatMemory(c.memory)}</dd>
             </div>
             <div className="wide">
               <dt>Description</dt>
-              <dd>{c.description ? <EscapedText text={c.description} multiline /> : <span className="muted">none</span>}</dd>
+              <dd>{c.description || <span className="muted">none</span>}</dd>
             </div>
           </dl>
           <div className="form-row">
@@ -147,24 +175,29 @@ function ImportItemFields({ item, check, first }: { item: ImportItem; check: Nam
               value={item.name}
               autoComplete="off"
               spellCheck={false}
-              placeholder={c.name ? `keep “${escapeUnsafe(c.name)}”` : 'unnamed'}
+              placeholder={c.name ? `keep “${c.name}”` : 'unnamed'}
               aria-invalid={check.problem ? true : undefined}
               aria-describedby={check.problem ? problemId : undefined}
-              onChange={(e) => update({ name: e.target.value, nameError: null })}
+              onChange={(e) => update({ name: e.target.value, nameError: null, renamedFrom: null })}
             />
           </div>
-          {check.problem ? (
-            <div className="name-problem" id={problemId}>
-              <span className="field-error">
-                <EscapedText text={check.problem} />
+          {/* Always there and at least one line tall, so nothing below moves as a problem comes and goes. */}
+          <div className="name-problem" id={problemId} aria-live="polite">
+            {check.problem ? (
+              <>
+                <span className="field-error">{check.problem}</span>
+                {check.suggestion ? (
+                  <button type="button" className="small" onClick={() => update({ name: check.suggestion ?? '', nameError: null })}>
+                    Use “{check.suggestion}”
+                  </button>
+                ) : null}
+              </>
+            ) : item.renamedFrom && item.name.trim() !== '' && item.name !== item.renamedFrom ? (
+              <span className="field-note">
+                “{item.renamedFrom}” is already taken, so this one will be named “{item.name}”.
               </span>
-              {check.suggestion ? (
-                <button type="button" className="small" onClick={() => update({ name: check.suggestion ?? '', nameError: null })}>
-                  Use “{check.suggestion}”
-                </button>
-              ) : null}
-            </div>
-          ) : null}
+            ) : null}
+          </div>
           <div className="form-row">
             <label htmlFor={descId}>
               Description{' '}
@@ -174,26 +207,16 @@ function ImportItemFields({ item, check, first }: { item: ImportItem; check: Nam
               id={descId}
               rows={2}
               value={item.description}
-              aria-invalid={check.descriptionProblem ? true : undefined}
-              aria-describedby={check.descriptionProblem ? descProblemId : undefined}
               // An empty description keeps the archive's own (the store only overrides with non-empty values).
               placeholder={c.description ? 'empty keeps the archive’s description' : ''}
               onChange={(e) => update({ description: e.target.value })}
             />
           </div>
-          {check.descriptionProblem ? (
-            <div className="name-problem" id={descProblemId}>
-              <span className="field-error">{check.descriptionProblem}</span>
-              {check.descriptionSuggestion !== null ? (
-                <button type="button" className="small" onClick={() => update({ description: check.descriptionSuggestion ?? '' })}>
-                  Use the cleaned description
-                </button>
-              ) : null}
-            </div>
-          ) : null}
-          <button type="button" className="small link" onClick={() => controller.discardImport(a.id)}>
-            Skip {a.name}
-          </button>
+          {single ? null : (
+            <button type="button" className="small link" onClick={() => controller.discardImport(a.id)}>
+              Skip {a.name}
+            </button>
+          )}
         </>
       )}
     </fieldset>

@@ -1,15 +1,67 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { SnapshotDetails } from '../../src-core/types';
-import { useController, useIsDesktop, useSelection, useSnapshots, useUi } from '../app/context';
-import { descriptionProblem, formatBytes, formatCount, formatExactBytes, nameProblem } from '../../src-core/rules';
+import { useController, useIsDesktop, useSelection, useSnapshots, useUi, useView } from '../app/context';
+import { useWindowWidth } from '../hooks/use-window-width';
+import type { DetailsPane } from '../state/view-store';
+import { formatBytes, formatCount, formatExactBytes } from '../../src-core/rules';
 import { errorMessage } from '../format/errors';
 import { displayName } from '../format/ids';
+import { freeName, nameProblem } from '../../src-core/rules';
+import { nameTakenProblem } from '../app/import-names';
 import { formatExactTime, formatRelativeTime } from '../format/time';
 import { EditableText } from './EditableText';
 import { EscapedText } from './EscapedText';
 
-/** The detail panel: everything about the one selected snapshot, or a summary of several. */
+/** Below this window width the details pane starts collapsed (until the user opens it). */
+export const DETAILS_AUTO_MIN_WIDTH = 1100;
+
+/** Whether the details pane shows: the user's choice, else open only in a wide window. */
+export function useDetailsOpen(): boolean {
+  const pane = useView((s) => s.detailsPane);
+  const width = useWindowWidth();
+  return pane === 'open' || (pane === 'auto' && width >= DETAILS_AUTO_MIN_WIDTH);
+}
+
+/**
+ * The detail panel: everything about the one selected snapshot, or a summary
+ * of several. It collapses to a slim rail (remembered), and gives the whole
+ * window to the empty state when there is nothing to inspect.
+ */
 export function InspectPanel() {
+  const controller = useController();
+  const open = useDetailsOpen();
+  const empty = useSnapshots((s) => s.loaded && s.list.length === 0);
+  const focusSignal = useUi((s) => s.focusInspect);
+  const editSignal = useUi((s) => s.editRequest?.n ?? 0);
+  const view = controller.stores.view;
+
+  // Inspect (Enter, double-click) and Rename (F2, menu) open a collapsed pane, since that is where they happen.
+  useEffect(() => {
+    if (focusSignal > 0 || editSignal > 0) {
+      if (!isOpenNow(view.getState().detailsPane)) view.getState().setDetailsPane('open');
+    }
+  }, [focusSignal, editSignal, view]);
+
+  if (empty) return null;
+  if (!open) {
+    return (
+      <div className="inspect-rail">
+        <button type="button" className="rail-button" aria-expanded={false} aria-label="Show details" title="Show details" onClick={() => view.getState().setDetailsPane('open')}>
+          <span aria-hidden="true">‹</span>
+          <span className="rail-text" aria-hidden="true">
+            Details
+          </span>
+        </button>
+      </div>
+    );
+  }
+  return <InspectPane />;
+}
+
+const isOpenNow = (pane: DetailsPane): boolean => pane === 'open' || (pane === 'auto' && window.innerWidth >= DETAILS_AUTO_MIN_WIDTH);
+
+function InspectPane() {
+  const controller = useController();
   const selected = useSelection((s) => s.selected);
   const focusSignal = useUi((s) => s.focusInspect);
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -21,9 +73,25 @@ export function InspectPanel() {
   const only = selected.size === 1 ? ([...selected][0] as string) : null;
   return (
     <aside className="inspect" aria-labelledby="inspect-title">
-      <h2 id="inspect-title" className="panel-title" ref={headingRef} tabIndex={-1}>
-        Details
-      </h2>
+      <div className="inspect-head">
+        <h2 id="inspect-title" className="panel-title" ref={headingRef} tabIndex={-1}>
+          Details
+        </h2>
+        <button
+          type="button"
+          className="icon small"
+          aria-expanded={true}
+          aria-label="Hide details"
+          title="Hide details"
+          onClick={() => {
+            controller.stores.view.getState().setDetailsPane('closed');
+            // The button goes with the pane: keep keyboard users in the list.
+            requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-main-focus]')?.focus());
+          }}
+        >
+          <span aria-hidden="true">›</span>
+        </button>
+      </div>
       {only !== null ? <SnapshotDetailsView key={only} id={only} /> : selected.size > 1 ? <SelectionSummary ids={[...selected]} /> : <p className="muted">Select a snapshot to see its details.</p>}
     </aside>
   );
@@ -88,7 +156,14 @@ function SnapshotDetailsView({ id }: { id: string }) {
             label="Name"
             value={d.name}
             placeholder="unnamed"
-            validate={nameProblem}
+            check={(name) => {
+              const bad = nameProblem(name);
+              if (bad) return { problem: bad };
+              if (name === '' || !controller.stores.snapshots.getState().list.some((o) => o.id !== id && o.name === name)) return null;
+              // The same words and the same kind of offer as the import dialog.
+              const taken = new Set(controller.stores.snapshots.getState().list.map((o) => o.name));
+              return { problem: nameTakenProblem(name), suggestion: freeName(name, (n) => taken.has(n)) };
+            }}
             editSignal={editRequest}
             onSave={(name) => controller.rename(id, { name })}
           />
@@ -99,7 +174,6 @@ function SnapshotDetailsView({ id }: { id: string }) {
             value={d.description ?? ''}
             placeholder="no description"
             multiline
-            validate={descriptionProblem}
             onSave={(description) => controller.rename(id, { description })}
           />
         </Field>
@@ -118,7 +192,8 @@ function SnapshotDetailsView({ id }: { id: string }) {
         <Field label="Image">{c.image ?? '—'}</Field>
         <Field label="Image type">{c.image_type ?? '—'}</Field>
         <Field label="Image digest">
-          <span className="mono selectable wrap">{c.image_digest ?? '—'}</span>
+          {/* The dash outside the monospace span: in that font it would look like "–". */}
+          {c.image_digest ? <span className="mono selectable wrap">{c.image_digest}</span> : '—'}
         </Field>
         <Field label="Network">{c.network ?? '—'}</Field>
         <Field label="NICs">{c.nics ?? '—'}</Field>

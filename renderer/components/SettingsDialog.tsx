@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import type { ThemeChoice } from '../state/ui-store';
 import { useAppInfo, useController, useIsDesktop, useUi } from '../app/context';
-import { errorMessage } from '../format/errors';
 import type { Settings } from '../contract';
 import { TrashSettings } from '../features/trash/TrashSettings';
 import { Dialog } from './Dialog';
@@ -30,7 +30,19 @@ function SettingsForm() {
     void controller.loadSettings();
   }, [controller]);
 
-  const run = async (fn: () => Promise<void>) => {
+  const closeRef = useRef<HTMLButtonElement>(null);
+  const theme = useUi((s) => s.theme);
+  // Buttons are disabled while an action runs, which drops their focus: give it back once they are enabled
+  // (or to Close, when the action disabled its own button, as "Reset to default" does).
+  const refocus = useRef<HTMLButtonElement | null>(null);
+  useEffect(() => {
+    const from = refocus.current;
+    if (busy || !from) return;
+    refocus.current = null;
+    (from.isConnected && !from.disabled ? from : closeRef.current)?.focus();
+  }, [busy]);
+  const run = async (fn: () => Promise<void>, from: HTMLButtonElement) => {
+    refocus.current = from;
     setBusy(true);
     try {
       await fn();
@@ -45,13 +57,35 @@ function SettingsForm() {
       const n = report.removedOrphanDirs.length + report.removedStalePending.length;
       controller.stores.ui.getState().toast('success', n === 0 ? 'Nothing to clean up.' : `Removed ${n} leftover${n === 1 ? '' : 's'} of interrupted operations.`);
     } catch (err) {
-      controller.stores.ui.getState().toast('error', `Clean-up failed: ${errorMessage(err)}`);
+      controller.fail('Clean-up failed', err);
     }
   };
 
   return (
-    <Dialog title="Settings" onClose={close}>
-      <dl className="fields">
+    <Dialog
+      title="Settings"
+      onClose={close}
+      className="settings"
+      footer={
+        <button ref={closeRef} type="button" className="primary" onClick={close}>
+          Close
+        </button>
+      }
+    >
+      <div className="form-row">
+        <label htmlFor="settings-theme">Theme</label>
+        <select
+          id="settings-theme"
+          data-autofocus
+          value={theme}
+          onChange={(e) => controller.stores.ui.getState().setTheme(e.target.value as ThemeChoice)}
+        >
+          <option value="system">System (follow the OS)</option>
+          <option value="light">Light</option>
+          <option value="dark">Dark</option>
+        </select>
+      </div>
+      <dl className="fields settings-fields">
         <div className="field">
           <dt>Store folder</dt>
           <dd>
@@ -76,23 +110,20 @@ function SettingsForm() {
           </div>
         ) : null}
       </dl>
-      <TrashSettings />
-      <div className="dialog-actions">
+      <div className="actions">
         {desktop ? (
-          <button type="button" disabled={busy} onClick={() => void run(() => controller.chooseRoot())}>
-            Change…
+          <button type="button" disabled={busy} onClick={(e) => void run(() => controller.chooseRoot(), e.currentTarget)}>
+            Change folder…
           </button>
         ) : null}
-        <button type="button" disabled={busy || settings?.rootSource === 'default'} onClick={() => void run(() => controller.resetRoot())}>
-          Reset to default
+        <button type="button" disabled={busy || settings?.rootSource === 'default'} onClick={(e) => void run(() => controller.resetRoot(), e.currentTarget)}>
+          Reset folder to default
         </button>
-        <button type="button" disabled={busy} onClick={() => void run(cleanUp)}>
+        <button type="button" disabled={busy} onClick={(e) => void run(cleanUp, e.currentTarget)}>
           Clean up leftovers
         </button>
-        <button type="button" className="primary" onClick={close}>
-          Close
-        </button>
       </div>
+      <TrashSettings />
     </Dialog>
   );
 }

@@ -1,17 +1,20 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { useController, useSelection, useUi, useView } from '../app/context';
 import type { ThemeChoice } from '../state/ui-store';
 import { TrashButton } from '../features/trash/TrashButton';
+import { MenuPopup } from './MenuPopup';
 import { TransfersIndicator } from './TransfersIndicator';
 
-const THEME_LABEL: Record<ThemeChoice, string> = { system: 'Theme: follows the system', light: 'Theme: light', dark: 'Theme: dark' };
+export const THEME_NAMES: Record<ThemeChoice, string> = { system: 'System', light: 'Light', dark: 'Dark' };
 const THEME_ICON: Record<ThemeChoice, string> = { system: '◐', light: '☀', dark: '☾' };
+/** The spinner shows at least this long, so a fast refresh is still seen to happen. */
+const REFRESH_MIN_MS = 600;
 
 /** The window's actions: import, export, push, pull, delete, refresh, search, transfers, theme, settings, help. */
 export function Toolbar() {
   const controller = useController();
   const count = useSelection((s) => s.selected.size);
-  const theme = useUi((s) => s.theme);
   const ui = controller.stores.ui.getState();
 
   return (
@@ -31,16 +34,12 @@ export function Toolbar() {
       <button type="button" className="danger" disabled={count === 0} onClick={() => controller.askDeleteSelected()}>
         Delete
       </button>
-      <button type="button" onClick={() => void controller.refresh()}>
-        Refresh
-      </button>
+      <RefreshButton />
       <SearchBox />
       <span className="toolbar-spacer" />
       <TransfersIndicator />
       <TrashButton />
-      <button type="button" className="icon" aria-label={`${THEME_LABEL[theme]} (change)`} title={THEME_LABEL[theme]} onClick={() => ui.cycleTheme()}>
-        <span aria-hidden="true">{THEME_ICON[theme]}</span>
-      </button>
+      <ThemeMenuButton />
       <button type="button" className="icon" aria-label="Settings" title="Settings" onClick={() => ui.setSettings(true)}>
         <span aria-hidden="true">⚙</span>
       </button>
@@ -48,6 +47,75 @@ export function Toolbar() {
         <span aria-hidden="true">?</span>
       </button>
     </header>
+  );
+}
+
+/** Refresh, with a spinner while the list is read (kept briefly, so a quick read is still seen). */
+function RefreshButton() {
+  const controller = useController();
+  const [busy, setBusy] = useState(false);
+  const run = async () => {
+    setBusy(true);
+    await Promise.all([controller.refresh(), new Promise((r) => setTimeout(r, REFRESH_MIN_MS))]);
+    setBusy(false);
+  };
+  return (
+    <button type="button" className={busy ? 'refresh busy' : 'refresh'} aria-busy={busy} aria-label="Refresh" title="Refresh (F5)" onClick={() => void run()}>
+      <span className="refresh-icon" aria-hidden="true">
+        ↻
+      </span>
+      {/* In a narrow window only the icon shows; the button keeps its name. */}
+      <span className="refresh-label" aria-hidden="true">
+        Refresh
+      </span>
+    </button>
+  );
+}
+
+/** The theme as a menu of named choices: System, Light, Dark. */
+function ThemeMenuButton() {
+  const controller = useController();
+  const theme = useUi((s) => s.theme);
+  const [menu, setMenu] = useState<{ x: number; y: number } | null>(null);
+  const ref = useRef<HTMLButtonElement>(null);
+  return (
+    <>
+      <button
+        ref={ref}
+        type="button"
+        className="icon"
+        aria-label={`Theme: ${THEME_NAMES[theme]}`}
+        title={`Theme: ${THEME_NAMES[theme]}`}
+        aria-haspopup="menu"
+        aria-expanded={menu !== null}
+        onClick={(e) => {
+          const r = e.currentTarget.getBoundingClientRect();
+          setMenu(menu ? null : { x: r.right - 180, y: r.bottom + 4 });
+        }}
+      >
+        <span aria-hidden="true">{THEME_ICON[theme]}</span>
+      </button>
+      {menu
+        ? createPortal(
+            <MenuPopup
+              label="Theme"
+              x={menu.x}
+              y={menu.y}
+              onClose={(restore) => {
+                setMenu(null);
+                if (restore) ref.current?.focus();
+              }}
+              items={(['system', 'light', 'dark'] as const).map((t) => ({
+                label: t === 'system' ? 'System (follow the OS)' : THEME_NAMES[t],
+                kind: 'radio' as const,
+                checked: theme === t,
+                run: () => controller.stores.ui.getState().setTheme(t),
+              }))}
+            />,
+            document.body,
+          )
+        : null}
+    </>
   );
 }
 

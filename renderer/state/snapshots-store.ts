@@ -12,6 +12,8 @@ export interface SnapshotsState {
   error: string | null;
   /** Bumped on every successful load, so detail views know to re-read. */
   version: number;
+  /** When the list last arrived (ms since the epoch), shown in the status bar so a refresh is seen to happen. */
+  loadedAt: number | null;
   setLoading(): void;
   setList(list: SnapshotSummary[]): void;
   setError(message: string): void;
@@ -27,9 +29,10 @@ export function createSnapshotsStore() {
     loaded: false,
     error: null,
     version: 0,
+    loadedAt: null,
     setLoading: () => set({ status: 'loading' }),
     setList: (list) =>
-      set((s) => ({ list, byId: new Map(list.map((x) => [x.id, x])), status: 'ready', loaded: true, error: null, version: s.version + 1 })),
+      set((s) => ({ list, byId: new Map(list.map((x) => [x.id, x])), status: 'ready', loaded: true, error: null, version: s.version + 1, loadedAt: Date.now() })),
     setError: (message) => set({ status: 'error', error: message }),
   }));
 }

@@ -56,7 +56,7 @@ export class TrashFeature {
   }
 
   private toast(kind: 'info' | 'success' | 'error', message: string, action?: { label: string; run: () => void }): void {
-    this.deps.ui.getState().toast(kind, message, action);
+    this.deps.ui.getState().toast(kind, message, action ? { action } : {});
   }
 
   private nameInTrash(id: string): string {
