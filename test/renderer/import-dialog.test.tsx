@@ -256,7 +256,7 @@ describe('importing archives', () => {
     api.info = { ...api.info, transport: 'web' };
     const { user } = await renderApp(api);
     const input = screen.getByTestId('import-input') as HTMLInputElement;
-    expect(input.accept).toBe('.tgz,.tar.gz,.tar');
+    expect(input.accept).toBe('.tgz,.tar.gz,.tar,application/gzip,application/x-tar');
     expect(input.multiple).toBe(true);
     let clicked = 0;
     input.addEventListener('click', () => clicked++);
