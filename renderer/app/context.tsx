@@ -1,15 +1,15 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import type { Controller } from './controller';
-import type { Stores } from '../state/stores';
-import type { AppState } from '../state/app-store';
-import type { ImportState } from '../state/import-store';
-import type { SelectionState } from '../state/selection-store';
-import type { SnapshotsState } from '../state/snapshots-store';
-import type { TasksState } from '../state/tasks-store';
-import type { UiState } from '../state/ui-store';
-import type { UploadsState } from '../state/uploads-store';
-import type { ViewState } from '../state/view-store';
+import type { Stores } from './stores';
+import type { AppState } from '../features/settings/settings-store';
+import type { ImportState } from '../features/imports/import-store';
+import type { SelectionState } from '../features/snapshots/selection-store';
+import type { SnapshotsState } from '../features/snapshots/snapshots-store';
+import type { TasksState } from '../features/transfers/tasks-store';
+import type { UiState } from '../shared/window-store';
+import type { UploadsState } from '../features/transfers/uploads-store';
+import type { ViewState } from '../features/snapshots/view-store';
 
 /** The injected API (through its controller) and this window's stores; never a module global, so tests pass a fake. */
 export const AppContext = createContext<Controller | null>(null);

@@ -4,11 +4,11 @@ import type { RenamePatch } from '../../src-core/types';
 import { formatBytes } from '../format/bytes';
 import { errorCode, errorMessage } from '../format/errors';
 import { displayName, listNames } from '../format/ids';
-import type { ImportItem } from '../state/import-store';
-import type { Stores } from '../state/stores';
-import { isActive } from '../state/tasks-store';
-import { splitArchiveFiles } from './file-kinds';
-import { checkImportNames, effectiveName, type NameCheck } from './import-names';
+import type { ImportItem } from '../features/imports/import-store';
+import type { Stores } from './stores';
+import { isActive } from '../features/transfers/tasks-store';
+import { splitArchiveFiles } from '../features/imports/file-kinds';
+import { checkImportNames, effectiveName, type NameCheck } from '../features/imports/import-names';
 
 /** Marked each time a snapshot list arrives from the store. */
 export const LIST_RECEIVED_MARK = 'snapdesk:list-received';

@@ -4,7 +4,7 @@ import { formatBytes, formatMemory, formatRate } from '../../renderer/format/byt
 import { displayName, listNames, shortId } from '../../renderer/format/ids';
 import { freeName, nameProblem } from '../../renderer/format/names';
 import { formatEta, formatRelativeTime } from '../../renderer/format/time';
-import { isArchiveName, splitArchiveFiles } from '../../renderer/app/file-kinds';
+import { isArchiveName, splitArchiveFiles } from '../../renderer/features/imports/file-kinds';
 
 describe('formatting for people', () => {
   it('byte sizes use binary units, whole numbers stay whole', () => {

@@ -2,7 +2,7 @@ import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { App } from '../../renderer/App';
 import { Controller } from '../../renderer/app/controller';
-import { createStores } from '../../renderer/state/stores';
+import { createStores } from '../../renderer/app/stores';
 import type { FakeApi } from './fake-api';
 
 /** Renders the whole window against a fake API and waits for the first list. */

@@ -4,11 +4,11 @@ import { Profiler } from 'react';
 import { describe, expect, it } from 'vitest';
 import { AppContext } from '../../renderer/app/context';
 import { Controller } from '../../renderer/app/controller';
-import { SnapshotTable } from '../../renderer/components/SnapshotTable';
-import { TaskRow } from '../../renderer/components/TaskRow';
-import { Toolbar } from '../../renderer/components/Toolbar';
-import { TransfersPanel } from '../../renderer/components/TransfersPanel';
-import { createStores } from '../../renderer/state/stores';
+import { SnapshotTable } from '../../renderer/features/snapshots/SnapshotTable';
+import { TaskRow } from '../../renderer/features/transfers/TaskRow';
+import { Toolbar } from '../../renderer/app/Toolbar';
+import { TransfersPanel } from '../../renderer/features/transfers/TransfersPanel';
+import { createStores } from '../../renderer/app/stores';
 import { FakeApi, MiB, makeSnapshot } from './fake-api';
 import { renderApp } from './render-app';
 

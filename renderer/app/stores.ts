@@ -1,11 +1,11 @@
-import { createAppStore } from './app-store';
-import { createImportStore } from './import-store';
-import { createSelectionStore } from './selection-store';
-import { createSnapshotsStore } from './snapshots-store';
-import { createTasksStore } from './tasks-store';
-import { createUiStore } from './ui-store';
-import { createUploadsStore } from './uploads-store';
-import { createViewStore, visibleSnapshots } from './view-store';
+import { createAppStore } from '../features/settings/settings-store';
+import { createImportStore } from '../features/imports/import-store';
+import { createSelectionStore } from '../features/snapshots/selection-store';
+import { createSnapshotsStore } from '../features/snapshots/snapshots-store';
+import { createTasksStore } from '../features/transfers/tasks-store';
+import { createUiStore } from '../shared/window-store';
+import { createUploadsStore } from '../features/transfers/uploads-store';
+import { createViewStore, visibleSnapshots } from '../features/snapshots/view-store';
 import type { SnapshotSummary } from '../../src-core/types';
 
 /** One set of stores per window (and per test), split by concern. */

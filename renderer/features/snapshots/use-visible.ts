@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
-import type { SnapshotSummary } from '../../src-core/types';
-import { useSnapshots, useStores, useView } from './context';
+import type { SnapshotSummary } from '../../../src-core/types';
+import { useSnapshots, useStores, useView } from '../../app/context';
 
 /** The rows as shown; recomputed only when the list, sort or search changes. */
 export function useVisibleSnapshots(): SnapshotSummary[] {

@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import type { SnapshotSummary } from '../../src-core/types';
+import type { SnapshotSummary } from '../../../src-core/types';
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 

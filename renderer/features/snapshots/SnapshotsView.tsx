@@ -1,4 +1,4 @@
-import { useController, useIsDesktop, useSnapshots } from '../app/context';
+import { useController, useIsDesktop, useSnapshots } from '../../app/context';
 import { SnapshotTable } from './SnapshotTable';
 
 /** The table, or what to do when there is nothing to show (empty store, unreadable store, first load). */

@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import type { AppInfo, Settings } from '../contract';
+import type { AppInfo, Settings } from '../../contract';
 
 /** What the host told us about itself: desktop or browser, and the store root. */
 export interface AppState {

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import { useController } from '../app/context';
-import { ARCHIVE_ACCEPT } from '../app/file-kinds';
+import { useController } from '../../app/context';
+import { ARCHIVE_ACCEPT } from './file-kinds';
 
 const hasFiles = (dt: DataTransfer | null): boolean => !!dt && Array.from(dt.types ?? []).includes('Files');
 

@@ -1,12 +1,12 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import type { SnapshotDetails } from '../../src-core/types';
-import { useController, useIsDesktop, useSelection, useSnapshots, useUi } from '../app/context';
-import { formatBytes, formatExactBytes } from '../format/bytes';
-import { errorMessage } from '../format/errors';
-import { displayName } from '../format/ids';
-import { nameProblem } from '../format/names';
-import { formatExactTime, formatRelativeTime } from '../format/time';
-import { EditableText } from './EditableText';
+import type { SnapshotDetails } from '../../../src-core/types';
+import { useController, useIsDesktop, useSelection, useSnapshots, useUi } from '../../app/context';
+import { formatBytes, formatExactBytes } from '../../format/bytes';
+import { errorMessage } from '../../format/errors';
+import { displayName } from '../../format/ids';
+import { nameProblem } from '../../format/names';
+import { formatExactTime, formatRelativeTime } from '../../format/time';
+import { EditableText } from '../../shared/EditableText';
 
 /** The detail panel: everything about the one selected snapshot, or a summary of several. */
 export function InspectPanel() {

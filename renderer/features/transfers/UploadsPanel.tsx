@@ -1,8 +1,8 @@
 import { memo } from 'react';
-import { useController, useUploads } from '../app/context';
-import { formatBytes, formatRate } from '../format/bytes';
-import { formatEta } from '../format/time';
-import { uploadEta, uploadPercent, type UploadFile } from '../state/uploads-store';
+import { useController, useUploads } from '../../app/context';
+import { formatBytes, formatRate } from '../../format/bytes';
+import { formatEta } from '../../format/time';
+import { uploadEta, uploadPercent, type UploadFile } from './uploads-store';
 
 /**
  * Files on their way to the server (browser transport) before the import

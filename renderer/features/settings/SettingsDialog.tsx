@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
-import { useAppInfo, useController, useIsDesktop, useUi } from '../app/context';
-import { errorMessage } from '../format/errors';
-import type { Settings } from '../contract';
-import { Dialog } from './Dialog';
+import { useAppInfo, useController, useIsDesktop, useUi } from '../../app/context';
+import { errorMessage } from '../../format/errors';
+import type { Settings } from '../../contract';
+import { Dialog } from '../../shared/Dialog';
 
 const SOURCE_TEXT: Record<Settings['rootSource'], string> = {
   default: 'the default',

@@ -1,9 +1,9 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import { useController, useImports, useSnapshots } from '../app/context';
-import type { NameCheck } from '../app/import-names';
-import { formatBytes, formatMemory } from '../format/bytes';
-import type { ImportItem } from '../state/import-store';
-import { Dialog } from './Dialog';
+import { useController, useImports, useSnapshots } from '../../app/context';
+import type { NameCheck } from './import-names';
+import { formatBytes, formatMemory } from '../../format/bytes';
+import type { ImportItem } from './import-store';
+import { Dialog } from '../../shared/Dialog';
 
 /**
  * Previews each archive and lets the user name it before importing. A taken

@@ -1,5 +1,5 @@
-import { useController, useUi } from '../app/context';
-import { Dialog } from './Dialog';
+import { useController, useUi } from './context';
+import { Dialog } from '../shared/Dialog';
 
 export const SHORTCUTS: readonly [string, string][] = [
   ['↑ ↓', 'Move through snapshots'],

@@ -1,8 +1,8 @@
 import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, type KeyboardEvent } from 'react';
-import { useController, useSelection, useUi, useView } from '../app/context';
-import { useVisibleSnapshots } from '../app/use-visible';
-import { useNow } from '../hooks/use-now';
+import { useController, useSelection, useUi, useView } from '../../app/context';
+import { useVisibleSnapshots } from './use-visible';
+import { useNow } from '../../shared/use-clock';
 import { COLUMNS, ROW_HEIGHT } from './columns';
 import { rowDomId, SnapshotRow } from './SnapshotRow';
 

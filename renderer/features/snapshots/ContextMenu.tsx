@@ -1,5 +1,5 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react';
-import { useController, useUi } from '../app/context';
+import { useController, useUi } from '../../app/context';
 
 interface Item {
   label: string;

@@ -1,5 +1,5 @@
-import { freeName, nameProblem } from '../format/names';
-import type { ImportItem } from '../state/import-store';
+import { freeName, nameProblem } from '../../format/names';
+import type { ImportItem } from './import-store';
 
 /** What is wrong with an item's name right now, and a one-click fix when there is one. */
 export interface NameCheck {

@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import type { SnapshotSummary } from '../../src-core/types';
+import type { SnapshotSummary } from '../../../src-core/types';
 
 export type SortKey = 'name' | 'id' | 'hypervisor' | 'cpu' | 'memory' | 'size' | 'image' | 'created' | 'description';
 export type SortDir = 'asc' | 'desc';

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useController, useUi } from '../app/context';
-import type { Toast } from '../state/ui-store';
-import { UploadsPanel } from './UploadsPanel';
+import type { Toast } from './window-store';
+import { UploadsPanel } from '../features/transfers/UploadsPanel';
 
 const LIFETIME_MS = 6000;
 

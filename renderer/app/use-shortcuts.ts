@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import type { Controller } from '../app/controller';
+import type { Controller } from './controller';
 
 const isTyping = (t: EventTarget | null): boolean =>
   t instanceof HTMLElement && (t.isContentEditable || t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT');

@@ -1,6 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
-import { useController, useTasks } from '../app/context';
-import { aggregate } from '../state/tasks-store';
+import { useController, useTasks } from '../../app/context';
+import { aggregate } from './tasks-store';
 
 /** Toolbar button: how many transfers run and their overall percent; opens the drawer. */
 export function TransfersIndicator() {

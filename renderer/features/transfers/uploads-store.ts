@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import type { UploadProgress } from '../contract';
+import type { UploadProgress } from '../../contract';
 
 /** One file of a batch being sent to the server (browser transport) before the import dialog can read it. */
 export interface UploadFile {

@@ -1,9 +1,9 @@
 import { memo } from 'react';
-import type { Task } from '../contract';
-import { useController, useIsDesktop, useTasks } from '../app/context';
-import { formatBytes, formatRate } from '../format/bytes';
-import { formatEta } from '../format/time';
-import { isActive, taskPercent } from '../state/tasks-store';
+import type { Task } from '../../contract';
+import { useController, useIsDesktop, useTasks } from '../../app/context';
+import { formatBytes, formatRate } from '../../format/bytes';
+import { formatEta } from '../../format/time';
+import { isActive, taskPercent } from './tasks-store';
 
 const STATE_TEXT: Record<Task['state'], string> = {
   queued: 'Waiting',

@@ -1,9 +1,9 @@
 import { memo, type MouseEvent } from 'react';
-import type { SnapshotSummary } from '../../src-core/types';
-import { useController, useSelection } from '../app/context';
-import { formatBytes, formatExactBytes, formatMemory } from '../format/bytes';
-import { shortId } from '../format/ids';
-import { formatExactTime, formatRelativeTime } from '../format/time';
+import type { SnapshotSummary } from '../../../src-core/types';
+import { useController, useSelection } from '../../app/context';
+import { formatBytes, formatExactBytes, formatMemory } from '../../format/bytes';
+import { shortId } from '../../format/ids';
+import { formatExactTime, formatRelativeTime } from '../../format/time';
 
 interface RowProps {
   snapshot: SnapshotSummary;

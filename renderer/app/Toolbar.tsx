@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
-import { useController, useSelection, useUi, useView } from '../app/context';
-import type { ThemeChoice } from '../state/ui-store';
-import { TransfersIndicator } from './TransfersIndicator';
+import { useController, useSelection, useUi, useView } from './context';
+import type { ThemeChoice } from '../shared/window-store';
+import { TransfersIndicator } from '../features/transfers/TransfersIndicator';
 
 const THEME_LABEL: Record<ThemeChoice, string> = { system: 'Theme: follows the system', light: 'Theme: light', dark: 'Theme: dark' };
 const THEME_ICON: Record<ThemeChoice, string> = { system: '◐', light: '☀', dark: '☾' };

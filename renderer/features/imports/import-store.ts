@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
-import type { ArchiveRef } from '../contract';
-import type { ArchivePreview } from '../../src-core/types';
+import type { ArchiveRef } from '../../contract';
+import type { ArchivePreview } from '../../../src-core/types';
 
 /**
  * Archives waiting for the user to confirm a name (the import dialog), and

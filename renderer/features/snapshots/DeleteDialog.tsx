@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { useController, useSnapshots, useUi } from '../app/context';
-import { formatBytes } from '../format/bytes';
-import { displayName } from '../format/ids';
-import { Dialog } from './Dialog';
+import { useController, useSnapshots, useUi } from '../../app/context';
+import { formatBytes } from '../../format/bytes';
+import { displayName } from '../../format/ids';
+import { Dialog } from '../../shared/Dialog';
 
 /** Confirms a delete, naming what goes and how much space it frees. */
 export function DeleteDialog() {

@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import type { Task } from '../contract';
+import type { Task } from '../../contract';
 
 /**
  * Transfers by ID. `order` changes only when a task appears or goes, so a

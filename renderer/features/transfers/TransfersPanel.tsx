@@ -1,5 +1,5 @@
-import { useController, useTasks, useUi } from '../app/context';
-import { isActive } from '../state/tasks-store';
+import { useController, useTasks, useUi } from '../../app/context';
+import { isActive } from './tasks-store';
 import { TaskRow } from './TaskRow';
 
 /** The transfers drawer: every import and export, running or finished. */

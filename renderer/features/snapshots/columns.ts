@@ -1,4 +1,4 @@
-import type { SortKey } from '../state/view-store';
+import type { SortKey } from './view-store';
 
 export interface Column {
   key: SortKey;
