@@ -3,6 +3,9 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
+const rendererPaths = ['electron', 'fs', 'path'];
+const rendererPatterns = [{ group: ['node:*', '**/src-core/*', '!**/src-core/types', '!**/src-core/errors'], message: 'The renderer talks only to the typed API, never to Node or the core.' }];
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'coverage/**', 'test-results/**'] },
   js.configs.recommended,
@@ -31,7 +34,25 @@ export default tseslint.config(
     // The renderer talks only to the typed API, never to Node.
     files: ['renderer/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': ['error', { paths: ['electron', 'fs', 'path'], patterns: ['node:*', '**/src-core/*', '!**/src-core/types', '!**/src-core/errors'] }],
+      'no-restricted-imports': ['error', { paths: rendererPaths, patterns: rendererPatterns }],
+    },
+  },
+  {
+    // Components never call the API: only a feature's action module holds it (the entry point picks it, App hands it on).
+    files: ['renderer/**/*.{ts,tsx}'],
+    ignores: ['renderer/api/**', 'renderer/main.tsx', 'renderer/App.tsx', 'renderer/contract.ts', 'renderer/app/app-model.ts', 'renderer/features/*/actions.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: rendererPaths,
+          patterns: [
+            ...rendererPatterns,
+            { group: ['**/api', '**/api/*'], message: 'Only a feature’s actions.ts reaches the API; call its actions instead.' },
+            { group: ['**/contract'], importNames: ['SnapdeskApi'], message: 'Only a feature’s actions.ts holds the API; call its actions instead.' },
+          ],
+        },
+      ],
     },
   },
 );

@@ -1,40 +1,39 @@
 import { useEffect, useState } from 'react';
+import { useStore } from 'zustand';
 import type { SnapdeskApi } from './contract';
+import { createAppModel, type AppModel } from './app/app-model';
 import { AppContext } from './app/context';
-import { Controller } from './app/controller';
+import { HelpOverlay } from './app/HelpOverlay';
+import { Toolbar } from './app/Toolbar';
+import { useShortcuts } from './app/use-shortcuts';
+import { DropTarget } from './features/imports/DropTarget';
+import { ImportDialog } from './features/imports/ImportDialog';
+import { SettingsDialog } from './features/settings/SettingsDialog';
 import { ContextMenu } from './features/snapshots/ContextMenu';
 import { DeleteDialog } from './features/snapshots/DeleteDialog';
-import { DropTarget } from './features/imports/DropTarget';
-import { HelpOverlay } from './app/HelpOverlay';
-import { ImportDialog } from './features/imports/ImportDialog';
 import { InspectPanel } from './features/snapshots/InspectPanel';
-import { SettingsDialog } from './features/settings/SettingsDialog';
 import { SnapshotsView } from './features/snapshots/SnapshotsView';
-import { Toasts } from './shared/Toasts';
-import { Toolbar } from './app/Toolbar';
 import { TransfersPanel } from './features/transfers/TransfersPanel';
-import { useShortcuts } from './app/use-shortcuts';
-import { createStores } from './app/stores';
+import { Toasts } from './shared/Toasts';
 import type { ThemeChoice } from './shared/window-store';
-import { useStore } from 'zustand';
 
 interface AppProps {
   api: SnapdeskApi;
-  /** Tests may pass a controller to reach its stores; otherwise one is made for `api`. */
-  controller?: Controller;
+  /** Tests may pass a model to reach its stores; otherwise one is made for `api`. */
+  model?: AppModel;
 }
 
 /** The Snapshot Desk window. */
-export function App({ api, controller: given }: AppProps) {
-  const [controller] = useState(() => given ?? new Controller(api, createStores()));
-  const theme = useStore(controller.stores.ui, (s) => s.theme);
+export function App({ api, model }: AppProps) {
+  const [app] = useState(() => model ?? createAppModel(api));
+  const theme = useStore(app.stores.window, (s) => s.theme);
 
-  useEffect(() => controller.start(), [controller]);
-  useShortcuts(controller);
+  useEffect(() => app.start(), [app]);
+  useShortcuts(app);
   useEffect(() => applyTheme(theme), [theme]);
 
   return (
-    <AppContext.Provider value={controller}>
+    <AppContext.Provider value={app}>
       <div className="app">
         <Toolbar />
         <main className="main">

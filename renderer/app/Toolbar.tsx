@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { useController, useSelection, useUi, useView } from './context';
+import { useApp, useSelection, useWindow, useView } from './context';
 import type { ThemeChoice } from '../shared/window-store';
 import { TransfersIndicator } from '../features/transfers/TransfersIndicator';
 
@@ -8,23 +8,23 @@ const THEME_ICON: Record<ThemeChoice, string> = { system: '◐', light: '☀', d
 
 /** The window's actions: import, export, delete, refresh, search, transfers, theme, settings, help. */
 export function Toolbar() {
-  const controller = useController();
+  const app = useApp();
   const count = useSelection((s) => s.selected.size);
-  const theme = useUi((s) => s.theme);
-  const ui = controller.stores.ui.getState();
+  const theme = useWindow((s) => s.theme);
+  const ui = app.stores.window.getState();
 
   return (
     <header className="toolbar" aria-label="Toolbar">
-      <button type="button" className="primary" onClick={() => void controller.pickImport()}>
+      <button type="button" className="primary" onClick={() => void app.imports.pick()}>
         Import…
       </button>
-      <button type="button" disabled={count === 0} onClick={() => void controller.exportSelected()}>
+      <button type="button" disabled={count === 0} onClick={() => void app.exports.exportSelected()}>
         Export
       </button>
-      <button type="button" className="danger" disabled={count === 0} onClick={() => controller.askDeleteSelected()}>
+      <button type="button" className="danger" disabled={count === 0} onClick={() => app.snapshots.askDeleteSelected()}>
         Delete
       </button>
-      <button type="button" onClick={() => void controller.refresh()}>
+      <button type="button" onClick={() => void app.snapshots.refresh()}>
         Refresh
       </button>
       <SearchBox />
@@ -44,9 +44,9 @@ export function Toolbar() {
 }
 
 function SearchBox() {
-  const controller = useController();
+  const app = useApp();
   const query = useView((s) => s.query);
-  const focusSignal = useUi((s) => s.focusSearch);
+  const focusSignal = useWindow((s) => s.focusSearch);
   const ref = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (focusSignal > 0) {
@@ -62,17 +62,17 @@ function SearchBox() {
       aria-label="Search snapshots"
       placeholder="Search name, ID, description, image"
       value={query}
-      onChange={(e) => controller.stores.view.getState().setQuery(e.target.value)}
+      onChange={(e) => app.stores.view.getState().setQuery(e.target.value)}
       onKeyDown={(e) => {
         if (e.key === 'Escape' && query) {
           e.preventDefault();
           e.stopPropagation();
-          controller.stores.view.getState().setQuery('');
+          app.stores.view.getState().setQuery('');
         } else if (e.key === 'ArrowDown' || e.key === 'Enter') {
           // Straight from the search to the results.
           e.preventDefault();
-          const first = controller.stores.visible()[0];
-          if (first) controller.showSnapshot(first.id);
+          const first = app.stores.visible()[0];
+          if (first) app.snapshots.showSnapshot(first.id);
         }
       }}
     />

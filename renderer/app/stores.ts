@@ -1,23 +1,29 @@
-import { createAppStore } from '../features/settings/settings-store';
 import { createImportStore } from '../features/imports/import-store';
+import { createSettingsStore } from '../features/settings/settings-store';
 import { createSelectionStore } from '../features/snapshots/selection-store';
 import { createSnapshotsStore } from '../features/snapshots/snapshots-store';
-import { createTasksStore } from '../features/transfers/tasks-store';
-import { createUiStore } from '../shared/window-store';
-import { createUploadsStore } from '../features/transfers/uploads-store';
 import { createViewStore, visibleSnapshots } from '../features/snapshots/view-store';
+import { createTasksStore } from '../features/transfers/tasks-store';
+import { createUploadsStore } from '../features/transfers/uploads-store';
+import { createToastsStore } from '../shared/toasts-store';
+import { createWindowStore } from '../shared/window-store';
 import type { SnapshotSummary } from '../../src-core/types';
 
-/** One set of stores per window (and per test), split by concern. */
+/**
+ * One set of stores per window (and per test). Each belongs to a feature
+ * (snapshots, imports, transfers, settings) or to the shared window chrome;
+ * features' actions write them, components read them.
+ */
 export interface Stores {
-  app: ReturnType<typeof createAppStore>;
+  settings: ReturnType<typeof createSettingsStore>;
   snapshots: ReturnType<typeof createSnapshotsStore>;
   selection: ReturnType<typeof createSelectionStore>;
   view: ReturnType<typeof createViewStore>;
   tasks: ReturnType<typeof createTasksStore>;
-  ui: ReturnType<typeof createUiStore>;
-  imports: ReturnType<typeof createImportStore>;
   uploads: ReturnType<typeof createUploadsStore>;
+  imports: ReturnType<typeof createImportStore>;
+  window: ReturnType<typeof createWindowStore>;
+  toasts: ReturnType<typeof createToastsStore>;
   /** The rows as shown (filtered + sorted), memoized on the inputs' identities. */
   visible(): SnapshotSummary[];
 }
@@ -27,14 +33,15 @@ export function createStores(): Stores {
   const view = createViewStore();
   let memo: { list: unknown; key: string; dir: string; query: string; rows: SnapshotSummary[] } | null = null;
   return {
-    app: createAppStore(),
+    settings: createSettingsStore(),
     snapshots,
     selection: createSelectionStore(),
     view,
     tasks: createTasksStore(),
-    ui: createUiStore(),
-    imports: createImportStore(),
     uploads: createUploadsStore(),
+    imports: createImportStore(),
+    window: createWindowStore(),
+    toasts: createToastsStore(),
     visible() {
       const { list } = snapshots.getState();
       const { sortKey, sortDir, query } = view.getState();

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
-import type { Controller } from './controller';
+import { isDesktop } from '../features/settings/settings-store';
+import type { AppModel } from './app-model';
 
 const isTyping = (t: EventTarget | null): boolean =>
   t instanceof HTMLElement && (t.isContentEditable || t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT');
@@ -9,29 +10,29 @@ const isTyping = (t: EventTarget | null): boolean =>
  * they never fire while typing. Import and export keys are left to the
  * desktop menu's accelerators there, so one press never opens two dialogs.
  */
-export function useShortcuts(controller: Controller): void {
+export function useShortcuts(app: AppModel): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const ui = controller.stores.ui.getState();
+      const chrome = app.stores.window.getState();
       const mod = e.ctrlKey || e.metaKey;
       const key = e.key.toLowerCase();
       const modalOpen = document.querySelector('[aria-modal="true"]') !== null;
       if (mod && key === 'f') {
         e.preventDefault();
-        if (!modalOpen) ui.requestFocusSearch();
+        if (!modalOpen) chrome.requestFocusSearch();
       } else if (e.key === 'F1' || (mod && e.key === '/') || (e.key === '?' && !mod && !isTyping(e.target))) {
         e.preventDefault();
-        ui.setHelp(true);
+        chrome.setHelp(true);
       } else if (e.key === 'F5' && !modalOpen) {
         e.preventDefault();
-        void controller.refresh();
-      } else if (mod && !e.shiftKey && !controller.isDesktop && !modalOpen && (key === 'o' || key === 'e')) {
+        void app.snapshots.refresh();
+      } else if (mod && !e.shiftKey && !isDesktop(app.stores.settings.getState()) && !modalOpen && (key === 'o' || key === 'e')) {
         e.preventDefault();
-        if (key === 'o') void controller.pickImport();
-        else void controller.exportSelected();
+        if (key === 'o') void app.imports.pick();
+        else void app.exports.exportSelected();
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [controller]);
+  }, [app]);
 }

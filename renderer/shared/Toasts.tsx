@@ -1,15 +1,15 @@
 import { useEffect } from 'react';
-import { useController, useUi } from '../app/context';
-import type { Toast } from './window-store';
+import { useApp, useToasts, useWindow } from '../app/context';
+import type { Toast } from './toasts-store';
 import { UploadsPanel } from '../features/transfers/UploadsPanel';
 
 const LIFETIME_MS = 6000;
 
 /** Results of actions. Errors stay until dismissed; the rest fade after a few seconds. */
 export function Toasts() {
-  const toasts = useUi((s) => s.toasts);
+  const toasts = useToasts((s) => s.toasts);
   // Never on top of the transfers drawer: a failed task's toast would hide that task's row.
-  const drawerOpen = useUi((s) => s.transfersOpen);
+  const drawerOpen = useWindow((s) => s.transfersOpen);
   return (
     <div className={drawerOpen ? 'toasts beside-drawer' : 'toasts'} aria-label="Notifications">
       {/* Uploads stand in the same stack, above the results, so neither covers the other. */}
@@ -22,16 +22,16 @@ export function Toasts() {
 }
 
 function ToastView({ toast }: { toast: Toast }) {
-  const controller = useController();
+  const app = useApp();
   useEffect(() => {
     if (toast.kind === 'error') return;
-    const timer = setTimeout(() => controller.stores.ui.getState().dismissToast(toast.id), LIFETIME_MS);
+    const timer = setTimeout(() => app.stores.toasts.getState().dismiss(toast.id), LIFETIME_MS);
     return () => clearTimeout(timer);
-  }, [toast, controller]);
+  }, [toast, app]);
   return (
     <div className={`toast ${toast.kind}`} role={toast.kind === 'error' ? 'alert' : 'status'}>
       <span className="toast-text">{toast.message}</span>
-      <button type="button" className="icon small" aria-label="Dismiss" onClick={() => controller.stores.ui.getState().dismissToast(toast.id)}>
+      <button type="button" className="icon small" aria-label="Dismiss" onClick={() => app.stores.toasts.getState().dismiss(toast.id)}>
         ✕
       </button>
     </div>

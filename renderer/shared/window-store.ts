@@ -3,12 +3,6 @@ import { createStore } from 'zustand/vanilla';
 export type ThemeChoice = 'system' | 'light' | 'dark';
 export const THEME_KEY = 'snapdesk.theme';
 
-export interface Toast {
-  id: number;
-  kind: 'info' | 'success' | 'error';
-  message: string;
-}
-
 export interface ContextMenuState {
   x: number;
   y: number;
@@ -16,9 +10,9 @@ export interface ContextMenuState {
   id: string;
 }
 
-export interface UiState {
+/** The window's chrome: theme, which panel or dialog is open, and requests for focus. */
+export interface WindowState {
   theme: ThemeChoice;
-  toasts: readonly Toast[];
   /** IDs awaiting delete confirmation, or null when the dialog is closed. */
   confirmDelete: readonly string[] | null;
   helpOpen: boolean;
@@ -34,8 +28,6 @@ export interface UiState {
   revealFocus: number;
   setTheme(theme: ThemeChoice): void;
   cycleTheme(): void;
-  toast(kind: Toast['kind'], message: string): number;
-  dismissToast(id: number): void;
   askDelete(ids: readonly string[]): void;
   closeDelete(): void;
   setHelp(open: boolean): void;
@@ -69,11 +61,11 @@ function writeTheme(theme: ThemeChoice): void {
 
 const NEXT_THEME: Record<ThemeChoice, ThemeChoice> = { system: 'light', light: 'dark', dark: 'system' };
 
-export function createUiStore() {
-  let toastSeq = 0;
-  return createStore<UiState>()((set, get) => ({
+export type WindowStore = ReturnType<typeof createWindowStore>;
+
+export function createWindowStore() {
+  return createStore<WindowState>()((set, get) => ({
     theme: readTheme(),
-    toasts: [],
     confirmDelete: null,
     helpOpen: false,
     settingsOpen: false,
@@ -88,13 +80,6 @@ export function createUiStore() {
       set({ theme });
     },
     cycleTheme: () => get().setTheme(NEXT_THEME[get().theme]),
-    toast: (kind, message) => {
-      const id = ++toastSeq;
-      // Keep the last few; a burst of results should not bury the window.
-      set((s) => ({ toasts: [...s.toasts.slice(-4), { id, kind, message }] }));
-      return id;
-    },
-    dismissToast: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
     askDelete: (ids) => set({ confirmDelete: ids.length > 0 ? ids : null }),
     closeDelete: () => set({ confirmDelete: null }),
     setHelp: (helpOpen) => set({ helpOpen }),

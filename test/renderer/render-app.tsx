@@ -1,18 +1,17 @@
 import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { App } from '../../renderer/App';
-import { Controller } from '../../renderer/app/controller';
-import { createStores } from '../../renderer/app/stores';
+import { createAppModel } from '../../renderer/app/app-model';
 import type { FakeApi } from './fake-api';
 
 /** Renders the whole window against a fake API and waits for the first list. */
 export async function renderApp(api: FakeApi) {
   const user = userEvent.setup();
-  const controller = new Controller(api, createStores());
-  const view = render(<App api={api} controller={controller} />);
-  await waitFor(() => expect(controller.stores.snapshots.getState().status).not.toBe('loading'));
-  await waitFor(() => expect(controller.stores.app.getState().info).not.toBeNull());
-  return { ...view, user, controller, stores: controller.stores, screen };
+  const app = createAppModel(api);
+  const view = render(<App api={api} model={app} />);
+  await waitFor(() => expect(app.stores.snapshots.getState().status).not.toBe('loading'));
+  await waitFor(() => expect(app.stores.settings.getState().info).not.toBeNull());
+  return { ...view, user, app, stores: app.stores, screen };
 }
 
 /** The grid's data rows currently in the DOM (the header row excluded). */

@@ -3,12 +3,11 @@ import { act, render, screen, waitFor, within } from '@testing-library/react';
 import { Profiler } from 'react';
 import { describe, expect, it } from 'vitest';
 import { AppContext } from '../../renderer/app/context';
-import { Controller } from '../../renderer/app/controller';
+import { createAppModel } from '../../renderer/app/app-model';
 import { SnapshotTable } from '../../renderer/features/snapshots/SnapshotTable';
 import { TaskRow } from '../../renderer/features/transfers/TaskRow';
 import { Toolbar } from '../../renderer/app/Toolbar';
 import { TransfersPanel } from '../../renderer/features/transfers/TransfersPanel';
-import { createStores } from '../../renderer/app/stores';
 import { FakeApi, MiB, makeSnapshot } from './fake-api';
 import { renderApp } from './render-app';
 
@@ -198,16 +197,16 @@ describe('the transfers panel', () => {
 describe('render isolation', () => {
   it('a progress tick re-renders only that task’s row — not the table, the toolbar or other tasks', async () => {
     const api = new FakeApi({ snapshots: Array.from({ length: 50 }, (_, i) => makeSnapshot({ name: `s${i}` })) });
-    const controller = new Controller(api, createStores());
-    const stop = controller.start();
-    await waitFor(() => expect(controller.stores.snapshots.getState().loaded).toBe(true));
-    await controller.exportIds([api.snapshots[0]?.id ?? '', api.snapshots[1]?.id ?? '']);
+    const app = createAppModel(api);
+    const stop = app.start();
+    await waitFor(() => expect(app.stores.snapshots.getState().loaded).toBe(true));
+    await app.exports.exportIds([api.snapshots[0]?.id ?? '', api.snapshots[1]?.id ?? '']);
     const counts: Record<string, number> = {};
     const count = (id: string) => () => {
       counts[id] = (counts[id] ?? 0) + 1;
     };
     render(
-      <AppContext.Provider value={controller}>
+      <AppContext.Provider value={app}>
         <Profiler id="table" onRender={count('table')}>
           <SnapshotTable />
         </Profiler>

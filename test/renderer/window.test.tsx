@@ -79,8 +79,8 @@ describe('toasts', () => {
     const { stores } = await renderApp(api);
     vi.useFakeTimers();
     act(() => {
-      stores.ui.getState().toast('success', 'Exported alpha.tgz.');
-      stores.ui.getState().toast('error', 'Import failed: disk full');
+      stores.toasts.getState().show('success', 'Exported alpha.tgz.');
+      stores.toasts.getState().show('error', 'Import failed: disk full');
     });
     expect(screen.getByRole('status')).toHaveTextContent('Exported alpha.tgz.');
     act(() => {

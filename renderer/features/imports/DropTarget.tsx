@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { useController } from '../../app/context';
+import { useApp } from '../../app/context';
 import { ARCHIVE_ACCEPT } from './file-kinds';
 
 const hasFiles = (dt: DataTransfer | null): boolean => !!dt && Array.from(dt.types ?? []).includes('Files');
@@ -10,7 +10,7 @@ const hasFiles = (dt: DataTransfer | null): boolean => !!dt && Array.from(dt.typ
  * drops built from a DataTransfer.
  */
 export function DropTarget() {
-  const controller = useController();
+  const app = useApp();
   const [active, setActive] = useState(false);
   const depth = useRef(0);
   const pickerRef = useRef<HTMLInputElement>(null);
@@ -39,7 +39,7 @@ export function DropTarget() {
       depth.current = 0;
       setActive(false);
       const files = Array.from(e.dataTransfer?.files ?? []);
-      if (files.length > 0) void controller.importFiles(files);
+      if (files.length > 0) void app.imports.importFiles(files);
     };
     window.addEventListener('dragenter', onEnter);
     window.addEventListener('dragover', onOver);
@@ -51,13 +51,13 @@ export function DropTarget() {
       window.removeEventListener('dragleave', onLeave);
       window.removeEventListener('drop', onDrop);
     };
-  }, [controller]);
+  }, [app]);
 
   // The browser transport has no native open dialog: Import… clicks this input instead.
   useEffect(() => {
-    controller.registerFilePicker(() => pickerRef.current?.click());
-    return () => controller.registerFilePicker(null);
-  }, [controller]);
+    app.imports.registerFilePicker(() => pickerRef.current?.click());
+    return () => app.imports.registerFilePicker(null);
+  }, [app]);
 
   return (
     <>
@@ -84,7 +84,7 @@ export function DropTarget() {
           const files = Array.from(e.target.files ?? []);
           // Reset so choosing the same file again still fires a change.
           e.target.value = '';
-          if (files.length > 0) void controller.importFiles(files);
+          if (files.length > 0) void app.imports.importFiles(files);
         }}
       />
     </>

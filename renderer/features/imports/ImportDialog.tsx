@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import { useController, useImports, useSnapshots } from '../../app/context';
+import { useApp, useImports, useSnapshots } from '../../app/context';
 import type { NameCheck } from './import-names';
 import { formatBytes, formatMemory } from '../../format/bytes';
 import type { ImportItem } from './import-store';
@@ -16,13 +16,13 @@ export function ImportDialog() {
 }
 
 function ImportForm({ items }: { items: readonly ImportItem[] }) {
-  const controller = useController();
+  const app = useApp();
   // Re-check names whenever the store's list or the running imports change.
   useSnapshots((s) => s.list);
   useImports((s) => s.running);
   const [busy, setBusy] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
-  const checks = controller.importNameChecks(items);
+  const checks = app.imports.nameChecks(items);
   const ready = items.filter((i) => i.preview !== null);
   const loading = items.some((i) => i.preview === null && i.previewError === null);
 
@@ -36,7 +36,7 @@ function ImportForm({ items }: { items: readonly ImportItem[] }) {
   const submit = async () => {
     setBusy(true);
     try {
-      const firstBad = await controller.confirmImport();
+      const firstBad = await app.imports.confirm();
       if (firstBad >= 0) focusName(firstBad);
     } finally {
       setBusy(false);
@@ -53,7 +53,7 @@ function ImportForm({ items }: { items: readonly ImportItem[] }) {
 
   const title = items.length === 1 ? 'Import snapshot' : `Import ${items.length} snapshots`;
   return (
-    <Dialog title={title} onClose={() => controller.cancelImport()} className="import-dialog">
+    <Dialog title={title} onClose={() => app.imports.cancel()} className="import-dialog">
       <form
         ref={formRef}
         onSubmit={(e) => {
@@ -68,7 +68,7 @@ function ImportForm({ items }: { items: readonly ImportItem[] }) {
           ))}
         </div>
         <div className="dialog-actions">
-          <button type="button" onClick={() => controller.cancelImport()}>
+          <button type="button" onClick={() => app.imports.cancel()}>
             Cancel
           </button>
           <button type="submit" className="primary" disabled={busy || loading || ready.length === 0}>
@@ -81,11 +81,11 @@ function ImportForm({ items }: { items: readonly ImportItem[] }) {
 }
 
 function ImportItemFields({ item, check, first }: { item: ImportItem; check: NameCheck; first: boolean }) {
-  const controller = useController();
+  const app = useApp();
   const nameId = useId();
   const descId = useId();
   const problemId = useId();
-  const update = (patch: Partial<ImportItem>) => controller.stores.imports.getState().update(item.archive.id, patch);
+  const update = (patch: Partial<ImportItem>) => app.stores.imports.getState().update(item.archive.id, patch);
   const a = item.archive;
   const c = item.preview?.config;
 
@@ -99,7 +99,7 @@ function ImportItemFields({ item, check, first }: { item: ImportItem; check: Nam
           <p className="error-text" role="alert">
             {a.name} cannot be imported: {item.previewError}
           </p>
-          <button type="button" className="small" onClick={() => controller.discardImport(a.id)}>
+          <button type="button" className="small" onClick={() => app.imports.discard(a.id)}>
             Remove {a.name}
           </button>
         </div>
@@ -177,7 +177,7 @@ function ImportItemFields({ item, check, first }: { item: ImportItem; check: Nam
               onChange={(e) => update({ description: e.target.value })}
             />
           </div>
-          <button type="button" className="small link" onClick={() => controller.discardImport(a.id)}>
+          <button type="button" className="small link" onClick={() => app.imports.discard(a.id)}>
             Skip {a.name}
           </button>
         </>

@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useAppInfo, useController, useIsDesktop, useUi } from '../../app/context';
-import { errorMessage } from '../../format/errors';
+import { useSettings, useApp, useIsDesktop, useWindow } from '../../app/context';
 import type { Settings } from '../../contract';
 import { Dialog } from '../../shared/Dialog';
 
@@ -13,21 +12,21 @@ const SOURCE_TEXT: Record<Settings['rootSource'], string> = {
 
 /** Where the store lives, and (on the desktop) choosing another. */
 export function SettingsDialog() {
-  const open = useUi((s) => s.settingsOpen);
+  const open = useWindow((s) => s.settingsOpen);
   return open ? <SettingsForm /> : null;
 }
 
 function SettingsForm() {
-  const controller = useController();
-  const settings = useAppInfo((s) => s.settings);
-  const info = useAppInfo((s) => s.info);
+  const app = useApp();
+  const settings = useSettings((s) => s.settings);
+  const info = useSettings((s) => s.info);
   const desktop = useIsDesktop();
   const [busy, setBusy] = useState(false);
-  const close = () => controller.stores.ui.getState().setSettings(false);
+  const close = () => app.stores.window.getState().setSettings(false);
 
   useEffect(() => {
-    void controller.loadSettings();
-  }, [controller]);
+    void app.settings.load();
+  }, [app]);
 
   const run = async (fn: () => Promise<void>) => {
     setBusy(true);
@@ -35,16 +34,6 @@ function SettingsForm() {
       await fn();
     } finally {
       setBusy(false);
-    }
-  };
-
-  const cleanUp = async () => {
-    try {
-      const report = await controller.api.call('snapshots.gc');
-      const n = report.removedOrphanDirs.length + report.removedStalePending.length;
-      controller.stores.ui.getState().toast('success', n === 0 ? 'Nothing to clean up.' : `Removed ${n} leftover${n === 1 ? '' : 's'} of interrupted operations.`);
-    } catch (err) {
-      controller.stores.ui.getState().toast('error', `Clean-up failed: ${errorMessage(err)}`);
     }
   };
 
@@ -77,14 +66,14 @@ function SettingsForm() {
       </dl>
       <div className="dialog-actions">
         {desktop ? (
-          <button type="button" disabled={busy} onClick={() => void run(() => controller.chooseRoot())}>
+          <button type="button" disabled={busy} onClick={() => void run(() => app.settings.chooseRoot())}>
             Change…
           </button>
         ) : null}
-        <button type="button" disabled={busy || settings?.rootSource === 'default'} onClick={() => void run(() => controller.resetRoot())}>
+        <button type="button" disabled={busy || settings?.rootSource === 'default'} onClick={() => void run(() => app.settings.resetRoot())}>
           Reset to default
         </button>
-        <button type="button" disabled={busy} onClick={() => void run(cleanUp)}>
+        <button type="button" disabled={busy} onClick={() => void run(() => app.settings.cleanUp())}>
           Clean up leftovers
         </button>
         <button type="button" className="primary" onClick={close}>

@@ -1,5 +1,5 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react';
-import { useController, useUi } from '../../app/context';
+import { useApp, useWindow } from '../../app/context';
 
 interface Item {
   label: string;
@@ -13,36 +13,36 @@ interface Item {
  * goes back to the table.
  */
 export function ContextMenu() {
-  const menu = useUi((s) => s.contextMenu);
+  const menu = useWindow((s) => s.contextMenu);
   return menu ? <OpenMenu x={menu.x} y={menu.y} id={menu.id} /> : null;
 }
 
 function OpenMenu({ x, y, id }: { x: number; y: number; id: string }) {
-  const controller = useController();
+  const app = useApp();
   const ref = useRef<HTMLDivElement>(null);
-  const ui = controller.stores.ui.getState();
-  const count = controller.selectedIds().length;
+  const ui = app.stores.window.getState();
+  const count = app.snapshots.selectedIds().length;
   const many = count > 1;
 
   const close = () => {
-    controller.stores.ui.getState().closeContextMenu();
+    app.stores.window.getState().closeContextMenu();
     document.querySelector<HTMLElement>('[role="grid"]')?.focus();
   };
 
   const items: Item[] = [
     { label: 'Inspect', run: () => ui.requestFocusInspect() },
-    { label: many ? `Export ${count} snapshots…` : 'Export…', run: () => void controller.exportSelected() },
+    { label: many ? `Export ${count} snapshots…` : 'Export…', run: () => void app.exports.exportSelected() },
     ...(many ? [] : [{ label: 'Rename…', run: () => ui.requestEdit(id) }]),
-    { label: 'Copy ID', run: () => void controller.copyText(id, 'the snapshot ID') },
-    { label: many ? `Delete ${count} snapshots…` : 'Delete…', run: () => controller.askDeleteSelected(), danger: true },
+    { label: 'Copy ID', run: () => void app.snapshots.copyText(id, 'the snapshot ID') },
+    { label: many ? `Delete ${count} snapshots…` : 'Delete…', run: () => app.snapshots.askDeleteSelected(), danger: true },
   ];
 
   useEffect(() => {
     ref.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
     const onDown = (e: MouseEvent) => {
-      if (!ref.current?.contains(e.target as Node)) controller.stores.ui.getState().closeContextMenu();
+      if (!ref.current?.contains(e.target as Node)) app.stores.window.getState().closeContextMenu();
     };
-    const onBlur = () => controller.stores.ui.getState().closeContextMenu();
+    const onBlur = () => app.stores.window.getState().closeContextMenu();
     document.addEventListener('mousedown', onDown, true);
     window.addEventListener('blur', onBlur);
     window.addEventListener('resize', onBlur);
@@ -51,7 +51,7 @@ function OpenMenu({ x, y, id }: { x: number; y: number; id: string }) {
       window.removeEventListener('blur', onBlur);
       window.removeEventListener('resize', onBlur);
     };
-  }, [controller]);
+  }, [app]);
 
   const onKeyDown = (e: KeyboardEvent) => {
     const all = [...(ref.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];

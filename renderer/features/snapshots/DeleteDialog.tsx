@@ -1,23 +1,23 @@
 import { useState } from 'react';
-import { useController, useSnapshots, useUi } from '../../app/context';
+import { useApp, useSnapshots, useWindow } from '../../app/context';
 import { formatBytes } from '../../format/bytes';
 import { displayName } from '../../format/ids';
 import { Dialog } from '../../shared/Dialog';
 
 /** Confirms a delete, naming what goes and how much space it frees. */
 export function DeleteDialog() {
-  const ids = useUi((s) => s.confirmDelete);
+  const ids = useWindow((s) => s.confirmDelete);
   return ids ? <DeleteConfirm ids={ids} /> : null;
 }
 
 function DeleteConfirm({ ids }: { ids: readonly string[] }) {
-  const controller = useController();
+  const app = useApp();
   const byId = useSnapshots((s) => s.byId);
   const [busy, setBusy] = useState(false);
   const items = ids.map((id) => byId.get(id)).filter((s) => s !== undefined);
   const freed = items.reduce((sum, s) => sum + (s.usage?.allocated ?? 0), 0);
   const title = items.length === 1 ? `Delete ${displayName(items[0] as { id: string; name: string })}?` : `Delete ${items.length} snapshots?`;
-  const close = () => controller.stores.ui.getState().closeDelete();
+  const close = () => app.stores.window.getState().closeDelete();
 
   return (
     <Dialog
@@ -49,7 +49,7 @@ function DeleteConfirm({ ids }: { ids: readonly string[] }) {
           disabled={busy}
           onClick={() => {
             setBusy(true);
-            void controller.confirmDelete(items.map((s) => s.id));
+            void app.snapshots.confirmDelete(items.map((s) => s.id));
           }}
         >
           {items.length === 1 ? 'Delete' : `Delete ${items.length} snapshots`}

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { SnapshotDetails } from '../../../src-core/types';
-import { useController, useIsDesktop, useSelection, useSnapshots, useUi } from '../../app/context';
+import { useApp, useIsDesktop, useSelection, useSnapshots, useWindow } from '../../app/context';
 import { formatBytes, formatExactBytes } from '../../format/bytes';
 import { errorMessage } from '../../format/errors';
 import { displayName } from '../../format/ids';
@@ -11,7 +11,7 @@ import { EditableText } from '../../shared/EditableText';
 /** The detail panel: everything about the one selected snapshot, or a summary of several. */
 export function InspectPanel() {
   const selected = useSelection((s) => s.selected);
-  const focusSignal = useUi((s) => s.focusInspect);
+  const focusSignal = useWindow((s) => s.focusInspect);
   const headingRef = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
@@ -30,7 +30,7 @@ export function InspectPanel() {
 }
 
 function SelectionSummary({ ids }: { ids: string[] }) {
-  const controller = useController();
+  const app = useApp();
   const byId = useSnapshots((s) => s.byId);
   const total = ids.reduce((sum, id) => sum + (byId.get(id)?.usage?.allocated ?? 0), 0);
   return (
@@ -39,10 +39,10 @@ function SelectionSummary({ ids }: { ids: string[] }) {
         <strong>{ids.length} snapshots selected</strong>, {formatBytes(total)} on disk.
       </p>
       <div className="actions">
-        <button type="button" onClick={() => void controller.exportSelected()}>
+        <button type="button" onClick={() => void app.exports.exportSelected()}>
           Export {ids.length}…
         </button>
-        <button type="button" className="danger" onClick={() => controller.askDeleteSelected()}>
+        <button type="button" className="danger" onClick={() => app.snapshots.askDeleteSelected()}>
           Delete {ids.length}…
         </button>
       </div>
@@ -53,23 +53,23 @@ function SelectionSummary({ ids }: { ids: string[] }) {
 type Load = { state: 'loading' } | { state: 'ready'; details: SnapshotDetails } | { state: 'error'; message: string };
 
 function SnapshotDetailsView({ id }: { id: string }) {
-  const controller = useController();
+  const app = useApp();
   const version = useSnapshots((s) => s.version);
   const desktop = useIsDesktop();
-  const editRequest = useUi((s) => (s.editRequest?.id === id ? s.editRequest.n : 0));
+  const editRequest = useWindow((s) => (s.editRequest?.id === id ? s.editRequest.n : 0));
   const [load, setLoad] = useState<Load>({ state: 'loading' });
 
   // Re-read whenever the list changes (rename here, the CLI elsewhere).
   useEffect(() => {
     let live = true;
-    controller.api.call('snapshots.inspect', { ref: id }).then(
+    app.snapshots.inspect(id).then(
       (details) => live && setLoad({ state: 'ready', details }),
       (err: unknown) => live && setLoad({ state: 'error', message: errorMessage(err) }),
     );
     return () => {
       live = false;
     };
-  }, [controller, id, version]);
+  }, [app, id, version]);
 
   if (load.state === 'loading') return <p className="muted" role="status">Reading details…</p>;
   if (load.state === 'error') return <p className="error-text" role="alert">Could not read this snapshot: {load.message}</p>;
@@ -88,7 +88,7 @@ function SnapshotDetailsView({ id }: { id: string }) {
             placeholder="unnamed"
             validate={nameProblem}
             editSignal={editRequest}
-            onSave={(name) => controller.rename(id, { name })}
+            onSave={(name) => app.snapshots.rename(id, { name })}
           />
         </Field>
         <Field label="Description">
@@ -97,7 +97,7 @@ function SnapshotDetailsView({ id }: { id: string }) {
             value={d.description ?? ''}
             placeholder="no description"
             multiline
-            onSave={(description) => controller.rename(id, { description })}
+            onSave={(description) => app.snapshots.rename(id, { description })}
           />
         </Field>
         <Field label="ID">
@@ -137,7 +137,7 @@ function SnapshotDetailsView({ id }: { id: string }) {
         <Field label="Data directory">
           <span className="mono selectable wrap">{d.data_dir}</span>
           {desktop ? (
-            <button type="button" className="small" onClick={() => void controller.showSnapshotInFolder(id)}>
+            <button type="button" className="small" onClick={() => void app.snapshots.showInFolder(id)}>
               Show in folder
             </button>
           ) : null}
@@ -180,13 +180,13 @@ function SnapshotDetailsView({ id }: { id: string }) {
         </tfoot>
       </table>
       <div className="actions">
-        <button type="button" onClick={() => void controller.copyText(JSON.stringify(d, null, 2), 'the details as JSON')}>
+        <button type="button" onClick={() => void app.snapshots.copyText(JSON.stringify(d, null, 2), 'the details as JSON')}>
           Copy as JSON
         </button>
-        <button type="button" onClick={() => void controller.exportIds([id])}>
+        <button type="button" onClick={() => void app.exports.exportIds([id])}>
           Export…
         </button>
-        <button type="button" className="danger" onClick={() => controller.stores.ui.getState().askDelete([id])}>
+        <button type="button" className="danger" onClick={() => app.stores.window.getState().askDelete([id])}>
           Delete…
         </button>
       </div>

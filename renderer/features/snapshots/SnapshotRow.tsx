@@ -1,6 +1,6 @@
 import { memo, type MouseEvent } from 'react';
 import type { SnapshotSummary } from '../../../src-core/types';
-import { useController, useSelection } from '../../app/context';
+import { useApp, useSelection } from '../../app/context';
 import { formatBytes, formatExactBytes, formatMemory } from '../../format/bytes';
 import { shortId } from '../../format/ids';
 import { formatExactTime, formatRelativeTime } from '../../format/time';
@@ -24,24 +24,24 @@ export const rowLabel = (s: { id: string; name: string }): string => (s.name !==
  * selecting a row re-renders two rows, not ten thousand.
  */
 export const SnapshotRow = memo(function SnapshotRow({ snapshot: s, index, top, now }: RowProps) {
-  const controller = useController();
+  const app = useApp();
   const selected = useSelection((st) => st.selected.has(s.id));
   const focused = useSelection((st) => st.focus === s.id);
   const short = shortId(s.id);
 
   const onClick = (e: MouseEvent) => {
-    const sel = controller.stores.selection.getState();
-    if (e.shiftKey) sel.extendTo(s.id, controller.stores.visible().map((x) => x.id));
+    const sel = app.stores.selection.getState();
+    if (e.shiftKey) sel.extendTo(s.id, app.stores.visible().map((x) => x.id));
     else if (e.ctrlKey || e.metaKey) sel.toggle(s.id);
     else sel.selectOnly(s.id);
   };
 
   const onContextMenu = (e: MouseEvent) => {
     e.preventDefault();
-    const sel = controller.stores.selection.getState();
+    const sel = app.stores.selection.getState();
     // Right-clicking outside the selection acts on that row alone, as file managers do.
     if (!sel.selected.has(s.id)) sel.selectOnly(s.id);
-    controller.stores.ui.getState().openContextMenu({ x: e.clientX, y: e.clientY, id: s.id });
+    app.stores.window.getState().openContextMenu({ x: e.clientX, y: e.clientY, id: s.id });
   };
 
   return (
@@ -54,7 +54,7 @@ export const SnapshotRow = memo(function SnapshotRow({ snapshot: s, index, top, 
       className={`row${selected ? ' selected' : ''}${focused ? ' focused' : ''}${index % 2 ? ' odd' : ''}`}
       style={{ transform: `translateY(${top}px)` }}
       onClick={onClick}
-      onDoubleClick={() => controller.stores.ui.getState().requestFocusInspect()}
+      onDoubleClick={() => app.stores.window.getState().requestFocusInspect()}
       onContextMenu={onContextMenu}
     >
       <div role="gridcell" className="cell name" title={s.name || undefined}>
@@ -69,7 +69,7 @@ export const SnapshotRow = memo(function SnapshotRow({ snapshot: s, index, top, 
           title={`${s.id} — click to copy`}
           onClick={(e) => {
             e.stopPropagation();
-            void controller.copyText(s.id, 'the snapshot ID');
+            void app.snapshots.copyText(s.id, 'the snapshot ID');
           }}
         >
           {short}

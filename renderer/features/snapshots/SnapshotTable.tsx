@@ -1,6 +1,6 @@
 import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, type KeyboardEvent } from 'react';
-import { useController, useSelection, useUi, useView } from '../../app/context';
+import { useApp, useSelection, useWindow, useView } from '../../app/context';
 import { useVisibleSnapshots } from './use-visible';
 import { useNow } from '../../shared/use-clock';
 import { COLUMNS, ROW_HEIGHT } from './columns';
@@ -17,13 +17,13 @@ const observeRect = (instance: Virtualizer<HTMLDivElement, Element>, cb: (rect: 
  * full keyboard use, and virtualized rows of fixed height.
  */
 export function SnapshotTable() {
-  const controller = useController();
+  const app = useApp();
   const rows = useVisibleSnapshots();
   const sortKey = useView((s) => s.sortKey);
   const sortDir = useView((s) => s.sortDir);
   const query = useView((s) => s.query);
   const focus = useSelection((s) => s.focus);
-  const reveal = useUi((s) => s.revealFocus);
+  const reveal = useWindow((s) => s.revealFocus);
   const now = useNow();
   const gridRef = useRef<HTMLDivElement>(null);
   const bodyRef = useRef<HTMLDivElement>(null);
@@ -45,16 +45,16 @@ export function SnapshotTable() {
   // "Show snapshot" and similar: bring the focused row into view and take keyboard focus.
   useEffect(() => {
     if (reveal === 0) return;
-    const i = controller.stores.visible().findIndex((r) => r.id === controller.stores.selection.getState().focus);
+    const i = app.stores.visible().findIndex((r) => r.id === app.stores.selection.getState().focus);
     if (i >= 0) virtualizer.scrollToIndex(i, { align: 'center' });
     gridRef.current?.focus();
-  }, [reveal, controller, virtualizer]);
+  }, [reveal, app, virtualizer]);
 
   const moveTo = (index: number, extend: boolean) => {
     if (rows.length === 0) return;
     const i = Math.max(0, Math.min(rows.length - 1, index));
     const id = (rows[i] as { id: string }).id;
-    const sel = controller.stores.selection.getState();
+    const sel = app.stores.selection.getState();
     if (extend) sel.extendTo(id, rows.map((r) => r.id));
     else sel.selectOnly(id);
     virtualizer.scrollToIndex(i, { align: 'auto' });
@@ -64,8 +64,8 @@ export function SnapshotTable() {
     if (e.target !== gridRef.current) return;
     const mod = e.ctrlKey || e.metaKey;
     const page = Math.max(1, Math.floor((bodyRef.current?.clientHeight || FALLBACK_HEIGHT) / ROW_HEIGHT) - 1);
-    const ui = controller.stores.ui.getState();
-    const sel = controller.stores.selection.getState();
+    const ui = app.stores.window.getState();
+    const sel = app.stores.selection.getState();
     let handled = true;
     switch (e.key) {
       case 'ArrowDown':
@@ -96,11 +96,11 @@ export function SnapshotTable() {
         }
         break;
       case 'Delete':
-        controller.askDeleteSelected();
+        app.snapshots.askDeleteSelected();
         break;
       case 'Backspace':
         // The Mac keyboard's "delete" key is Backspace; a confirmation follows either way.
-        controller.askDeleteSelected();
+        app.snapshots.askDeleteSelected();
         break;
       case 'Escape':
         sel.clear();
@@ -156,7 +156,7 @@ export function SnapshotTable() {
                 className={`cell${c.numeric ? ' num' : ''}`}
                 aria-sort={sorted ? (sortDir === 'asc' ? 'ascending' : 'descending') : 'none'}
               >
-                <button type="button" className="sort" onClick={() => controller.stores.view.getState().sortBy(c.key)}>
+                <button type="button" className="sort" onClick={() => app.stores.view.getState().sortBy(c.key)}>
                   {c.label}
                   <span className="sort-mark" aria-hidden="true">
                     {sorted ? (sortDir === 'asc' ? '▲' : '▼') : ''}

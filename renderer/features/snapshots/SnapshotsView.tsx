@@ -1,9 +1,9 @@
-import { useController, useIsDesktop, useSnapshots } from '../../app/context';
+import { useApp, useIsDesktop, useSnapshots } from '../../app/context';
 import { SnapshotTable } from './SnapshotTable';
 
 /** The table, or what to do when there is nothing to show (empty store, unreadable store, first load). */
 export function SnapshotsView() {
-  const controller = useController();
+  const app = useApp();
   const loaded = useSnapshots((s) => s.loaded);
   const status = useSnapshots((s) => s.status);
   const error = useSnapshots((s) => s.error);
@@ -17,10 +17,10 @@ export function SnapshotsView() {
         <p className="error-text">{error}</p>
         <p>Check that the store folder exists and that you can read it, or choose another folder in Settings.</p>
         <div className="actions">
-          <button type="button" className="primary" onClick={() => void controller.refresh()}>
+          <button type="button" className="primary" onClick={() => void app.snapshots.refresh()}>
             Try again
           </button>
-          <button type="button" onClick={() => controller.stores.ui.getState().setSettings(true)}>
+          <button type="button" onClick={() => app.stores.window.getState().setSettings(true)}>
             Settings…
           </button>
         </div>
@@ -39,7 +39,7 @@ export function SnapshotsView() {
       {status === 'error' ? (
         <div className="banner" role="alert">
           <span>Could not refresh the list: {error}</span>
-          <button type="button" onClick={() => void controller.refresh()}>
+          <button type="button" onClick={() => void app.snapshots.refresh()}>
             Try again
           </button>
         </div>
@@ -56,7 +56,7 @@ export function SnapshotsView() {
             {desktop ? ' To see another cocoon store, change the folder in Settings.' : ''}
           </p>
           <div className="actions">
-            <button type="button" className="primary" onClick={() => void controller.pickImport()}>
+            <button type="button" className="primary" onClick={() => void app.imports.pick()}>
               Import…
             </button>
           </div>

@@ -9,7 +9,7 @@ export function useVisibleSnapshots(): SnapshotSummary[] {
   const sortKey = useView((s) => s.sortKey);
   const sortDir = useView((s) => s.sortDir);
   const query = useView((s) => s.query);
-  // stores.visible() is memoized on exactly these inputs, so the table and the controller share one sorted array.
+  // stores.visible() is memoized on exactly these inputs, so the table and the actions share one sorted array.
   return useMemo(() => {
     void [list, sortKey, sortDir, query];
     return stores.visible();

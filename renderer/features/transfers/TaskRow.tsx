@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import type { Task } from '../../contract';
-import { useController, useIsDesktop, useTasks } from '../../app/context';
+import { useApp, useIsDesktop, useTasks } from '../../app/context';
 import { formatBytes, formatRate } from '../../format/bytes';
 import { formatEta } from '../../format/time';
 import { isActive, taskPercent } from './tasks-store';
@@ -16,7 +16,7 @@ const STATE_TEXT: Record<Task['state'], string> = {
 /** One transfer. Selects only its own task, so a progress tick re-renders this row alone. */
 export const TaskRow = memo(function TaskRow({ id }: { id: string }) {
   const task = useTasks((s) => s.byId[id]);
-  const controller = useController();
+  const app = useApp();
   const desktop = useIsDesktop();
   if (!task) return null;
   const percent = taskPercent(task);
@@ -68,17 +68,17 @@ export const TaskRow = memo(function TaskRow({ id }: { id: string }) {
       </div>
       <div className="task-actions">
         {active ? (
-          <button type="button" className="small" aria-label={`Cancel ${task.title}`} onClick={() => void controller.cancelTask(task.id)}>
+          <button type="button" className="small" aria-label={`Cancel ${task.title}`} onClick={() => void app.transfers.cancelTask(task.id)}>
             Cancel
           </button>
         ) : null}
         {task.state === 'done' && task.kind === 'export' && desktop ? (
-          <button type="button" className="small" aria-label={`Show ${task.result?.fileName ?? task.title} in folder`} onClick={() => void controller.showTaskInFolder(task.id)}>
+          <button type="button" className="small" aria-label={`Show ${task.result?.fileName ?? task.title} in folder`} onClick={() => void app.transfers.showTaskInFolder(task.id)}>
             Show in folder
           </button>
         ) : null}
         {task.state === 'done' && task.kind === 'import' && task.result?.snapshotId ? (
-          <button type="button" className="small" onClick={() => controller.showSnapshot(task.result?.snapshotId ?? '')}>
+          <button type="button" className="small" onClick={() => app.snapshots.showSnapshot(task.result?.snapshotId ?? '')}>
             Show snapshot
           </button>
         ) : null}

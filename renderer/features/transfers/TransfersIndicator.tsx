@@ -1,10 +1,10 @@
 import { useShallow } from 'zustand/react/shallow';
-import { useController, useTasks } from '../../app/context';
+import { useApp, useTasks } from '../../app/context';
 import { aggregate } from './tasks-store';
 
 /** Toolbar button: how many transfers run and their overall percent; opens the drawer. */
 export function TransfersIndicator() {
-  const controller = useController();
+  const app = useApp();
   const { running, percent } = useTasks(useShallow((s) => aggregate(s.byId)));
   const label = running > 0 ? `Transfers: ${running} running${percent !== null ? `, ${percent}%` : ''}` : 'Transfers';
   return (
@@ -14,7 +14,7 @@ export function TransfersIndicator() {
       aria-label={label}
       title={label}
       onClick={() => {
-        const ui = controller.stores.ui.getState();
+        const ui = app.stores.window.getState();
         ui.setTransfers(!ui.transfersOpen);
       }}
     >

@@ -1,15 +1,15 @@
-import { useController, useTasks, useUi } from '../../app/context';
+import { useApp, useTasks, useWindow } from '../../app/context';
 import { isActive } from './tasks-store';
 import { TaskRow } from './TaskRow';
 
 /** The transfers drawer: every import and export, running or finished. */
 export function TransfersPanel() {
-  const open = useUi((s) => s.transfersOpen);
+  const open = useWindow((s) => s.transfersOpen);
   return open ? <TransfersDrawer /> : null;
 }
 
 function TransfersDrawer() {
-  const controller = useController();
+  const app = useApp();
   const order = useTasks((s) => s.order);
   // A boolean, so ticks of running tasks do not re-render the drawer.
   const anyFinished = useTasks((s) => s.order.some((id) => {
@@ -22,10 +22,10 @@ function TransfersDrawer() {
         <h2 id="transfers-title" className="panel-title">
           Transfers
         </h2>
-        <button type="button" className="small" disabled={!anyFinished} onClick={() => void controller.clearFinished()}>
+        <button type="button" className="small" disabled={!anyFinished} onClick={() => void app.transfers.clearFinished()}>
           Clear finished
         </button>
-        <button type="button" className="small" aria-label="Close transfers" onClick={() => controller.stores.ui.getState().setTransfers(false)}>
+        <button type="button" className="small" aria-label="Close transfers" onClick={() => app.stores.window.getState().setTransfers(false)}>
           ✕
         </button>
       </header>

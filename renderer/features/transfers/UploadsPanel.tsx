@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import { useController, useUploads } from '../../app/context';
+import { useApp, useUploads } from '../../app/context';
 import { formatBytes, formatRate } from '../../format/bytes';
 import { formatEta } from '../../format/time';
 import { uploadEta, uploadPercent, type UploadFile } from './uploads-store';
@@ -23,7 +23,7 @@ export function UploadsPanel() {
 /** One drop or pick. Selects only its own batch, so a tick of another upload leaves it alone. */
 const UploadCard = memo(function UploadCard({ id }: { id: number }) {
   const batch = useUploads((s) => s.byId[id]);
-  const controller = useController();
+  const app = useApp();
   if (!batch) return null;
   const count = batch.files.length;
   const what = count === 1 ? (batch.files[0]?.name ?? '') : `${count} files`;
@@ -31,7 +31,7 @@ const UploadCard = memo(function UploadCard({ id }: { id: number }) {
     <section className="upload-card" aria-label={`Upload of ${what}`}>
       <div className="upload-head">
         <span className="upload-title">{batch.cancelling ? 'Cancelling the upload…' : `Uploading ${count === 1 ? 'an archive' : `${count} archives`} to import`}</span>
-        <button type="button" className="small" aria-label={`Cancel upload of ${what}`} disabled={batch.cancelling} onClick={() => controller.cancelUpload(id)}>
+        <button type="button" className="small" aria-label={`Cancel upload of ${what}`} disabled={batch.cancelling} onClick={() => app.transfers.cancelUpload(id)}>
           Cancel
         </button>
       </div>

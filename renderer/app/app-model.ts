@@ -1,0 +1,74 @@
+import type { MenuCommand, SnapdeskApi } from '../contract';
+import { createExportActions, type ExportActions } from '../features/exports/actions';
+import { createImportActions, type ImportActions } from '../features/imports/actions';
+import { createSettingsActions, type SettingsActions } from '../features/settings/actions';
+import { createSnapshotActions, type SnapshotActions } from '../features/snapshots/actions';
+import { createTransferActions, type TransferActions } from '../features/transfers/actions';
+import { createRunAction } from '../shared/run-action';
+import { createStores, type Stores } from './stores';
+
+/**
+ * One window: its stores and each feature's actions, wired over one API.
+ * Components read the stores and call actions; the API itself stays inside
+ * the features' action modules.
+ */
+export interface AppModel {
+  stores: Stores;
+  snapshots: SnapshotActions;
+  imports: ImportActions;
+  exports: ExportActions;
+  transfers: TransferActions;
+  settings: SettingsActions;
+  /** Loads what the window shows and listens for changes; returns the unsubscriber. */
+  start(): () => void;
+}
+
+export function createAppModel(api: SnapdeskApi, stores: Stores = createStores()): AppModel {
+  const run = createRunAction(stores.toasts);
+  const snapshots = createSnapshotActions({ api, run, stores });
+  const transfers = createTransferActions({ api, run, stores });
+  const settings = createSettingsActions({ api, run, stores, snapshots });
+  const exports = createExportActions({ api, run, stores, snapshots, transfers });
+  const imports = createImportActions({ api, run, stores, snapshots, transfers });
+
+  /** The desktop menu's commands, which need this window's selection. */
+  function onMenu(command: MenuCommand): void {
+    const chrome = stores.window.getState();
+    switch (command) {
+      case 'import':
+        void imports.pick();
+        break;
+      case 'export':
+        void exports.exportSelected();
+        break;
+      case 'delete':
+        snapshots.askDeleteSelected();
+        break;
+      case 'selectAll':
+        snapshots.selectAllShown();
+        break;
+      case 'find':
+        chrome.requestFocusSearch();
+        break;
+      case 'help':
+        chrome.setHelp(true);
+        break;
+      case 'refresh':
+        void snapshots.refresh();
+        break;
+    }
+  }
+
+  return {
+    stores,
+    snapshots,
+    imports,
+    exports,
+    transfers,
+    settings,
+    start() {
+      const offs = [snapshots.start(), settings.start(), transfers.start(), imports.start(), api.on('menu.command', ({ command }) => onMenu(command))];
+      return () => offs.forEach((off) => off());
+    },
+  };
+}
