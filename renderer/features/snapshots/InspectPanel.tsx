@@ -5,7 +5,8 @@ import { formatBytes, formatExactBytes } from '../../format/bytes';
 import { errorMessage } from '../../format/errors';
 import { displayName } from '../../format/ids';
 import { nameProblem } from '../../format/names';
-import { formatExactTime, formatRelativeTime } from '../../format/time';
+import { formatExactTime } from '../../format/time';
+import { RelativeTime } from '../../shared/RelativeTime';
 import { EditableText } from '../../shared/EditableText';
 
 /** The detail panel: everything about the one selected snapshot, or a summary of several. */
@@ -104,7 +105,7 @@ function SnapshotDetailsView({ id }: { id: string }) {
           <span className="mono selectable">{d.id}</span>
         </Field>
         <Field label="Created">
-          <time dateTime={d.created_at}>{formatExactTime(d.created_at)}</time> <span className="muted">({formatRelativeTime(d.created_at)})</span>
+          <time dateTime={d.created_at}>{formatExactTime(d.created_at)}</time> <span className="muted">(<RelativeTime iso={d.created_at} />)</span>
         </Field>
         <Field label="Hypervisor">{c.hypervisor ?? '—'}</Field>
         <Field label="CPU">{c.cpu ? `${c.cpu} vCPU${c.cpu === 1 ? '' : 's'}` : '—'}</Field>

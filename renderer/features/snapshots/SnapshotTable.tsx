@@ -1,8 +1,8 @@
 import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, type KeyboardEvent } from 'react';
-import { useApp, useSelection, useWindow, useView } from '../../app/context';
+import { useApp, useSelection, useSnapshots, useView, useWindow } from '../../app/context';
 import { useVisibleSnapshots } from './use-visible';
-import { useNow } from '../../shared/use-clock';
+import { useClock } from '../../shared/use-clock';
 import { COLUMNS, ROW_HEIGHT } from './columns';
 import { rowDomId, SnapshotRow } from './SnapshotRow';
 
@@ -24,7 +24,7 @@ export function SnapshotTable() {
   const query = useView((s) => s.query);
   const focus = useSelection((s) => s.focus);
   const reveal = useWindow((s) => s.revealFocus);
-  const now = useNow();
+  const now = useClock(useSnapshots((s) => s.newestCreatedAt));
   const gridRef = useRef<HTMLDivElement>(null);
   const bodyRef = useRef<HTMLDivElement>(null);
 

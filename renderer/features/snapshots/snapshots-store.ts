@@ -12,6 +12,8 @@ export interface SnapshotsState {
   error: string | null;
   /** Bumped on every successful load, so detail views know to re-read. */
   version: number;
+  /** When the newest snapshot was created (epoch ms), so the list's clock knows how often relative times change; null when none is dated. */
+  newestCreatedAt: number | null;
   setLoading(): void;
   setList(list: SnapshotSummary[]): void;
   setError(message: string): void;
@@ -27,9 +29,27 @@ export function createSnapshotsStore() {
     loaded: false,
     error: null,
     version: 0,
+    newestCreatedAt: null,
     setLoading: () => set({ status: 'loading' }),
     setList: (list) =>
-      set((s) => ({ list, byId: new Map(list.map((x) => [x.id, x])), status: 'ready', loaded: true, error: null, version: s.version + 1 })),
+      set((s) => ({
+        list,
+        byId: new Map(list.map((x) => [x.id, x])),
+        status: 'ready',
+        loaded: true,
+        error: null,
+        version: s.version + 1,
+        newestCreatedAt: newestOf(list),
+      })),
     setError: (message) => set({ status: 'error', error: message }),
   }));
+}
+
+function newestOf(list: readonly SnapshotSummary[]): number | null {
+  let newest: number | null = null;
+  for (const s of list) {
+    const t = Date.parse(s.created_at);
+    if (!Number.isNaN(t) && (newest === null || t > newest)) newest = t;
+  }
+  return newest;
 }
