@@ -15,7 +15,7 @@ import { InspectPanel } from './features/snapshots/InspectPanel';
 import { SnapshotsView } from './features/snapshots/SnapshotsView';
 import { TransfersPanel } from './features/transfers/TransfersPanel';
 import { Toasts } from './shared/Toasts';
-import type { ThemeChoice } from './shared/window-store';
+import type { ThemeChoice } from './shared/ui-store';
 
 interface AppProps {
   api: SnapdeskApi;
@@ -26,7 +26,7 @@ interface AppProps {
 /** The Snapshot Desk window. */
 export function App({ api, model }: AppProps) {
   const [app] = useState(() => model ?? createAppModel(api));
-  const theme = useStore(app.stores.window, (s) => s.theme);
+  const theme = useStore(app.stores.ui, (s) => s.theme);
 
   useEffect(() => app.start(), [app]);
   useShortcuts(app);

@@ -1,4 +1,4 @@
-import { useApp, useWindow } from './context';
+import { useApp, useUi } from './context';
 import { Dialog } from '../shared/Dialog';
 
 export const SHORTCUTS: readonly [string, string][] = [
@@ -22,10 +22,10 @@ export const SHORTCUTS: readonly [string, string][] = [
 
 /** Keyboard shortcuts and how to get snapshots in. */
 export function HelpOverlay() {
-  const open = useWindow((s) => s.helpOpen);
+  const open = useUi((s) => s.helpOpen);
   const app = useApp();
   if (!open) return null;
-  const close = () => app.stores.window.getState().setHelp(false);
+  const close = () => app.stores.ui.getState().setHelp(false);
   return (
     <Dialog title="Keyboard shortcuts" onClose={close} className="help">
       <table className="shortcuts">

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
-import { useApp, useSelection, useWindow, useView } from './context';
-import type { ThemeChoice } from '../shared/window-store';
+import { useApp, useSelection, useUi, useView } from './context';
+import type { ThemeChoice } from '../shared/ui-store';
 import { TransfersIndicator } from '../features/transfers/TransfersIndicator';
 
 const THEME_LABEL: Record<ThemeChoice, string> = { system: 'Theme: follows the system', light: 'Theme: light', dark: 'Theme: dark' };
@@ -10,8 +10,8 @@ const THEME_ICON: Record<ThemeChoice, string> = { system: '◐', light: '☀', d
 export function Toolbar() {
   const app = useApp();
   const count = useSelection((s) => s.selected.size);
-  const theme = useWindow((s) => s.theme);
-  const ui = app.stores.window.getState();
+  const theme = useUi((s) => s.theme);
+  const ui = app.stores.ui.getState();
 
   return (
     <header className="toolbar" aria-label="Toolbar">
@@ -46,7 +46,7 @@ export function Toolbar() {
 function SearchBox() {
   const app = useApp();
   const query = useView((s) => s.query);
-  const focusSignal = useWindow((s) => s.focusSearch);
+  const focusSignal = useUi((s) => s.focusSearch);
   const ref = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (focusSignal > 0) {

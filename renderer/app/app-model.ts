@@ -33,7 +33,7 @@ export function createAppModel(api: SnapdeskApi, stores: Stores = createStores()
 
   /** The desktop menu's commands, which need this window's selection. */
   function onMenu(command: MenuCommand): void {
-    const chrome = stores.window.getState();
+    const ui = stores.ui.getState();
     switch (command) {
       case 'import':
         void imports.pick();
@@ -48,10 +48,10 @@ export function createAppModel(api: SnapdeskApi, stores: Stores = createStores()
         snapshots.selectAllShown();
         break;
       case 'find':
-        chrome.requestFocusSearch();
+        ui.requestFocusSearch();
         break;
       case 'help':
-        chrome.setHelp(true);
+        ui.setHelp(true);
         break;
       case 'refresh':
         void snapshots.refresh();

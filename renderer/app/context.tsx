@@ -10,7 +10,7 @@ import type { ViewState } from '../features/snapshots/view-store';
 import type { TasksState } from '../features/transfers/tasks-store';
 import type { UploadsState } from '../features/transfers/uploads-store';
 import type { ToastsState } from '../shared/toasts-store';
-import type { WindowState } from '../shared/window-store';
+import type { UiState } from '../shared/ui-store';
 
 /** This window's stores and features' actions; never a module global, so tests pass a model over a fake API. */
 export const AppContext = createContext<AppModel | null>(null);
@@ -29,7 +29,7 @@ export const useSnapshots = <T,>(sel: (s: SnapshotsState) => T): T => useStore(u
 export const useSelection = <T,>(sel: (s: SelectionState) => T): T => useStore(useStores().selection, sel);
 export const useView = <T,>(sel: (s: ViewState) => T): T => useStore(useStores().view, sel);
 export const useTasks = <T,>(sel: (s: TasksState) => T): T => useStore(useStores().tasks, sel);
-export const useWindow = <T,>(sel: (s: WindowState) => T): T => useStore(useStores().window, sel);
+export const useUi = <T,>(sel: (s: UiState) => T): T => useStore(useStores().ui, sel);
 export const useToasts = <T,>(sel: (s: ToastsState) => T): T => useStore(useStores().toasts, sel);
 export const useImports = <T,>(sel: (s: ImportState) => T): T => useStore(useStores().imports, sel);
 export const useUploads = <T,>(sel: (s: UploadsState) => T): T => useStore(useStores().uploads, sel);

@@ -6,12 +6,12 @@ import { createViewStore, visibleSnapshots } from '../features/snapshots/view-st
 import { createTasksStore } from '../features/transfers/tasks-store';
 import { createUploadsStore } from '../features/transfers/uploads-store';
 import { createToastsStore } from '../shared/toasts-store';
-import { createWindowStore } from '../shared/window-store';
+import { createUiStore } from '../shared/ui-store';
 import type { SnapshotSummary } from '../../src-core/types';
 
 /**
  * One set of stores per window (and per test). Each belongs to a feature
- * (snapshots, imports, transfers, settings) or to the shared window chrome;
+ * (snapshots, imports, transfers, settings) or is shared (ui: theme, open panels, focus; toasts);
  * features' actions write them, components read them.
  */
 export interface Stores {
@@ -22,7 +22,7 @@ export interface Stores {
   tasks: ReturnType<typeof createTasksStore>;
   uploads: ReturnType<typeof createUploadsStore>;
   imports: ReturnType<typeof createImportStore>;
-  window: ReturnType<typeof createWindowStore>;
+  ui: ReturnType<typeof createUiStore>;
   toasts: ReturnType<typeof createToastsStore>;
   /** The rows as shown (filtered + sorted), memoized on the inputs' identities. */
   visible(): SnapshotSummary[];
@@ -40,7 +40,7 @@ export function createStores(): Stores {
     tasks: createTasksStore(),
     uploads: createUploadsStore(),
     imports: createImportStore(),
-    window: createWindowStore(),
+    ui: createUiStore(),
     toasts: createToastsStore(),
     visible() {
       const { list } = snapshots.getState();

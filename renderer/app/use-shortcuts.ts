@@ -13,16 +13,16 @@ const isTyping = (t: EventTarget | null): boolean =>
 export function useShortcuts(app: AppModel): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const chrome = app.stores.window.getState();
+      const ui = app.stores.ui.getState();
       const mod = e.ctrlKey || e.metaKey;
       const key = e.key.toLowerCase();
       const modalOpen = document.querySelector('[aria-modal="true"]') !== null;
       if (mod && key === 'f') {
         e.preventDefault();
-        if (!modalOpen) chrome.requestFocusSearch();
+        if (!modalOpen) ui.requestFocusSearch();
       } else if (e.key === 'F1' || (mod && e.key === '/') || (e.key === '?' && !mod && !isTyping(e.target))) {
         e.preventDefault();
-        chrome.setHelp(true);
+        ui.setHelp(true);
       } else if (e.key === 'F5' && !modalOpen) {
         e.preventDefault();
         void app.snapshots.refresh();

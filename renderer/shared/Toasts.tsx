@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { useApp, useToasts, useWindow } from '../app/context';
+import { useApp, useToasts, useUi } from '../app/context';
 import type { Toast } from './toasts-store';
 import { UploadsPanel } from '../features/transfers/UploadsPanel';
 
@@ -9,7 +9,7 @@ const LIFETIME_MS = 6000;
 export function Toasts() {
   const toasts = useToasts((s) => s.toasts);
   // Never on top of the transfers drawer: a failed task's toast would hide that task's row.
-  const drawerOpen = useWindow((s) => s.transfersOpen);
+  const drawerOpen = useUi((s) => s.transfersOpen);
   return (
     <div className={drawerOpen ? 'toasts beside-drawer' : 'toasts'} aria-label="Notifications">
       {/* Uploads stand in the same stack, above the results, so neither covers the other. */}

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useSettings, useApp, useIsDesktop, useWindow } from '../../app/context';
+import { useSettings, useApp, useIsDesktop, useUi } from '../../app/context';
 import type { Settings } from '../../contract';
 import { Dialog } from '../../shared/Dialog';
 
@@ -12,7 +12,7 @@ const SOURCE_TEXT: Record<Settings['rootSource'], string> = {
 
 /** Where the store lives, and (on the desktop) choosing another. */
 export function SettingsDialog() {
-  const open = useWindow((s) => s.settingsOpen);
+  const open = useUi((s) => s.settingsOpen);
   return open ? <SettingsForm /> : null;
 }
 
@@ -22,7 +22,7 @@ function SettingsForm() {
   const info = useSettings((s) => s.info);
   const desktop = useIsDesktop();
   const [busy, setBusy] = useState(false);
-  const close = () => app.stores.window.getState().setSettings(false);
+  const close = () => app.stores.ui.getState().setSettings(false);
 
   useEffect(() => {
     void app.settings.load();

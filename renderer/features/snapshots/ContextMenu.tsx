@@ -1,5 +1,5 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react';
-import { useApp, useWindow } from '../../app/context';
+import { useApp, useUi } from '../../app/context';
 
 interface Item {
   label: string;
@@ -13,19 +13,19 @@ interface Item {
  * goes back to the table.
  */
 export function ContextMenu() {
-  const menu = useWindow((s) => s.contextMenu);
+  const menu = useUi((s) => s.contextMenu);
   return menu ? <OpenMenu x={menu.x} y={menu.y} id={menu.id} /> : null;
 }
 
 function OpenMenu({ x, y, id }: { x: number; y: number; id: string }) {
   const app = useApp();
   const ref = useRef<HTMLDivElement>(null);
-  const ui = app.stores.window.getState();
+  const ui = app.stores.ui.getState();
   const count = app.snapshots.selectedIds().length;
   const many = count > 1;
 
   const close = () => {
-    app.stores.window.getState().closeContextMenu();
+    app.stores.ui.getState().closeContextMenu();
     document.querySelector<HTMLElement>('[role="grid"]')?.focus();
   };
 
@@ -40,9 +40,9 @@ function OpenMenu({ x, y, id }: { x: number; y: number; id: string }) {
   useEffect(() => {
     ref.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
     const onDown = (e: MouseEvent) => {
-      if (!ref.current?.contains(e.target as Node)) app.stores.window.getState().closeContextMenu();
+      if (!ref.current?.contains(e.target as Node)) app.stores.ui.getState().closeContextMenu();
     };
-    const onBlur = () => app.stores.window.getState().closeContextMenu();
+    const onBlur = () => app.stores.ui.getState().closeContextMenu();
     document.addEventListener('mousedown', onDown, true);
     window.addEventListener('blur', onBlur);
     window.addEventListener('resize', onBlur);

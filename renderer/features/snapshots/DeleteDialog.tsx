@@ -1,12 +1,12 @@
 import { useState } from 'react';
-import { useApp, useSnapshots, useWindow } from '../../app/context';
+import { useApp, useSnapshots, useUi } from '../../app/context';
 import { formatBytes } from '../../format/bytes';
 import { displayName } from '../../format/ids';
 import { Dialog } from '../../shared/Dialog';
 
 /** Confirms a delete, naming what goes and how much space it frees. */
 export function DeleteDialog() {
-  const ids = useWindow((s) => s.confirmDelete);
+  const ids = useUi((s) => s.confirmDelete);
   return ids ? <DeleteConfirm ids={ids} /> : null;
 }
 
@@ -17,7 +17,7 @@ function DeleteConfirm({ ids }: { ids: readonly string[] }) {
   const items = ids.map((id) => byId.get(id)).filter((s) => s !== undefined);
   const freed = items.reduce((sum, s) => sum + (s.usage?.allocated ?? 0), 0);
   const title = items.length === 1 ? `Delete ${displayName(items[0] as { id: string; name: string })}?` : `Delete ${items.length} snapshots?`;
-  const close = () => app.stores.window.getState().closeDelete();
+  const close = () => app.stores.ui.getState().closeDelete();
 
   return (
     <Dialog

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { SnapshotDetails } from '../../../src-core/types';
-import { useApp, useIsDesktop, useSelection, useSnapshots, useWindow } from '../../app/context';
+import { useApp, useIsDesktop, useSelection, useSnapshots, useUi } from '../../app/context';
 import { formatBytes, formatExactBytes } from '../../format/bytes';
 import { errorMessage } from '../../format/errors';
 import { displayName } from '../../format/ids';
@@ -12,7 +12,7 @@ import { EditableText } from '../../shared/EditableText';
 /** The detail panel: everything about the one selected snapshot, or a summary of several. */
 export function InspectPanel() {
   const selected = useSelection((s) => s.selected);
-  const focusSignal = useWindow((s) => s.focusInspect);
+  const focusSignal = useUi((s) => s.focusInspect);
   const headingRef = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
@@ -57,7 +57,7 @@ function SnapshotDetailsView({ id }: { id: string }) {
   const app = useApp();
   const version = useSnapshots((s) => s.version);
   const desktop = useIsDesktop();
-  const editRequest = useWindow((s) => (s.editRequest?.id === id ? s.editRequest.n : 0));
+  const editRequest = useUi((s) => (s.editRequest?.id === id ? s.editRequest.n : 0));
   const [load, setLoad] = useState<Load>({ state: 'loading' });
 
   // Re-read whenever the list changes (rename here, the CLI elsewhere).
@@ -187,7 +187,7 @@ function SnapshotDetailsView({ id }: { id: string }) {
         <button type="button" onClick={() => void app.exports.exportIds([id])}>
           Export…
         </button>
-        <button type="button" className="danger" onClick={() => app.stores.window.getState().askDelete([id])}>
+        <button type="button" className="danger" onClick={() => app.stores.ui.getState().askDelete([id])}>
           Delete…
         </button>
       </div>

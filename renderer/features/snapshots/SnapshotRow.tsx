@@ -41,7 +41,7 @@ export const SnapshotRow = memo(function SnapshotRow({ snapshot: s, index, top, 
     const sel = app.stores.selection.getState();
     // Right-clicking outside the selection acts on that row alone, as file managers do.
     if (!sel.selected.has(s.id)) sel.selectOnly(s.id);
-    app.stores.window.getState().openContextMenu({ x: e.clientX, y: e.clientY, id: s.id });
+    app.stores.ui.getState().openContextMenu({ x: e.clientX, y: e.clientY, id: s.id });
   };
 
   return (
@@ -54,7 +54,7 @@ export const SnapshotRow = memo(function SnapshotRow({ snapshot: s, index, top, 
       className={`row${selected ? ' selected' : ''}${focused ? ' focused' : ''}${index % 2 ? ' odd' : ''}`}
       style={{ transform: `translateY(${top}px)` }}
       onClick={onClick}
-      onDoubleClick={() => app.stores.window.getState().requestFocusInspect()}
+      onDoubleClick={() => app.stores.ui.getState().requestFocusInspect()}
       onContextMenu={onContextMenu}
     >
       <div role="gridcell" className="cell name" title={s.name || undefined}>

@@ -1,6 +1,6 @@
 import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, type KeyboardEvent } from 'react';
-import { useApp, useSelection, useSnapshots, useView, useWindow } from '../../app/context';
+import { useApp, useSelection, useSnapshots, useView, useUi } from '../../app/context';
 import { useVisibleSnapshots } from './use-visible';
 import { useClock } from '../../shared/use-clock';
 import { COLUMNS, ROW_HEIGHT } from './columns';
@@ -23,7 +23,7 @@ export function SnapshotTable() {
   const sortDir = useView((s) => s.sortDir);
   const query = useView((s) => s.query);
   const focus = useSelection((s) => s.focus);
-  const reveal = useWindow((s) => s.revealFocus);
+  const reveal = useUi((s) => s.revealFocus);
   const now = useClock(useSnapshots((s) => s.newestCreatedAt));
   const gridRef = useRef<HTMLDivElement>(null);
   const bodyRef = useRef<HTMLDivElement>(null);
@@ -64,7 +64,7 @@ export function SnapshotTable() {
     if (e.target !== gridRef.current) return;
     const mod = e.ctrlKey || e.metaKey;
     const page = Math.max(1, Math.floor((bodyRef.current?.clientHeight || FALLBACK_HEIGHT) / ROW_HEIGHT) - 1);
-    const ui = app.stores.window.getState();
+    const ui = app.stores.ui.getState();
     const sel = app.stores.selection.getState();
     let handled = true;
     switch (e.key) {

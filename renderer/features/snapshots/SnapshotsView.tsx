@@ -20,7 +20,7 @@ export function SnapshotsView() {
           <button type="button" className="primary" onClick={() => void app.snapshots.refresh()}>
             Try again
           </button>
-          <button type="button" onClick={() => app.stores.window.getState().setSettings(true)}>
+          <button type="button" onClick={() => app.stores.ui.getState().setSettings(true)}>
             Settings…
           </button>
         </div>

@@ -12,7 +12,7 @@ export const LIST_RECEIVED_MARK = 'snapdesk:list-received';
 export interface SnapshotDeps {
   api: SnapdeskApi;
   run: RunAction;
-  stores: Pick<Stores, 'snapshots' | 'selection' | 'view' | 'window' | 'toasts' | 'visible'>;
+  stores: Pick<Stores, 'snapshots' | 'selection' | 'view' | 'ui' | 'toasts' | 'visible'>;
 }
 
 export type SnapshotActions = ReturnType<typeof createSnapshotActions>;
@@ -84,7 +84,7 @@ export function createSnapshotActions({ api, run, stores }: SnapshotDeps) {
             (missed > 0 ? ` ${missed} ${missed === 1 ? 'was' : 'were'} already gone.` : ''),
         );
       } finally {
-        stores.window.getState().closeDelete();
+        stores.ui.getState().closeDelete();
       }
     });
     await refresh();
@@ -119,14 +119,14 @@ export function createSnapshotActions({ api, run, stores }: SnapshotDeps) {
     }
     if (!stores.visible().some((s) => s.id === id)) stores.view.getState().setQuery('');
     stores.selection.getState().selectOnly(id);
-    stores.window.getState().requestReveal();
+    stores.ui.getState().requestReveal();
   }
 
   return {
     refresh,
     selectedIds,
     nameOf,
-    askDeleteSelected: (): void => stores.window.getState().askDelete(selectedIds()),
+    askDeleteSelected: (): void => stores.ui.getState().askDelete(selectedIds()),
     confirmDelete,
     rename,
     inspect,

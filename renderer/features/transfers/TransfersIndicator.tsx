@@ -14,7 +14,7 @@ export function TransfersIndicator() {
       aria-label={label}
       title={label}
       onClick={() => {
-        const ui = app.stores.window.getState();
+        const ui = app.stores.ui.getState();
         ui.setTransfers(!ui.transfersOpen);
       }}
     >

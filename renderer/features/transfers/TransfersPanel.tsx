@@ -1,10 +1,10 @@
-import { useApp, useTasks, useWindow } from '../../app/context';
+import { useApp, useTasks, useUi } from '../../app/context';
 import { isActive } from './tasks-store';
 import { TaskRow } from './TaskRow';
 
 /** The transfers drawer: every import and export, running or finished. */
 export function TransfersPanel() {
-  const open = useWindow((s) => s.transfersOpen);
+  const open = useUi((s) => s.transfersOpen);
   return open ? <TransfersDrawer /> : null;
 }
 
@@ -25,7 +25,7 @@ function TransfersDrawer() {
         <button type="button" className="small" disabled={!anyFinished} onClick={() => void app.transfers.clearFinished()}>
           Clear finished
         </button>
-        <button type="button" className="small" aria-label="Close transfers" onClick={() => app.stores.window.getState().setTransfers(false)}>
+        <button type="button" className="small" aria-label="Close transfers" onClick={() => app.stores.ui.getState().setTransfers(false)}>
           ✕
         </button>
       </header>

@@ -6,7 +6,7 @@ import { isActive } from './tasks-store';
 export interface TransferDeps {
   api: SnapdeskApi;
   run: RunAction;
-  stores: Pick<Stores, 'tasks' | 'uploads' | 'window' | 'toasts'>;
+  stores: Pick<Stores, 'tasks' | 'uploads' | 'ui' | 'toasts'>;
 }
 
 /**
@@ -48,7 +48,7 @@ export function createTransferActions({ api, run, stores }: TransferDeps) {
     onEnded(kind: Task['kind'], handler: TaskEndedHandler): void {
       endedHandlers.set(kind, handler);
     },
-    openDrawer: (): void => stores.window.getState().setTransfers(true),
+    openDrawer: (): void => stores.ui.getState().setTransfers(true),
     async cancelTask(taskId: string): Promise<void> {
       await run(null, () => api.call('tasks.cancel', { taskId }));
     },

@@ -11,7 +11,7 @@ export interface ContextMenuState {
 }
 
 /** The window's chrome: theme, which panel or dialog is open, and requests for focus. */
-export interface WindowState {
+export interface UiState {
   theme: ThemeChoice;
   /** IDs awaiting delete confirmation, or null when the dialog is closed. */
   confirmDelete: readonly string[] | null;
@@ -61,10 +61,10 @@ function writeTheme(theme: ThemeChoice): void {
 
 const NEXT_THEME: Record<ThemeChoice, ThemeChoice> = { system: 'light', light: 'dark', dark: 'system' };
 
-export type WindowStore = ReturnType<typeof createWindowStore>;
+export type UiStore = ReturnType<typeof createUiStore>;
 
-export function createWindowStore() {
-  return createStore<WindowState>()((set, get) => ({
+export function createUiStore() {
+  return createStore<UiState>()((set, get) => ({
     theme: readTheme(),
     confirmDelete: null,
     helpOpen: false,
