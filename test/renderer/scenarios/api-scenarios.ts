@@ -249,6 +249,12 @@ export function describeApiScenarios(label: string, makeSubject: () => Promise<S
       expect((await api.call('snapshots.list')).map((x) => x.id)).toEqual([id]);
     });
 
+    it('clean-up on a tidy store removes nothing and keeps every snapshot', async () => {
+      const { id } = await importGood();
+      expect(await api.call('snapshots.gc')).toEqual({ removedOrphanDirs: [], removedStalePending: [] });
+      expect((await api.call('snapshots.list')).map((x) => x.id)).toEqual([id]);
+    });
+
     it('errors carry typed codes: unknown refs are not_found, bad input is invalid_input, before anything happens', async () => {
       expect(await codeOf(api.call('snapshots.inspect', { ref: 'nothing-by-this-name' }))).toBe('not_found');
       expect(await codeOf(api.call('snapshots.inspect', { ref: '' }))).toBe('invalid_input');
