@@ -1,6 +1,6 @@
 import type { ArchiveRef, CallInput, CallName, CallResult, EventName, EventPayloads, SnapdeskApi, Task, UploadProgress } from '../../electron/contract';
 import { SnapDeskError } from '../../src-core/errors';
-import { readHttpAnswer } from './http-answer';
+import { parseEnvelope } from './envelope';
 import { uploadCancelled, uploadWithFetch, uploadWithXhr, type UploadRequest } from './web-upload';
 
 export { FILE_NAME_HEADER } from './web-upload';
@@ -64,7 +64,7 @@ export function createWebClient(opts: WebClientOptions = {}): SnapdeskApi {
   const Xhr = opts.XMLHttpRequest ?? (typeof XMLHttpRequest === 'undefined' ? undefined : XMLHttpRequest);
 
   async function unwrap<T>(response: Response): Promise<T> {
-    return readHttpAnswer<T>(response.status, response.headers.get('content-type') ?? '', await response.text());
+    return parseEnvelope<T>(response.status, response.headers.get('content-type') ?? '', await response.text());
   }
 
   const postJson = (path: string, body: unknown, signal?: AbortSignal): Promise<Response> =>

@@ -1,6 +1,6 @@
 import type { ArchiveRef, UploadProgress } from '../../electron/contract';
 import { SnapDeskError, cancelled } from '../../src-core/errors';
-import { readHttpAnswer } from './http-answer';
+import { parseEnvelope } from './envelope';
 
 /** Header carrying an upload's file name, URI-encoded (the body is the file itself). */
 export const FILE_NAME_HEADER = 'X-Snapdesk-File-Name';
@@ -52,7 +52,7 @@ export function uploadWithXhr(Xhr: typeof XMLHttpRequest, req: UploadRequest): P
     xhr.addEventListener('load', () =>
       settle(() => {
         try {
-          resolve(readHttpAnswer<ArchiveRef>(xhr.status, xhr.getResponseHeader('Content-Type') ?? '', xhr.responseText));
+          resolve(parseEnvelope<ArchiveRef>(xhr.status, xhr.getResponseHeader('Content-Type') ?? '', xhr.responseText));
         } catch (err) {
           reject(err);
         }
@@ -98,5 +98,5 @@ export async function uploadWithFetch(doFetch: typeof fetch, req: UploadRequest)
     throw err;
   }
   report(file.size);
-  return readHttpAnswer<ArchiveRef>(response.status, response.headers.get('content-type') ?? '', body);
+  return parseEnvelope<ArchiveRef>(response.status, response.headers.get('content-type') ?? '', body);
 }

@@ -6,7 +6,7 @@ import { SnapDeskError, fromErrorData } from '../../src-core/errors';
  * error it carries rebuilt as a SnapDeskError. An answer that is not an
  * envelope (a refusal before the API saw the request) becomes an `io` error.
  */
-export function readHttpAnswer<T>(status: number, contentType: string, body: string): T {
+export function parseEnvelope<T>(status: number, contentType: string, body: string): T {
   if (!contentType.startsWith('application/json')) {
     throw new SnapDeskError('io', `the Snapshot Desk server refused the request (HTTP ${status}); reopen the address it printed`, { status });
   }
