@@ -31,6 +31,27 @@ export default tseslint.config(
     },
   },
   {
+    // The shared app-service layer runs under either shell: no Electron, no shell code.
+    files: ['electron/app/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: ['electron'], patterns: ['electron/*', '../desktop/*', '../web/*', '**/renderer/*'] }],
+    },
+  },
+  {
+    // The web shell is plain Node over HTTP: no Electron, nothing of the desktop shell.
+    files: ['electron/web/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: ['electron'], patterns: ['electron/*', '../desktop/*', '**/renderer/*'] }],
+    },
+  },
+  {
+    // The desktop shell is the only code that imports 'electron'; it never reaches into the web shell.
+    files: ['electron/desktop/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['../web/*', '**/renderer/*'] }],
+    },
+  },
+  {
     // The renderer talks only to the typed API, never to Node.
     files: ['renderer/**/*.{ts,tsx}'],
     rules: {

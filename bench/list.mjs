@@ -27,7 +27,7 @@ import { median, snapdesk } from './measure.mjs';
 import { printTable } from './report.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const WEB = path.resolve(HERE, '..', 'out', 'electron', 'web.cjs');
+const WEB = path.resolve(HERE, '..', 'out', 'electron', 'web', 'main.cjs');
 const COUNT = Math.max(1, Number.parseInt(process.env.BENCH_SNAPSHOTS ?? '10000', 10));
 const RUNS = Math.max(1, Number.parseInt(process.env.BENCH_RUNS ?? '5', 10));
 const BASE = process.env.BENCH_DIR ?? os.tmpdir();

@@ -2,4 +2,4 @@
  * The contract types the renderer uses, imported in this one place so the
  * window's code depends on the shared contract through a single seam.
  */
-export type { AppInfo, ArchiveRef, EventName, EventPayloads, MenuCommand, Settings, SnapdeskApi, Task, UploadProgress } from '../electron/contract';
+export type { AppInfo, ArchiveRef, EventName, EventPayloads, MenuCommand, Settings, SnapdeskApi, Task, UploadProgress } from '../electron/app/contract';

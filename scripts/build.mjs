@@ -1,5 +1,6 @@
-// Builds every bundle: the CLI, the Electron main and preload, the browser
-// transport server (esbuild), and the renderer (vite).
+// Builds every bundle: the CLI, the desktop shell's main and preload, the web
+// shell's server (esbuild), and the renderer (vite). out/electron/<shell>/
+// mirrors electron/<shell>/, so paths to the renderer read the same built or not.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -18,8 +19,8 @@ const node = {
 
 const entries = [
   { in: 'src-core/cli/snapdesk.ts', out: 'out/cli/snapdesk.cjs', banner: '#!/usr/bin/env node' },
-  { in: 'electron/main.ts', out: 'out/electron/main.cjs' },
-  { in: 'electron/web.ts', out: 'out/electron/web.cjs' },
+  { in: 'electron/desktop/main.ts', out: 'out/electron/desktop/main.cjs' },
+  { in: 'electron/web/main.ts', out: 'out/electron/web/main.cjs' },
 ];
 
 await rm('out', { recursive: true, force: true });
@@ -28,8 +29,8 @@ for (const e of entries) {
   await build({ ...node, entryPoints: [e.in], outfile: e.out, ...(e.banner ? { banner: { js: e.banner } } : {}) });
 }
 // A sandboxed preload cannot require anything but 'electron': bundle it whole.
-if (existsSync('electron/preload.ts')) {
-  await build({ ...node, packages: undefined, external: ['electron'], entryPoints: ['electron/preload.ts'], outfile: 'out/electron/preload.cjs' });
+if (existsSync('electron/desktop/preload.ts')) {
+  await build({ ...node, packages: undefined, external: ['electron'], entryPoints: ['electron/desktop/preload.ts'], outfile: 'out/electron/desktop/preload.cjs' });
 }
 if (existsSync('renderer/index.html')) {
   await viteBuild({ configFile: 'renderer/vite.config.ts', logLevel: 'warn' });

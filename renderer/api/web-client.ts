@@ -1,11 +1,12 @@
-import type { ArchiveRef, CallInput, CallName, CallResult, EventName, EventPayloads, SnapdeskApi, Task, UploadProgress } from '../../electron/contract';
+import type { ArchiveRef, CallInput, CallName, CallResult, EventName, EventPayloads, SnapdeskApi, Task, UploadProgress } from '../../electron/app/contract';
+import { EVENT_NAMES } from '../../electron/app/channels';
 import { SnapDeskError } from '../../src-core/errors';
-import { parseEnvelope } from './envelope';
+import { createWebSession, type SecretStorage } from './web-session';
 import { uploadCancelled, uploadWithFetch, uploadWithXhr, type UploadRequest } from './web-upload';
 
-export { FILE_NAME_HEADER } from './web-upload';
+export { FILE_NAME_HEADER } from '../../electron/app/http-routes';
 
-/** The part of EventSource the client uses (a test can supply one that sends a Bearer header). */
+/** The part of EventSource the client uses (a test can supply its own). */
 export interface EventSourceLike {
   addEventListener(type: string, listener: (event: { data: string }) => void): void;
   removeEventListener(type: string, listener: (event: { data: string }) => void): void;
@@ -15,16 +16,18 @@ export interface EventSourceLike {
 export interface WebClientOptions {
   /** Server origin; '' (default) means the page's own. */
   baseUrl?: string;
-  /** Sent as `Authorization: Bearer` (outside a browser, where there is no session cookie). */
+  /** The printed token, traded for a session secret on first use (a page reads it from its address's fragment). */
   token?: string;
+  /** Keeps the session secret across reloads of the tab (a page passes sessionStorage). */
+  storage?: SecretStorage;
   fetch?: typeof fetch;
   openEvents?: (url: string) => EventSourceLike;
   /** Starts a browser download of `url` (default: a temporary download link). */
   download?: (url: string) => void;
-  /** The browser's file picker (default: a temporary file input). */
-  pickFiles?: () => Promise<File[]>;
   /** Sends uploads, for their progress (default: the browser's; without one, uploads go by fetch and report only start and end). */
   XMLHttpRequest?: typeof XMLHttpRequest;
+  /** Wait before reopening an event stream that broke. */
+  reconnectMs?: number;
 }
 
 function downloadWithLink(url: string): void {
@@ -37,48 +40,24 @@ function downloadWithLink(url: string): void {
   link.remove();
 }
 
-function pickWithInput(): Promise<File[]> {
-  return new Promise((resolve) => {
-    const input = document.createElement('input');
-    input.type = 'file';
-    input.multiple = true;
-    input.accept = '.tgz,.tar.gz,.tar,application/gzip,application/x-tar';
-    input.addEventListener('change', () => resolve([...(input.files ?? [])]), { once: true });
-    input.addEventListener('cancel', () => resolve([]), { once: true });
-    input.click();
-  });
-}
+const awaitsDownload = (result: unknown): result is Task => typeof result === 'object' && result !== null && (result as Task).awaitsDownload === true;
 
 /**
- * SnapdeskApi over the browser transport (`npm run web`): calls are POSTs of
- * JSON answered with Envelopes, events arrive over one EventSource, files
- * are uploaded as streamed request bodies, exports download from the server.
+ * SnapdeskApi over the web shell (`npm run web`), every request built from
+ * the route table: calls are `calls.invoke`, events one `events.stream`,
+ * files `uploads.check` then `uploads.send`, and an export the server marks
+ * `awaitsDownload` is fetched through `exports.download`.
  */
 export function createWebClient(opts: WebClientOptions = {}): SnapdeskApi {
-  const base = opts.baseUrl ?? '';
   const doFetch = opts.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
-  const auth: Record<string, string> = opts.token ? { Authorization: `Bearer ${opts.token}` } : {};
+  const session = createWebSession({ baseUrl: opts.baseUrl ?? '', fetch: doFetch, token: opts.token, storage: opts.storage });
   const openEvents = opts.openEvents ?? ((url: string) => new EventSource(url));
   const download = opts.download ?? downloadWithLink;
-  const pickFiles = opts.pickFiles ?? pickWithInput;
   const Xhr = opts.XMLHttpRequest ?? (typeof XMLHttpRequest === 'undefined' ? undefined : XMLHttpRequest);
+  const reconnectMs = opts.reconnectMs ?? 2_000;
 
-  async function unwrap<T>(response: Response): Promise<T> {
-    return parseEnvelope<T>(response.status, response.headers.get('content-type') ?? '', await response.text());
-  }
-
-  const postJson = (path: string, body: unknown, signal?: AbortSignal): Promise<Response> =>
-    doFetch(`${base}${path}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...auth },
-      body: body === undefined ? '' : JSON.stringify(body),
-      credentials: 'same-origin',
-      signal,
-    });
-
-  async function post<K extends CallName>(name: K, input: unknown): Promise<CallResult<K>> {
-    return unwrap<CallResult<K>>(await postJson(`/api/call/${name}`, input));
-  }
+  const invoke = <K extends CallName>(name: K, input: unknown): Promise<CallResult<K>> =>
+    session.request('calls.invoke', { params: { name }, body: input }) as Promise<CallResult<K>>;
 
   // The File itself is the body, streamed from disk by the browser; nothing is read into memory here.
   const upload = (req: UploadRequest): Promise<ArchiveRef> => (Xhr ? uploadWithXhr(Xhr, req) : uploadWithFetch(doFetch, req));
@@ -92,14 +71,13 @@ export function createWebClient(opts: WebClientOptions = {}): SnapdeskApi {
     const [file] = files;
     if (!file) return;
     if (signal?.aborted) throw uploadCancelled(file);
-    let response: Response;
     try {
-      response = await postJson('/api/archives/check', { files: files.map((f) => ({ fileName: f.name, size: f.size })) }, signal);
+      await session.request('uploads.check', { body: { files: files.map((f) => ({ fileName: f.name, size: f.size })) }, signal });
     } catch (err) {
       if (signal?.aborted) throw uploadCancelled(file);
+      if (err instanceof SnapDeskError) throw err;
       throw new SnapDeskError('io', `cannot upload ${files.length === 1 ? file.name : `${files.length} files`}: the Snapshot Desk server could not be reached (${err instanceof Error ? err.message : String(err)})`, {}, { cause: err });
     }
-    await unwrap<null>(response);
   }
 
   /** Uploads the files one after another (each reports its own progress); all or none are kept. */
@@ -107,64 +85,76 @@ export function createWebClient(opts: WebClientOptions = {}): SnapdeskApi {
     const refs: ArchiveRef[] = [];
     await checkFits(files, signal);
     try {
+      const auth = await session.authHeaders();
       for (const [index, file] of files.entries()) {
-        refs.push(await upload({ url: `${base}/api/archives`, file, index, auth, onProgress, signal }));
+        refs.push(await upload({ url: session.url('uploads.send'), file, index, auth, onProgress, signal }));
       }
       // An abort as the last byte landed still means "keep nothing".
       const last = files[files.length - 1];
       if (signal?.aborted && last) throw uploadCancelled(last);
     } catch (err) {
       // All or none, as on the desktop: drop what was uploaded before the failure or the abort.
-      await Promise.allSettled(refs.map((ref) => post('archives.release', { archiveId: ref.id })));
+      await Promise.allSettled(refs.map((ref) => invoke('archives.release', { archiveId: ref.id })));
       throw err;
     }
     return refs;
   }
 
   async function call<K extends CallName>(name: K, input?: CallInput<K>): Promise<CallResult<K>> {
-    if (name === 'archives.pick') {
-      const files = await pickFiles();
-      return (files.length > 0 ? await registerFiles(files) : []) as CallResult<K>;
-    }
-    const result = await post(name, input);
-    if (name === 'snapshots.export' && result) {
-      // The server streams the archive into this download; the task reports its progress.
-      download(`${base}/api/exports/${encodeURIComponent((result as Task).id)}`);
-    }
+    const result = await invoke(name, input);
+    // The server streams the archive into this download; the task reports its progress.
+    if (awaitsDownload(result)) download(await session.ticketUrl('exports.download', { purpose: 'download', taskId: result.id }, { taskId: result.id }));
     return result;
   }
 
-  let source: EventSourceLike | null = null;
   const listeners = new Map<string, Set<(payload: never) => void>>();
-  const dispatchers = new Map<string, (event: { data: string }) => void>();
+  let source: EventSourceLike | null = null;
+  /** Bumped whenever the stream is dropped, so a connect that was under way does not resurrect it. */
+  let generation = 0;
+
+  const dispatch = (event: string) => (message: { data: string }) => {
+    const payload = JSON.parse(message.data) as never;
+    for (const l of [...(listeners.get(event) ?? [])]) l(payload);
+  };
+  const dispatchers = new Map(EVENT_NAMES.map((event) => [event, dispatch(event)] as const));
+
+  function disconnect(): void {
+    generation++;
+    source?.close();
+    source = null;
+  }
+
+  /** Opens the one event stream with a fresh ticket; reopens it (new ticket) when it breaks. */
+  function connect(): void {
+    const mine = ++generation;
+    session.ticketUrl('events.stream', { purpose: 'events' }).then(
+      (url) => {
+        if (mine !== generation) return;
+        const opened = openEvents(url);
+        source = opened;
+        for (const [event, handler] of dispatchers) opened.addEventListener(event, handler);
+        opened.addEventListener('error', () => {
+          // A ticket is single-use, so the browser's own retry of the same URL cannot work: start over.
+          if (mine !== generation) return;
+          opened.close();
+          source = null;
+          setTimeout(() => mine === generation && connect(), reconnectMs);
+        });
+      },
+      () => setTimeout(() => mine === generation && connect(), reconnectMs),
+    );
+  }
 
   function on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void {
-    source ??= openEvents(`${base}/api/events`);
-    let set = listeners.get(event);
-    if (!set) {
-      const subscribers = new Set<(payload: never) => void>();
-      set = subscribers;
-      listeners.set(event, subscribers);
-      const dispatch = (message: { data: string }): void => {
-        const payload = JSON.parse(message.data) as never;
-        for (const l of [...subscribers]) l(payload);
-      };
-      dispatchers.set(event, dispatch);
-      source.addEventListener(event, dispatch);
-    }
+    if (listeners.size === 0) connect();
+    const set = listeners.get(event) ?? new Set();
+    listeners.set(event, set);
     const entry = listener as (payload: never) => void;
     set.add(entry);
     return () => {
       set.delete(entry);
-      if (set.size > 0) return;
-      listeners.delete(event);
-      const dispatch = dispatchers.get(event);
-      dispatchers.delete(event);
-      if (dispatch) source?.removeEventListener(event, dispatch);
-      if (listeners.size === 0) {
-        source?.close();
-        source = null;
-      }
+      if (set.size === 0) listeners.delete(event);
+      if (listeners.size === 0) disconnect();
     };
   }
 

@@ -1,17 +1,15 @@
-import type { ArchiveRef, UploadProgress } from '../../electron/contract';
+import type { ArchiveRef, UploadProgress } from '../../electron/app/contract';
 import { SnapDeskError, cancelled } from '../../src-core/errors';
-import { parseEnvelope } from './envelope';
+import { FILE_NAME_HEADER, HTTP_ROUTES } from '../../electron/app/http-routes';
+import { readServerAnswer } from './server-answer';
 
-/** Header carrying an upload's file name, URI-encoded (the body is the file itself). */
-export const FILE_NAME_HEADER = 'X-Snapdesk-File-Name';
-
-/** One file to send as the body of POST /api/archives. */
+/** One file to send as the body of route `uploads.send` (its URL built from the route table). */
 export interface UploadRequest {
   url: string;
   file: File;
   /** The file's position in the batch, passed through to progress reports. */
   index: number;
-  /** Authorization, when there is no session cookie (outside a browser). */
+  /** The session's `Authorization` header. */
   auth: Record<string, string>;
   onProgress?: (progress: UploadProgress) => void;
   signal?: AbortSignal;
@@ -45,14 +43,14 @@ export function uploadWithXhr(Xhr: typeof XMLHttpRequest, req: UploadRequest): P
       signal?.removeEventListener('abort', onAbort);
       outcome();
     };
-    xhr.open('POST', req.url);
+    xhr.open(HTTP_ROUTES['uploads.send'].method, req.url);
     for (const [name, value] of Object.entries(headersFor(req))) xhr.setRequestHeader(name, value);
     xhr.upload.addEventListener('progress', (e) => report(e.loaded));
     xhr.upload.addEventListener('load', () => report(file.size));
     xhr.addEventListener('load', () =>
       settle(() => {
         try {
-          resolve(parseEnvelope<ArchiveRef>(xhr.status, xhr.getResponseHeader('Content-Type') ?? '', xhr.responseText));
+          resolve(readServerAnswer<ArchiveRef>(xhr.status, xhr.getResponseHeader('Content-Type') ?? '', xhr.responseText));
         } catch (err) {
           reject(err);
         }
@@ -91,12 +89,12 @@ export async function uploadWithFetch(doFetch: typeof fetch, req: UploadRequest)
   let response: Response;
   let body: string;
   try {
-    response = await doFetch(req.url, { method: 'POST', headers: headersFor(req), body: file, credentials: 'same-origin', signal });
+    response = await doFetch(req.url, { method: HTTP_ROUTES['uploads.send'].method, headers: headersFor(req), body: file, credentials: 'omit', signal });
     body = await response.text();
   } catch (err) {
     if (signal?.aborted) throw uploadCancelled(file);
     throw err;
   }
   report(file.size);
-  return parseEnvelope<ArchiveRef>(response.status, response.headers.get('content-type') ?? '', body);
+  return readServerAnswer<ArchiveRef>(response.status, response.headers.get('content-type') ?? '', body);
 }

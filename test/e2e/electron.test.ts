@@ -54,9 +54,9 @@ afterEach(async () => {
   running = null;
 });
 
-/** The built app (out/electron/main.cjs) on a fresh store root, with its own settings folder. */
+/** The built app (out/electron/desktop/main.cjs) on a fresh store root, with its own settings folder. */
 async function launchDesktop(seed?: (store: DesktopApp['store']) => Promise<void>): Promise<DesktopApp> {
-  const main = join(REPO, 'out', 'electron', 'main.cjs');
+  const main = join(REPO, 'out', 'electron', 'desktop', 'main.cjs');
   if (!existsSync(main)) throw new Error(`${main} is missing: run "node scripts/build.mjs" (npm test does it first)`);
   const dir = await tempDir('electron');
   const root = join(dir, 'root');

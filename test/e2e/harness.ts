@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startWebServer, type WebServer } from '../../electron/web-server';
+import { startWebServer, type WebServer } from '../../electron/web/server';
 import { openStore, type LocalFileStore } from '../../src-core/localfile';
 import { storePaths } from '../../src-core/paths';
 import type { Snapshot } from '../../src-core/types';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ArchiveRegistry } from '../../electron/archive-registry';
+import { ArchiveRegistry } from '../../electron/app/archive-registry';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'good', 'cocoon-ch.tar.gz');
 let dir: string;

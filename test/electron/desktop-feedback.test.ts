@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Task } from '../../electron/contract';
-import { finishedNotification, progressBarValue } from '../../electron/desktop-feedback';
+import type { Task } from '../../electron/app/contract';
+import { finishedNotification, progressBarValue } from '../../electron/desktop/feedback';
 
 const task = (over: Partial<Task>): Task => ({
   id: 't',

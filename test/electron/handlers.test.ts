@@ -1,7 +1,7 @@
 import { copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ArchiveRef, Task } from '../../electron/contract';
+import type { ArchiveRef, Task } from '../../electron/app/contract';
 import { desktopApp } from './helpers/desktop-app';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'good');

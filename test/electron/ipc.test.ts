@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { CALL_NAMES, EVENT_NAMES, calls, channelOf, type Envelope } from '../../electron/contract';
-import { EventBus } from '../../electron/events';
-import type { Handlers } from '../../electron/handlers';
-import { forwardEvents, registerIpc, type IpcRegistrar } from '../../electron/ipc';
-import { APP_URL, makeSenderCheck, type IpcSenderEvent } from '../../electron/security';
+import { CALL_NAMES, EVENT_NAMES, calls, channelOf, type Envelope } from '../../electron/app/contract';
+import { EventBus } from '../../electron/app/events';
+import type { Handlers } from '../../electron/app/handlers';
+import { forwardEvents, registerIpc, type IpcRegistrar } from '../../electron/desktop/ipc';
+import { APP_URL, makeSenderCheck, type IpcSenderEvent } from '../../electron/desktop/security';
 import { SnapDeskError } from '../../src-core/errors';
 
 /** Records what registerIpc registers, and lets the test invoke a channel like a renderer would. */

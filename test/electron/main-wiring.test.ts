@@ -2,9 +2,9 @@ import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CALL_NAMES, channelOf, type Envelope } from '../../electron/contract';
-import { CONTENT_SECURITY_POLICY } from '../../electron/csp';
-import { APP_URL } from '../../electron/security';
+import { CALL_NAMES, channelOf, type Envelope } from '../../electron/app/contract';
+import { CONTENT_SECURITY_POLICY } from '../../electron/app/csp';
+import { APP_URL } from '../../electron/desktop/security';
 
 /**
  * main.ts runs against a stand-in for the 'electron' module (the real one
@@ -100,7 +100,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'snapdesk-main-'));
   fake.userData = join(dir, 'userData');
   vi.stubEnv('SNAPDESK_ROOT', join(dir, 'root'));
-  await import('../../electron/main');
+  await import('../../electron/desktop/main');
   await vi.waitFor(() => expect(fake.windows).toHaveLength(1));
 });
 afterAll(async () => {

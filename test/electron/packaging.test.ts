@@ -17,6 +17,30 @@ describe('packaging', () => {
     expect(config.linux?.category).toBe('Utility');
   });
 
+  it('electron-builder.yml flips the fuses that keep the packaged app from running other code', async () => {
+    const config = await getConfig(ROOT, join(ROOT, 'electron-builder.yml'), null);
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+    // Only-from-asar needs the asar it trusts.
+    expect(config.asar).toBe(true);
+  });
+
+  it('package.json points Electron at the desktop shell’s bundle, which the build writes', async () => {
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { main: string; scripts: Record<string, string> };
+    const build = await readFile(join(ROOT, 'scripts', 'build.mjs'), 'utf8');
+    expect(pkg.main).toBe('out/electron/desktop/main.cjs');
+    expect(build).toContain(`out: '${pkg.main}'`);
+    expect(build).toContain("'electron/desktop/main.ts'");
+    expect(pkg.scripts.web).toContain('out/electron/web/main.cjs');
+    expect(build).toContain("out: 'out/electron/web/main.cjs'");
+  });
+
   it('the icon is a real 512×512 RGBA PNG', async () => {
     const png = await readFile(join(ROOT, 'build', 'icon.png'));
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));

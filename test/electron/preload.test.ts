@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SnapdeskApi } from '../../electron/contract';
-import { channelOf } from '../../electron/contract';
+import type { SnapdeskApi } from '../../electron/app/contract';
+import { channelOf } from '../../electron/app/contract';
 
 // The real 'electron' module needs the Electron binary; the preload only uses these four objects.
 const bridge = vi.hoisted(() => ({
@@ -24,7 +24,7 @@ vi.mock('electron', () => ({
   webUtils: { getPathForFile: (file: unknown) => bridge.paths.get(file) ?? '' },
 }));
 
-await import('../../electron/preload');
+await import('../../electron/desktop/preload');
 const api = bridge.exposed.get('snapdesk') as SnapdeskApi;
 
 describe('preload bridge', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY } from '../../electron/csp';
+import { CONTENT_SECURITY_POLICY } from '../../electron/app/csp';
 import {
   APP_URL,
   guardContents,
@@ -10,13 +10,13 @@ import {
   type GuardedContents,
   type GuardedSession,
   type PreventableEvent,
-} from '../../electron/security';
+} from '../../electron/desktop/security';
 
 describe('window security', () => {
   it('the window main.ts creates isolates the renderer completely but for the preload bridge', () => {
-    const opts = windowOptions('/app/out/electron/preload.cjs');
+    const opts = windowOptions('/app/out/electron/desktop/preload.cjs');
     expect(opts.webPreferences).toMatchObject({
-      preload: '/app/out/electron/preload.cjs',
+      preload: '/app/out/electron/desktop/preload.cjs',
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,

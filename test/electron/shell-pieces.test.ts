@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MenuItemConstructorOptions } from 'electron';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseShellArgs } from '../../electron/args';
-import type { MenuCommand } from '../../electron/contract';
-import { archiveFileName, withArchiveExtension } from '../../electron/export-names';
-import { menuTemplate } from '../../electron/menu';
-import { resolveStaticFile } from '../../electron/static-files';
+import { parseShellArgs } from '../../electron/desktop/args';
+import type { MenuCommand } from '../../electron/app/contract';
+import { archiveFileName, withArchiveExtension } from '../../electron/app/export-names';
+import { menuTemplate } from '../../electron/desktop/menu';
+import { resolveStaticFile } from '../../electron/app/static-files';
 
 function items(template: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] {
   return template.flatMap((i) => [i, ...(Array.isArray(i.submenu) ? items(i.submenu) : [])]);

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { watchStore, type StoreWatcher } from '../../electron/store-watch';
+import { watchStore, type StoreWatcher } from '../../electron/app/store-watch';
 import { storePaths } from '../../src-core/paths';
 
 let root: string;

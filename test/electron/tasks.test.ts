@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SnapDeskError } from '../../src-core/errors';
-import type { Task } from '../../electron/contract';
-import { TaskManager, type TaskRunContext } from '../../electron/tasks';
+import type { Task } from '../../electron/app/contract';
+import { TaskManager, type TaskRunContext } from '../../electron/app/tasks';
 
 /** A task body the test drives by hand: progress ticks, then finish or fail. */
 function controllable() {

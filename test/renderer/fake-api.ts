@@ -17,10 +17,10 @@ import type {
   Settings,
   Task,
   UploadProgress,
-} from '../../electron/contract';
+} from '../../electron/app/contract';
 import { ZodError } from 'zod';
-import { parseInput } from '../../electron/contract';
-import { invalidInput } from '../../electron/handlers';
+import { parseInput } from '../../electron/app/contract';
+import { invalidInput } from '../../electron/app/handlers';
 import { SnapDeskError, ambiguousRef, cancelled, nameConflict, notFound, type ErrorData } from '../../src-core/errors';
 import type { DataFileInfo, SnapshotConfig, SnapshotDetails, SnapshotSummary } from '../../src-core/types';
 

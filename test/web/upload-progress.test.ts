@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { JSDOM } from 'jsdom';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { UploadProgress } from '../../electron/contract';
+import type { UploadProgress } from '../../electron/app/contract';
 import { createWebClient } from '../../renderer/api/web-client';
 import { SnapDeskError } from '../../src-core/errors';
 import { webApp } from './helpers/web-app';
@@ -30,9 +30,9 @@ async function pageFile(name: string, bytes?: Uint8Array<ArrayBuffer>): Promise<
   return new page.window.File([bytes ?? new Uint8Array(await readFile(FIXTURE))], name);
 }
 
-/** The client as the page runs it; `null` sends no token (and the page has no session cookie). */
+/** The client as the page runs it; `null` signs in with nothing (no token from the address, no kept session). */
 const browserClient = (token: string | null = app.server.token) =>
-  createWebClient({ baseUrl: app.server.origin, token: token ?? undefined, XMLHttpRequest: page.window.XMLHttpRequest, pickFiles: async () => [] });
+  createWebClient({ baseUrl: app.server.origin, token: token ?? undefined, XMLHttpRequest: page.window.XMLHttpRequest });
 
 /** Waits until the server's upload directory is empty (it deletes a broken upload when it notices). */
 async function uploadsGone(): Promise<void> {
@@ -114,9 +114,10 @@ describe('browser uploads with progress and abort', () => {
     const { port } = probe.address() as AddressInfo;
     await new Promise((resolve) => probe.close(resolve));
     const gone = new JSDOM('<!doctype html>', { url: `http://127.0.0.1:${port}/` });
-    // The pre-check says yes (as it does when the refusal comes only once the body is arriving).
-    const checkSaysYes = async (): Promise<Response> => new Response(JSON.stringify({ ok: true, result: null }), { headers: { 'Content-Type': 'application/json' } });
-    const client = createWebClient({ baseUrl: `http://127.0.0.1:${port}`, fetch: checkSaysYes, XMLHttpRequest: gone.window.XMLHttpRequest, pickFiles: async () => [] });
+    // Sign-in and the pre-check say yes (as they do when the refusal comes only once the body is arriving).
+    const checkSaysYes = async (url: RequestInfo | URL): Promise<Response> =>
+      Response.json({ ok: true, result: String(url).endsWith('/api/session') ? { secret: 'session' } : null });
+    const client = createWebClient({ baseUrl: `http://127.0.0.1:${port}`, token: 'printed', fetch: checkSaysYes, XMLHttpRequest: gone.window.XMLHttpRequest });
     const err = await client.registerFiles([new gone.window.File(['x'], 'one.tgz')]).catch((e: unknown) => e);
     gone.window.close();
     expect(err).toMatchObject({ code: 'io', message: expect.stringMatching(/^the upload of one\.tgz broke off: .*too little disk space.*could not be reached$/) });

@@ -5,11 +5,11 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Task } from '../../electron/contract';
+import type { Task } from '../../electron/app/contract';
 import { SnapDeskError } from '../../src-core/errors';
 import { newSnapshotId } from '../../src-core/ids';
 import { dataTar } from '../helpers/store-state';
-import { webApp } from './helpers/web-app';
+import { issueTicket, openSession, webApp } from './helpers/web-app';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'good');
 let app: Awaited<ReturnType<typeof webApp>>;
@@ -28,6 +28,7 @@ async function fixtureFile(name: string, as = name): Promise<File> {
 }
 
 const settle = (task: Task): Promise<Task> => app.server.context.tasks.wait(task.id);
+const eventsTicket = async (): Promise<string> => issueTicket(app.server, await openSession(app.server), { purpose: 'events' });
 
 async function uploadAndImport(name?: string): Promise<string> {
   const [ref] = await app.client.registerFiles([await fixtureFile('cocoon-ch.tar.gz')]);
@@ -91,8 +92,10 @@ describe('browser transport flows', () => {
     // snapshot.json carries the export time in seconds: hold the clock so both exports agree.
     vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-01-02T03:04:05Z') });
     const task = (await app.client.call('snapshots.export', { ref: 'web-golden' })) as Task;
-    expect(app.downloads).toEqual([`${app.server.origin}/api/exports/${task.id}`]);
-    const res = await fetch(app.downloads[0] as string, { headers: app.auth });
+    // The client starts the download the server asked for, with a single-use ticket.
+    expect(task.awaitsDownload).toBe(true);
+    expect(app.downloads).toEqual([expect.stringMatching(new RegExp(`^${app.server.origin}/api/exports/${task.id}\\?ticket=[0-9a-f]{48}$`))]);
+    const res = await fetch(app.downloads[0] as string);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/gzip');
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="web-golden.tgz"; filename*=UTF-8''web-golden.tgz`);
@@ -101,15 +104,16 @@ describe('browser transport flows', () => {
     expect(done).toMatchObject({ state: 'done', result: { fileName: 'web-golden.tgz' } });
     const expected = await buffer((await app.server.context.store().export(id)).stream);
     expect(got.equals(expected)).toBe(true);
-    // A second download of the same task is refused.
-    expect((await fetch(app.downloads[0] as string, { headers: app.auth })).status).toBe(404);
+    // A second download of the same task is refused: its ticket is spent, and a fresh ticket finds nothing waiting.
+    expect((await fetch(app.downloads[0] as string)).status).toBe(401);
+    expect((await fetch(await app.downloadUrl(task.id))).status).toBe(404);
   });
 
   it('an uncompressed export is a tar download', async () => {
     const id = await uploadAndImport();
     vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-01-02T03:04:05Z') });
     const task = (await app.client.call('snapshots.export', { ref: id, gzip: false })) as Task;
-    const res = await fetch(`${app.server.origin}/api/exports/${task.id}`, { headers: app.auth });
+    const res = await fetch(await app.downloadUrl(task.id));
     expect(res.headers.get('content-type')).toBe('application/x-tar');
     const got = Buffer.from(await res.arrayBuffer());
     const expected = await buffer((await app.server.context.store().export(id, { gzip: false })).stream);
@@ -121,7 +125,7 @@ describe('browser transport flows', () => {
     await app.server.context.store().create({ id: newSnapshotId(), name: 'big' }, dataTar({ mem: randomBytes(32 * 1024 * 1024) }));
     const task = (await app.client.call('snapshots.export', { ref: 'big' })) as Task;
     const abort = new AbortController();
-    const res = await fetch(`${app.server.origin}/api/exports/${task.id}`, { headers: app.auth, signal: abort.signal });
+    const res = await fetch(await app.downloadUrl(task.id), { signal: abort.signal });
     const reader = res.body?.getReader();
     await reader?.read();
     abort.abort();
@@ -148,7 +152,7 @@ describe('browser transport flows', () => {
       });
     });
     const changed = new Promise<{ root: string }>((resolve) => app.client.on('store.changed', resolve));
-    await app.sources[0]?.opened;
+    await app.eventsOpened();
     await uploadAndImport();
     await finished;
     expect(states[0]).toBe('queued');
@@ -173,15 +177,19 @@ describe('browser transport flows', () => {
     expect(await app.client.call('snapshots.list')).toEqual([]);
   });
 
-  it('archives.pick in the browser uploads what the file picker returns', async () => {
-    await app.close();
-    app = await webApp();
-    const file = await fixtureFile('cocoon-fc.tar');
-    const { createWebClient } = await import('../../renderer/api/web-client');
-    const client = createWebClient({ baseUrl: app.server.origin, token: app.server.token, pickFiles: async () => [file] });
-    expect((await client.call('archives.pick')).map((r) => r.name)).toEqual(['cocoon-fc.tar']);
-    const none = createWebClient({ baseUrl: app.server.origin, token: app.server.token, pickFiles: async () => [] });
-    expect(await none.call('archives.pick')).toEqual([]);
+  it('the web host answers what only a desktop can do in words, and the page uploads what it picks instead', async () => {
+    // The page picks with the browser's own file input (renderer) and hands the Files to registerFiles.
+    const [ref] = await app.client.registerFiles([await fixtureFile('cocoon-fc.tar')]);
+    expect(ref?.name).toBe('cocoon-fc.tar');
+    for (const [name, message] of [
+      ['archives.pick', /the browser picks files itself/],
+      ['settings.chooseRoot', /restart the server with --root DIR/],
+    ] as const) {
+      const err = await app.client.call(name).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'invalid_input', message: expect.stringMatching(message) });
+    }
+    const shown = await app.client.call('snapshots.showInFolder', { ref: 'nothing' }).catch((e: unknown) => e);
+    expect(shown).toMatchObject({ code: 'not_found' });
   });
 
   it('closing the server while a browser listens and tasks are queued ends the event stream without a write after end', async () => {
@@ -191,7 +199,7 @@ describe('browser transport flows', () => {
     process.prependListener('uncaughtException', record);
     try {
       // A browser tab's event stream that stays open while the server shuts down.
-      const tab = request({ host: '127.0.0.1', port: app.server.port, path: '/api/events', headers: app.auth });
+      const tab = request({ host: '127.0.0.1', port: app.server.port, path: `/api/events?ticket=${await eventsTicket()}` });
       tab.on('error', () => undefined);
       await new Promise<void>((resolve) => {
         tab.on('response', (res) => {

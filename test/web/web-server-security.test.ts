@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWebServer, type WebServer } from '../../electron/web-server';
+import { startWebServer, type WebServer } from '../../electron/web/server';
 import { raw } from './helpers/http';
 
 let dir: string;
@@ -22,62 +22,99 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('browser transport: token', () => {
-  it('prints a loopback URL with a long random token', () => {
-    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${server.token}`);
+describe('web shell: signing in', () => {
+  const signIn = (token: string) => raw(server.port, { method: 'POST', path: '/api/session', headers: { Host: host, ...json }, body: JSON.stringify({ token }) });
+  const secretOf = async (): Promise<string> => (JSON.parse((await signIn(server.token)).body) as { result: { secret: string } }).result.secret;
+  const list = (headers: Record<string, string>) => raw(server.port, { method: 'POST', path: '/api/call/snapshots.list', headers: { Host: host, ...json, ...headers } });
+
+  it('prints a loopback URL with a long random token in the fragment, which no request carries', () => {
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/#token=${server.token}`);
     expect(server.token).toMatch(/^[0-9a-f]{48}$/);
   });
 
-  it('the first page load trades the token for an HttpOnly SameSite=Strict cookie and drops it from the URL', async () => {
-    const res = await raw(server.port, { path: `/?token=${server.token}`, headers: { Host: host } });
-    expect(res.status).toBe(303);
-    expect(res.headers.location).toBe('/');
-    const cookie = String(res.headers['set-cookie']);
-    expect(cookie).toContain(`snapdesk_token_${server.port}=${server.token}`);
-    expect(cookie).toContain('HttpOnly');
-    expect(cookie).toContain('SameSite=Strict');
-    const page = await raw(server.port, { headers: { Host: host, Cookie: cookie.split(';')[0] as string } });
-    expect(page.status).toBe(200);
-    expect(page.body).toContain('<title>Snapshot Desk</title>');
-    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+  it('serves the page without a token and never sets a cookie or redirects', async () => {
+    for (const path of ['/', '/index.html', `/?token=${server.token}`, `//evil.example/x?token=${server.token}`]) {
+      const page = await raw(server.port, { path, headers: { Host: host } });
+      expect(page.headers['set-cookie']).toBeUndefined();
+      expect(page.headers.location).toBeUndefined();
+      if (path === '/') {
+        expect(page.status).toBe(200);
+        expect(page.body).toContain('<title>Snapshot Desk</title>');
+        expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+        expect(page.headers['referrer-policy']).toBe('no-referrer');
+      }
+    }
+    const opened = await signIn(server.token);
+    expect(opened.headers['set-cookie']).toBeUndefined();
   });
 
-  it('the token exchange never redirects to another site', async () => {
-    const res = await raw(server.port, { path: `//evil.example/x?token=${server.token}`, headers: { Host: host } });
-    expect(res.status).toBe(303);
-    expect(res.headers.location).toMatch(/^\/(?!\/)/);
-    expect(res.headers.location).not.toContain('evil.example');
+  it('trades the printed token for a session secret unlike it (one per sign-in), and refuses any other token', async () => {
+    const [a, b] = [await secretOf(), await secretOf()];
+    expect(a).toMatch(/^[0-9a-f]{48}$/);
+    expect(a).not.toBe(server.token);
+    expect(a).not.toBe(b);
+    for (const token of ['guess', server.token.slice(1), `${server.token}0`]) {
+      const res = await signIn(token);
+      expect(res.status).toBe(401);
+      expect(JSON.parse(res.body)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    }
   });
 
   it('a port already in use fails the start cleanly', async () => {
     await expect(startWebServer({ root: join(dir, 'store'), port: server.port, rendererDir: join(dir, 'renderer') })).rejects.toMatchObject({ code: 'EADDRINUSE' });
   });
 
-  it('a wrong token, no token and a wrong cookie are all refused', async () => {
-    expect((await raw(server.port, { path: '/?token=guess', headers: { Host: host } })).status).toBe(403);
-    expect((await raw(server.port, { headers: { Host: host } })).status).toBe(401);
-    expect((await raw(server.port, { headers: { Host: host, Cookie: `snapdesk_token_${server.port}=nope` } })).status).toBe(401);
-  });
-
-  it('every API request needs the cookie or a Bearer token', async () => {
-    const none = await raw(server.port, { method: 'POST', path: '/api/call/snapshots.list', headers: { Host: host, ...json } });
+  it('every API request needs a session secret: not the printed token, not a cookie', async () => {
+    const none = await list({});
     expect(none.status).toBe(401);
     expect(JSON.parse(none.body)).toMatchObject({ ok: false });
-    expect((await raw(server.port, { path: '/api/events', headers: { Host: host } })).status).toBe(401);
-    expect((await raw(server.port, { method: 'POST', path: '/api/archives', headers: { Host: host }, body: 'x' })).status).toBe(401);
-    const bearer = await raw(server.port, { method: 'POST', path: '/api/call/snapshots.list', headers: { Host: host, ...json, Authorization: `Bearer ${server.token}` } });
-    expect(JSON.parse(bearer.body)).toEqual({ ok: true, result: [] });
-    const cookie = await raw(server.port, {
-      method: 'POST',
-      path: '/api/call/settings.get',
-      headers: { Host: host, ...json, Cookie: `snapdesk_token_${server.port}=${server.token}` },
-    });
-    expect(JSON.parse(cookie.body)).toMatchObject({ ok: true, result: { rootSource: 'cli' } });
+    expect((await list({ Authorization: `Bearer ${server.token}` })).status).toBe(401);
+    expect((await list({ Cookie: `snapdesk_token_${server.port}=${server.token}` })).status).toBe(401);
+    expect((await raw(server.port, { method: 'POST', path: '/api/archives', headers: { Host: host, Authorization: `Bearer ${server.token}` }, body: 'x' })).status).toBe(401);
+    expect((await raw(server.port, { method: 'POST', path: '/api/tickets', headers: { Host: host, ...json }, body: '{"purpose":"events"}' })).status).toBe(401);
+    const secret = await secretOf();
+    expect(JSON.parse((await list({ Authorization: `Bearer ${secret}` })).body)).toEqual({ ok: true, result: [] });
+  });
+
+  it('the event stream opens only with a ticket, once, for its own purpose', async () => {
+    const secret = await secretOf();
+    const ticket = async (purpose: object): Promise<string> =>
+      (JSON.parse((await raw(server.port, { method: 'POST', path: '/api/tickets', headers: { Host: host, ...json, Authorization: `Bearer ${secret}` }, body: JSON.stringify(purpose) })).body) as { result: { ticket: string } }).result.ticket;
+    expect((await raw(server.port, { path: '/api/events', headers: { Host: host, Authorization: `Bearer ${secret}` } })).status).toBe(401);
+    expect((await raw(server.port, { path: `/api/events?ticket=${server.token}`, headers: { Host: host } })).status).toBe(401);
+    const forDownload = await ticket({ purpose: 'download', taskId: 'abc' });
+    expect((await raw(server.port, { path: `/api/events?ticket=${forDownload}`, headers: { Host: host } })).status).toBe(401);
+    const good = await ticket({ purpose: 'events' });
+    const stream = await fetch(`${server.origin}/api/events?ticket=${good}`);
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get('content-type')).toBe('text/event-stream');
+    await stream.body?.cancel();
+    expect((await raw(server.port, { path: `/api/events?ticket=${good}`, headers: { Host: host } })).status).toBe(401);
+  });
+
+  it('a ticket expires unused', async () => {
+    const short = await startWebServer({ root: join(dir, 'store'), port: 0, rendererDir: join(dir, 'renderer'), ticketTtlMs: 50 });
+    try {
+      const signed = await fetch(`${short.origin}/api/session`, { method: 'POST', headers: json, body: JSON.stringify({ token: short.token }) });
+      const { secret } = ((await signed.json()) as { result: { secret: string } }).result;
+      const issued = await fetch(`${short.origin}/api/tickets`, { method: 'POST', headers: { ...json, Authorization: `Bearer ${secret}` }, body: '{"purpose":"events"}' });
+      const { ticket } = ((await issued.json()) as { result: { ticket: string } }).result;
+      await new Promise((r) => setTimeout(r, 120));
+      expect((await fetch(`${short.origin}/api/events?ticket=${ticket}`)).status).toBe(401);
+    } finally {
+      await short.close();
+    }
   });
 });
 
+let secret = '';
+beforeAll(async () => {
+  const res = await fetch(`${server.origin}/api/session`, { method: 'POST', headers: json, body: JSON.stringify({ token: server.token }) });
+  secret = ((await res.json()) as { result: { secret: string } }).result.secret;
+});
+
 describe('browser transport: Host and Origin', () => {
-  const auth = () => ({ Authorization: `Bearer ${server.token}`, ...json });
+  const auth = () => ({ Authorization: `Bearer ${secret}`, ...json });
 
   it('refuses a Host that is not our loopback address (DNS rebinding), even with the token', async () => {
     for (const h of [`evil.example:${server.port}`, 'evil.example', `127.0.0.1:${server.port + 1}`, `localhost.evil.example:${server.port}`]) {
@@ -106,7 +143,7 @@ describe('browser transport: Host and Origin', () => {
     const res = await raw(server.port, {
       method: 'POST',
       path: '/api/call/snapshots.gc',
-      headers: { Authorization: `Bearer ${server.token}`, Host: host, 'Content-Type': 'text/plain' },
+      headers: { Authorization: `Bearer ${secret}`, Host: host, 'Content-Type': 'text/plain' },
       body: '',
     });
     expect(res.status).toBe(415);
@@ -118,7 +155,7 @@ describe('browser transport: calls', () => {
     const res = await raw(server.port, {
       method: 'POST',
       path: `/api/call/${name}`,
-      headers: { Authorization: `Bearer ${server.token}`, Host: `127.0.0.1:${server.port}`, ...json },
+      headers: { Authorization: `Bearer ${secret}`, Host: `127.0.0.1:${server.port}`, ...json },
       body: body === undefined ? '' : JSON.stringify(body),
     });
     return { status: res.status, envelope: JSON.parse(res.body) as { ok: boolean; error?: { code: string; message: string } } };
@@ -149,7 +186,7 @@ describe('browser transport: calls', () => {
     const res = await raw(server.port, {
       method: 'POST',
       path: '/api/call/snapshots.inspect',
-      headers: { Authorization: `Bearer ${server.token}`, Host: host, ...json },
+      headers: { Authorization: `Bearer ${secret}`, Host: host, ...json },
       body: '{"ref":',
     });
     expect(res.status).toBe(400);

@@ -1,13 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAppContext, type AppContext } from '../../../electron/app-context';
-import { channelOf, type CallName, type CallResult, type Envelope, type EventName, type EventPayloads } from '../../../electron/contract';
-import type { Dialogs } from '../../../electron/dialogs';
-import { desktopExports } from '../../../electron/export-desktop';
-import { registerIpc, type IpcRegistrar } from '../../../electron/ipc';
-import { APP_URL, makeSenderCheck, type IpcSenderEvent } from '../../../electron/security';
-import { SettingsStore } from '../../../electron/settings';
+import { createAppContext, type AppContext } from '../../../electron/app/app-context';
+import { channelOf, type CallName, type CallResult, type Envelope, type EventName, type EventPayloads } from '../../../electron/app/contract';
+import type { Dialogs } from '../../../electron/desktop/dialogs';
+import { desktopHost } from '../../../electron/desktop/host';
+import { registerIpc, type IpcRegistrar } from '../../../electron/desktop/ipc';
+import { APP_URL, makeSenderCheck, type IpcSenderEvent } from '../../../electron/desktop/security';
+import { SettingsStore } from '../../../electron/app/settings';
 import { fromErrorData, type SnapDeskError } from '../../../src-core/errors';
 import { openStore } from '../../../src-core/localfile';
 
@@ -43,8 +43,7 @@ export async function desktopApp() {
     info: { version: '0.1.0', platform: process.platform, transport: 'electron' },
     settings,
     openStore: (r) => openStore({ root: r }),
-    dialogs,
-    makeExports: desktopExports,
+    makeHost: (deps) => desktopHost({ ...deps, dialogs }),
     watch: { debounceMs: 20, pollMs: 20 },
   });
   const channels = new Map<string, (event: IpcSenderEvent, ...args: unknown[]) => Promise<unknown>>();

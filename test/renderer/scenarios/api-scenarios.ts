@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ArchiveRef, EventName, EventPayloads, SnapdeskApi, Task } from '../../../electron/contract';
+import type { ArchiveRef, EventName, EventPayloads, SnapdeskApi, Task } from '../../../electron/app/contract';
 import type { ErrorCode } from '../../../src-core/errors';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures');

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ArchiveRef, CallName, EventName, SnapdeskApi } from '../../../electron/contract';
+import type { ArchiveRef, CallName, EventName, SnapdeskApi } from '../../../electron/app/contract';
 import { desktopApp } from '../../electron/helpers/desktop-app';
 import { describeApiScenarios } from './api-scenarios';
 

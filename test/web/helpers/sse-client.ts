@@ -1,24 +1,27 @@
 import type { EventSourceLike } from '../../../renderer/api/web-client';
 
 /**
- * A small EventSource for Node tests: the same text/event-stream parsing,
- * over fetch, so it can send the Bearer token Node has no cookie for.
+ * A small EventSource for Node tests (Node has none): the same
+ * text/event-stream parsing, over fetch; the URL carries its ticket.
  */
 export class TestEventSource implements EventSourceLike {
   private readonly listeners = new Map<string, Set<(e: { data: string }) => void>>();
   private readonly abort = new AbortController();
   readonly opened: Promise<void>;
+  /** The HTTP status the stream was answered with (0 until then). */
+  status = 0;
 
-  constructor(url: string, token: string) {
+  constructor(url: string) {
     let ready: () => void = () => undefined;
     this.opened = new Promise((r) => {
       ready = r;
     });
-    void this.run(url, token, ready).catch(() => undefined);
+    void this.run(url, ready).catch(() => this.fire('error', ''));
   }
 
-  private async run(url: string, token: string, ready: () => void): Promise<void> {
-    const res = await fetch(url, { headers: { Authorization: `Bearer ${token}` }, signal: this.abort.signal });
+  private async run(url: string, ready: () => void): Promise<void> {
+    const res = await fetch(url, { signal: this.abort.signal });
+    this.status = res.status;
     if (!res.ok || !res.body) throw new Error(`SSE refused: ${res.status}`);
     ready();
     const decoder = new TextDecoder();
@@ -52,5 +55,9 @@ export class TestEventSource implements EventSourceLike {
 
   close(): void {
     this.abort.abort();
+  }
+
+  private fire(type: string, data: string): void {
+    if (!this.abort.signal.aborted) this.listeners.get(type)?.forEach((l) => l({ data }));
   }
 }

@@ -1,17 +1,27 @@
 import { lstat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { SnapshotBackend } from '../src-core/backend';
-import { SnapDeskError } from '../src-core/errors';
+import type { SnapshotBackend } from '../../src-core/backend';
+import { SnapDeskError } from '../../src-core/errors';
 import type { Dialogs } from './dialogs';
-import { archiveFileName, withArchiveExtension } from './export-names';
-import type { ExportPort } from './handlers';
-import type { TaskManager } from './tasks';
+import { archiveFileName, withArchiveExtension } from '../app/export-names';
+import type { ExportRequest } from '../app/host';
+import type { SnapshotDetails } from '../../src-core/types';
+import type { Task } from '../app/contract';
+import type { TaskManager } from '../app/tasks';
+
+/** Exports delivered as files on this machine, and where each task wrote its file. */
+export interface FileExports {
+  /** Starts the export task; null when the user cancelled the save dialog. */
+  start(snapshot: SnapshotDetails, request: ExportRequest): Promise<Task | null>;
+  /** The file an export task writes, for "Show in folder". */
+  pathOf(taskId: string): string | undefined;
+}
 
 /**
  * Desktop export: the user picks the file in a save dialog, then the store
  * writes it (temp file beside it, renamed on success) as a task.
  */
-export function desktopExports(deps: { store(): SnapshotBackend; tasks: TaskManager; dialogs: Dialogs }): ExportPort {
+export function desktopExports(deps: { store(): SnapshotBackend; tasks: TaskManager; dialogs: Dialogs }): FileExports {
   const targets = new Map<string, string>();
   return {
     async start(snapshot, { gzip, level }) {

@@ -2,9 +2,9 @@
 // typed SnapdeskApi and nothing else (no raw ipcRenderer), and bundles only
 // the zod-free channel list, so it stays small.
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import type { ErrorData } from '../src-core/errors';
-import { channelOf, isKnownCall, isKnownEvent } from './channels';
-import type { ArchiveRef, CallName, Envelope, EventName, EventPayloads, SnapdeskApi } from './contract';
+import type { ErrorData } from '../../src-core/errors';
+import { channelOf, isKnownCall, isKnownEvent } from '../app/channels';
+import type { ArchiveRef, CallName, Envelope, EventName, EventPayloads, SnapdeskApi } from '../app/contract';
 
 /**
  * A rejected call carries the error as plain data ({name, code, message,

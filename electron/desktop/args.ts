@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { hasArchiveExtension } from './archive-registry';
+import { hasArchiveExtension } from '../app/archive-registry';
 
 export interface ShellArgs {
   root?: string;

@@ -1,13 +1,13 @@
 // `npm run web -- --root DIR [--port N]`: the app in a browser, served on
-// loopback with a one-time token in the printed address.
+// loopback; the printed address carries the sign-in token in its fragment.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startWebServer } from './web-server';
+import { startWebServer } from './server';
 
 function version(): string {
   try {
-    return (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
   } catch {
     return '0.0.0';
   }
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     strict: true,
   });
   if (values.help) {
-    process.stdout.write('usage: npm run web -- [--root DIR] [--port N]\n\nServes Snapshot Desk on http://127.0.0.1 for a local browser.\n');
+    process.stdout.write('usage: npm run web -- [--root DIR] [--port N]\n\nServes Snapshot Desk on http://127.0.0.1 for a local browser; open the printed address (its #token=… signs the page in).\n');
     return;
   }
   const port = values.port === undefined ? 0 : Number(values.port);

@@ -1,16 +1,18 @@
 /**
  * The one contract between the renderer and the main process: every call
- * (name, input schema, result type) and every event. Main's IPC binding, the
- * preload bridge, the browser transport and the renderer's client are all
- * derived from these tables, so a channel string is never typed twice.
+ * (name, input schema, result type), every event, and every HTTP route of
+ * the web shell. Main's IPC binding, the preload bridge, the web shell's
+ * router and the renderer's web client are all derived from these tables,
+ * so a channel string or a route is never typed twice.
  *
  * Only plain, structured-clone-safe data crosses: no class instances, no
  * functions, errors as `ErrorData`.
  */
 import { z } from 'zod';
 import { CALL_NAMES, EVENT_NAMES, channelOf, type CallNameList, type EventNameList } from './channels';
-import type { ErrorData } from '../src-core/errors';
-import { isPrintableName, MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH } from '../src-core/names';
+import type { RouteName } from './http-routes';
+import type { ErrorData } from '../../src-core/errors';
+import { isPrintableName, MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH } from '../../src-core/names';
 import type {
   ArchivePreview,
   GcReport,
@@ -18,7 +20,7 @@ import type {
   SnapshotDetails,
   SnapshotSummary,
   VerifyReport,
-} from '../src-core/types';
+} from '../../src-core/types';
 
 /** Phantom marker carrying a result type through the table. */
 const returns = <T>(): T => undefined as unknown as T;
@@ -65,6 +67,11 @@ export interface Task {
   finishedAt: number | null;
   error: ErrorData | null;
   result: TaskResult | null;
+  /**
+   * Set on the task a browser export answers with: the archive waits for the
+   * page to download it (route `exports.download`). Absent everywhere else.
+   */
+  awaitsDownload?: true;
 }
 
 export interface Settings {
@@ -92,13 +99,13 @@ export const calls = {
     result: returns<Snapshot>(),
   },
   'snapshots.gc': { input: z.undefined(), result: returns<GcReport>() },
-  /** Desktop: shows the save dialog; null when the user cancels. Browser: starts a download. */
+  /** Starts the export through the host (HostServices.startExport): desktop, after the save dialog (null when cancelled); web, a task marked `awaitsDownload`. */
   'snapshots.export': {
     input: z.object({ ref, gzip: z.boolean().optional(), level: z.number().int().min(1).max(9).optional() }).strict(),
     result: returns<Task | null>(),
   },
   'snapshots.showInFolder': { input: z.object({ ref }).strict(), result: returns<void>() },
-  /** Desktop: the open dialog (multi-select). */
+  /** The host's open dialog (multi-select); the web host has none (the page uploads instead). */
   'archives.pick': { input: z.undefined(), result: returns<ArchiveRef[]>() },
   /** Desktop: paths of dropped files, from the preload (webUtils.getPathForFile); main checks each. */
   'archives.register': { input: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(256) }).strict(), result: returns<ArchiveRef[]>() },
@@ -122,7 +129,7 @@ export const calls = {
   'tasks.clear': { input: z.undefined(), result: returns<void>() },
   'tasks.showInFolder': { input: z.object({ taskId }).strict(), result: returns<void>() },
   'settings.get': { input: z.undefined(), result: returns<Settings>() },
-  /** Desktop: a directory dialog; null when cancelled. */
+  /** The host's directory dialog; null when cancelled (the web host has none). */
   'settings.chooseRoot': { input: z.undefined(), result: returns<Settings | null>() },
   'settings.resetRoot': { input: z.undefined(), result: returns<Settings>() },
 } as const;
@@ -188,3 +195,40 @@ export function parseInput<K extends CallName>(name: K, input: unknown): CallInp
 }
 
 export const isCallName = (name: string): name is CallName => Object.prototype.hasOwnProperty.call(calls, name);
+
+/** A route whose answer is a byte stream, not JSON: `T` names what flows (an archive, events). */
+export interface StreamOf<T> {
+  readonly streamOf: T;
+}
+
+/** One file of an upload: its name as the user's browser gave it, and its size in bytes. */
+const uploadedFile = z.object({ fileName: z.string().min(1).max(4096), size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) }).strict();
+const secret = z.string().min(1).max(256);
+
+/**
+ * Input and result of each HTTP route of the web shell (method and path are
+ * in http-routes.ts). Inputs are what the server reads from a request, from
+ * wherever the route's declaration says: `:params`, `?ticket=`, the JSON body,
+ * or the file-name header and Content-Length of an upload.
+ */
+export const routes = {
+  'session.open': { input: z.object({ token: secret }).strict(), result: returns<{ secret: string }>() },
+  'tickets.issue': {
+    input: z.discriminatedUnion('purpose', [z.object({ purpose: z.literal('events') }).strict(), z.object({ purpose: z.literal('download'), taskId }).strict()]),
+    result: returns<{ ticket: string }>(),
+  },
+  /** The call's result; as with every JSON route, the answer is an Envelope of it. */
+  'calls.invoke': { input: z.object({ name: z.string().max(64), input: z.unknown() }).strict(), result: returns<unknown>() },
+  'uploads.check': { input: z.object({ files: z.array(uploadedFile).min(1).max(1000) }).strict(), result: returns<null>() },
+  'uploads.send': { input: uploadedFile, result: returns<ArchiveRef>() },
+  'exports.download': { input: z.object({ taskId, ticket: secret }).strict(), result: returns<StreamOf<'archive'>>() },
+  'events.stream': { input: z.object({ ticket: secret }).strict(), result: returns<StreamOf<EventPayloads>>() },
+} as const;
+
+export type RouteInput<R extends RouteName> = z.output<(typeof routes)[R]['input']>;
+export type RouteResult<R extends RouteName> = (typeof routes)[R]['result'];
+export type UploadedFile = z.output<typeof uploadedFile>;
+
+// The zod-free route table in http-routes.ts must name exactly these routes.
+const routesMatch: Same<RouteName, keyof typeof routes> = true;
+void routesMatch;

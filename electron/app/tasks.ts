@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { SnapDeskError, cancelled, isSnapDeskError, toErrorData } from '../src-core/errors';
-import type { Progress } from '../src-core/types';
+import { SnapDeskError, cancelled, isSnapDeskError, toErrorData } from '../../src-core/errors';
+import type { Progress } from '../../src-core/types';
 import type { Task, TaskKind, TaskResult } from './contract';
 
 export interface TaskRunContext {

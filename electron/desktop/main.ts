@@ -6,23 +6,24 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, sess
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { defaultRoot, ROOT_ENV } from '../src-core/default-root';
-import { openStore } from '../src-core/localfile';
-import { createAppContext, type AppContext } from './app-context';
+import { defaultRoot, ROOT_ENV } from '../../src-core/default-root';
+import { openStore } from '../../src-core/localfile';
+import { createAppContext, type AppContext } from '../app/app-context';
 import { parseShellArgs } from './args';
-import { SECURITY_HEADERS } from './csp';
-import { finishedNotification, progressBarValue } from './desktop-feedback';
+import { SECURITY_HEADERS } from '../app/csp';
+import { finishedNotification, progressBarValue } from './feedback';
 import type { Dialogs } from './dialogs';
-import { desktopExports } from './export-desktop';
+import { desktopHost } from './host';
 import { forwardEvents, registerIpc } from './ipc';
 import { menuTemplate } from './menu';
 import { APP_HOST, APP_SCHEME, APP_URL, guardContents, installSessionSecurity, makeSenderCheck, windowOptions } from './security';
-import { SettingsStore } from './settings';
-import { resolveStaticFile } from './static-files';
+import { SettingsStore } from '../app/settings';
+import { resolveStaticFile } from '../app/static-files';
 
-const rendererDir = join(__dirname, '..', 'renderer');
+// Built to out/electron/desktop/, beside out/renderer, as the source sits in electron/desktop/ beside renderer/.
+const rendererDir = join(__dirname, '..', '..', 'renderer');
 const preloadPath = join(__dirname, 'preload.cjs');
-const iconPath = join(__dirname, '..', '..', 'build', 'icon.png');
+const iconPath = join(__dirname, '..', '..', '..', 'build', 'icon.png');
 
 let win: BrowserWindow | null = null;
 let context: AppContext | null = null;
@@ -107,8 +108,7 @@ async function start(): Promise<void> {
     info: { version: appVersion(), platform: process.platform, transport: 'electron' },
     settings,
     openStore: (root) => openStore({ root }),
-    dialogs: electronDialogs,
-    makeExports: desktopExports,
+    makeHost: (deps) => desktopHost({ ...deps, dialogs: electronDialogs }),
     taskHooks: {
       onAggregate: (progress) => win?.setProgressBar(progressBarValue(progress)),
       onFinished: (task) => {

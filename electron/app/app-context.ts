@@ -1,33 +1,33 @@
-import type { SnapshotBackend } from '../src-core/backend';
+import type { SnapshotBackend } from '../../src-core/backend';
 import { ArchiveRegistry } from './archive-registry';
 import type { AppInfo, Settings } from './contract';
-import type { Dialogs } from './dialogs';
 import { EventBus } from './events';
 import { OpenedArchives } from './opened-archives';
-import { createHandlers, type ExportPort, type Handlers } from './handlers';
+import { createHandlers, type Handlers } from './handlers';
+import type { HostServices } from './host';
 import type { SettingsStore } from './settings';
 import { watchStore, type StoreWatcher, type StoreWatchOptions } from './store-watch';
 import { TaskManager, type TaskManagerOptions } from './tasks';
 
-export interface AppContextOptions<E extends ExportPort = ExportPort> {
+export interface AppContextOptions<H extends HostServices = HostServices> {
   info: AppInfo;
   settings: SettingsStore;
   openStore(root: string): Promise<SnapshotBackend> | SnapshotBackend;
-  dialogs: Dialogs;
-  makeExports(deps: { store(): SnapshotBackend; tasks: TaskManager; dialogs: Dialogs }): E;
+  /** The shell's host services (dialogs, file manager, export delivery), given the store in use and the tasks. */
+  makeHost(deps: { store(): SnapshotBackend; tasks: TaskManager }): H;
   /** Taskbar progress and notifications (desktop). */
   taskHooks?: Pick<TaskManagerOptions, 'onAggregate' | 'onFinished' | 'concurrency'>;
   /** Index watching; false turns it off. */
   watch?: StoreWatchOptions | false;
 }
 
-export interface AppContext<E extends ExportPort = ExportPort> {
+export interface AppContext<H extends HostServices = HostServices> {
   bus: EventBus;
   tasks: TaskManager;
   archives: ArchiveRegistry;
   opened: OpenedArchives;
   handlers: Handlers;
-  exports: E;
+  host: H;
   store(): SnapshotBackend;
   /** Registers files opened with the app (bad ones are skipped) and hands them to the renderer. */
   openFiles(paths: string[]): Promise<void>;
@@ -36,7 +36,7 @@ export interface AppContext<E extends ExportPort = ExportPort> {
 }
 
 /** Everything both shells share: the store, tasks, archives, events and the handlers over them. */
-export async function createAppContext<E extends ExportPort>(opts: AppContextOptions<E>): Promise<AppContext<E>> {
+export async function createAppContext<H extends HostServices>(opts: AppContextOptions<H>): Promise<AppContext<H>> {
   const bus = new EventBus();
   const tasks = new TaskManager({ ...opts.taskHooks, onUpdate: (task) => bus.emit('task.updated', task) });
   const archives = new ArchiveRegistry();
@@ -58,7 +58,7 @@ export async function createAppContext<E extends ExportPort>(opts: AppContextOpt
   };
 
   const current = (): SnapshotBackend => store;
-  const exports = opts.makeExports({ store: current, tasks, dialogs: opts.dialogs });
+  const host = opts.makeHost({ store: current, tasks });
   const handlers = createHandlers({
     info: opts.info,
     store: current,
@@ -67,8 +67,7 @@ export async function createAppContext<E extends ExportPort>(opts: AppContextOpt
     tasks,
     archives,
     opened,
-    dialogs: opts.dialogs,
-    exports,
+    host,
   });
 
   return {
@@ -77,7 +76,7 @@ export async function createAppContext<E extends ExportPort>(opts: AppContextOpt
     archives,
     opened,
     handlers,
-    exports,
+    host,
     store: current,
     async openFiles(paths) {
       const refs = [];

@@ -1,8 +1,8 @@
-import { SnapDeskError } from '../src-core/errors';
-import { CALL_NAMES, channelOf, type Envelope } from './contract';
-import { invokeEnveloped } from './envelope';
-import type { EventBus } from './events';
-import type { Handlers } from './handlers';
+import { SnapDeskError } from '../../src-core/errors';
+import { CALL_NAMES, channelOf, type Envelope } from '../app/contract';
+import { invokeEnveloped } from '../app/envelope';
+import type { EventBus } from '../app/events';
+import type { Handlers } from '../app/handlers';
 import type { IpcSenderEvent } from './security';
 
 /** What registerIpc needs of ipcMain. */

@@ -1,21 +1,12 @@
 import { ZodError } from 'zod';
-import type { SnapshotBackend } from '../src-core/backend';
-import { SnapDeskError } from '../src-core/errors';
-import type { SnapshotDetails } from '../src-core/types';
+import type { SnapshotBackend } from '../../src-core/backend';
+import { SnapDeskError } from '../../src-core/errors';
 import type { ArchiveRegistry } from './archive-registry';
-import { calls, parseInput, type AppInfo, type CallInput, type CallName, type CallResult, type Settings, type Task } from './contract';
-import { ARCHIVE_FILTERS, type Dialogs } from './dialogs';
+import { calls, parseInput, type AppInfo, type CallInput, type CallName, type CallResult, type Settings } from './contract';
+import type { HostServices } from './host';
 import type { OpenedArchives } from './opened-archives';
 import type { SettingsStore } from './settings';
 import type { TaskManager } from './tasks';
-
-/** How an export leaves the app: a file chosen in a save dialog, or a browser download. */
-export interface ExportPort {
-  /** Starts the export task; null when the user cancelled the save dialog. */
-  start(snapshot: SnapshotDetails, opts: { gzip?: boolean; level?: number }): Promise<Task | null>;
-  /** The file a desktop export task writes, for "Show in folder". */
-  pathOf(taskId: string): string | undefined;
-}
 
 export interface HandlerContext {
   info: AppInfo;
@@ -27,8 +18,8 @@ export interface HandlerContext {
   tasks: TaskManager;
   archives: ArchiveRegistry;
   opened: OpenedArchives;
-  dialogs: Dialogs;
-  exports: ExportPort;
+  /** Dialogs, file manager and export delivery of the shell the app runs in. */
+  host: HostServices;
 }
 
 /** One function per call, taking unvalidated input: what IPC and HTTP both bind. */
@@ -42,7 +33,7 @@ export function invalidInput(name: string, err: ZodError): SnapDeskError {
 }
 
 function implement(ctx: HandlerContext): Impl {
-  const { tasks, archives, dialogs } = ctx;
+  const { tasks, archives, host } = ctx;
   return {
     'app.info': async () => ctx.info,
     'snapshots.list': () => ctx.store().listSummaries(),
@@ -58,21 +49,17 @@ function implement(ctx: HandlerContext): Impl {
     'snapshots.export': async ({ ref, gzip, level }) => {
       // Resolve first, so a bad ref fails before any dialog opens.
       const details = await ctx.store().inspect(ref);
-      return ctx.exports.start(details, { gzip, level });
+      return host.startExport(details, { gzip, level });
     },
     'snapshots.showInFolder': async ({ ref }) => {
       const details = await ctx.store().inspect(ref);
-      dialogs.showItemInFolder(details.data_dir);
+      await host.showInFolder(details.data_dir);
     },
     'archives.pick': async () => {
-      const paths = await dialogs.showOpenDialog({ title: 'Import snapshot archives', filters: ARCHIVE_FILTERS, multiSelections: true });
+      const paths = await host.pickArchives();
       return paths.length > 0 ? archives.register(paths) : [];
     },
-    'archives.register': ({ paths }) => {
-      // A browser page names no server paths: its files arrive as uploads.
-      if (ctx.info.transport === 'web') throw new SnapDeskError('invalid_input', 'in the browser, archives are uploaded: drop them or choose them with Import');
-      return archives.register(paths);
-    },
+    'archives.register': async ({ paths }) => archives.register(await host.droppedArchives(paths)),
     'archives.release': ({ archiveId }) => archives.release(archiveId),
     'archives.takeOpened': async () => ctx.opened.take(),
     'archives.preview': async ({ archiveId }) => {
@@ -126,15 +113,14 @@ function implement(ctx: HandlerContext): Impl {
     'tasks.clear': async () => tasks.clear(),
     'tasks.showInFolder': async ({ taskId }) => {
       const task = tasks.get(taskId);
-      const path = ctx.exports.pathOf(taskId);
-      if (!task || !path || task.state !== 'done') {
+      if (!task || task.kind !== 'export' || task.state !== 'done') {
         throw new SnapDeskError('invalid_input', 'only a finished export has a file to show', { taskId });
       }
-      dialogs.showItemInFolder(path);
+      await host.showExport(taskId);
     },
     'settings.get': async () => ctx.settings.get(),
     'settings.chooseRoot': async () => {
-      const dir = await dialogs.showDirectoryDialog({ title: 'Choose the cocoon root folder', defaultPath: ctx.settings.get().root });
+      const dir = await host.chooseRoot(ctx.settings.get().root);
       if (!dir) return null;
       const settings = await ctx.settings.setRoot(dir);
       await ctx.switchRoot(settings);

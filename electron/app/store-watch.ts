@@ -1,5 +1,5 @@
 import { existsSync, watch, type FSWatcher } from 'node:fs';
-import { storePaths } from '../src-core/paths';
+import { storePaths } from '../../src-core/paths';
 
 export interface StoreWatchOptions {
   /** Quiet time before one change notification is sent for a burst of writes. */

@@ -1,5 +1,5 @@
-import type { Task } from './contract';
-import type { AggregateProgress } from './tasks';
+import type { Task } from '../app/contract';
+import type { AggregateProgress } from '../app/tasks';
 
 /** win.setProgressBar's value: -1 removes the bar, above 1 is indeterminate. */
 export function progressBarValue(progress: AggregateProgress): number {

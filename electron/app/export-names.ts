@@ -1,5 +1,5 @@
-import { defaultArchiveName } from '../src-core/archive/archive-name';
-import type { Snapshot } from '../src-core/types';
+import { defaultArchiveName } from '../../src-core/archive/archive-name';
+import type { Snapshot } from '../../src-core/types';
 
 /** The core's default `<name>.tgz` (or `<id>.tgz` when unnamed); `.tar` when not gzip-wrapped. */
 export function archiveFileName(snapshot: Pick<Snapshot, 'id' | 'name'>, gzip = true): string {

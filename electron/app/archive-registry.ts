@@ -3,7 +3,7 @@ import { constants, createReadStream } from 'node:fs';
 import { open, rm, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
-import { SnapDeskError } from '../src-core/errors';
+import { SnapDeskError } from '../../src-core/errors';
 import type { ArchiveRef } from './contract';
 
 export interface ArchiveEntry extends ArchiveRef {

@@ -1,10 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import type { SnapshotBackend } from '../src-core/backend';
-import { SnapDeskError, cancelled } from '../src-core/errors';
-import { archiveFileName } from './export-names';
-import type { ExportPort } from './handlers';
-import type { TaskManager } from './tasks';
+import type { SnapshotBackend } from '../../src-core/backend';
+import { SnapDeskError, cancelled } from '../../src-core/errors';
+import { archiveFileName } from '../app/export-names';
+import type { SnapshotDetails } from '../../src-core/types';
+import type { Task } from '../app/contract';
+import type { ExportRequest } from '../app/host';
+import type { TaskManager } from '../app/tasks';
 
 interface PendingDownload {
   fileName: string;
@@ -20,16 +22,16 @@ export function contentDisposition(fileName: string): string {
 }
 
 /**
- * Browser export: `snapshots.export` creates the task, the browser then
- * downloads GET /api/exports/<taskId>, and the archive streams from the store
- * straight into that response. Closing the download cancels the task.
+ * Browser export: `snapshots.export` creates the task, the page then
+ * downloads it (route `exports.download`), and the archive streams from the
+ * store straight into that response. Closing the download cancels the task.
  */
-export class DownloadExports implements ExportPort {
+export class DownloadExports {
   private readonly pending = new Map<string, PendingDownload>();
 
   constructor(private readonly deps: { store(): SnapshotBackend; tasks: TaskManager; attachTimeoutMs?: number }) {}
 
-  async start(snapshot: Parameters<ExportPort['start']>[0], { gzip, level }: { gzip?: boolean; level?: number }) {
+  async start(snapshot: SnapshotDetails, { gzip, level }: ExportRequest): Promise<Task> {
     const wrap = gzip !== false;
     const fileName = archiveFileName(snapshot, wrap);
     const store = this.deps.store();
@@ -63,8 +65,10 @@ export class DownloadExports implements ExportPort {
     return task;
   }
 
-  pathOf(): string | undefined {
-    return undefined;
+  /** Whether export task `taskId` waits for its download to start. */
+  isWaiting(taskId: string): boolean {
+    const pending = this.pending.get(taskId);
+    return pending !== undefined && !pending.claimed;
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { MenuItemConstructorOptions } from 'electron';
-import type { MenuCommand } from './contract';
+import type { MenuCommand } from '../app/contract';
 
 export interface MenuOptions {
   platform: NodeJS.Platform;

@@ -1,12 +1,13 @@
-import type { Envelope } from '../../electron/contract';
+import type { Envelope } from '../../electron/app/contract';
 import { SnapDeskError, fromErrorData } from '../../src-core/errors';
 
 /**
- * Reads the server's answer to a call or an upload: the result, or the
- * error it carries rebuilt as a SnapDeskError. An answer that is not an
+ * Reads the web shell's answer to a request of any JSON route (a call, an
+ * upload, a sign-in): the result, or the error it carries rebuilt as a
+ * SnapDeskError. An answer that is not an
  * envelope (a refusal before the API saw the request) becomes an `io` error.
  */
-export function parseEnvelope<T>(status: number, contentType: string, body: string): T {
+export function readServerAnswer<T>(status: number, contentType: string, body: string): T {
   if (!contentType.startsWith('application/json')) {
     throw new SnapDeskError('io', `the Snapshot Desk server refused the request (HTTP ${status}); reopen the address it printed`, { status });
   }

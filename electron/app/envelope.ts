@@ -1,4 +1,4 @@
-import { toErrorData } from '../src-core/errors';
+import { toErrorData } from '../../src-core/errors';
 import type { CallName, Envelope } from './contract';
 import type { Handlers } from './handlers';
 
