@@ -94,8 +94,23 @@ export const MEMORY_MIX = [
   ['text', 0.2],
 ];
 
-/** Writes a dense (non-sparse) memory file of `size` bytes. */
-export function writeMemoryFile(file, size, seed = 1) {
+/**
+ * Guest memory as a running VM leaves it: zero pages scattered all through
+ * (about 45% of pages, in runs of 1-6 pages), code-like and text-like pages,
+ * and about 10% random pages (page cache of compressed or encrypted data).
+ */
+export const GUEST_MIX = [
+  ['zero', 0.45],
+  ['code', 0.25],
+  ['text', 0.2],
+  ['random', 0.1],
+];
+
+/**
+ * Writes a dense (non-sparse) memory file of `size` bytes: runs of pages of
+ * one kind, kinds drawn from `mix`, run lengths 1..`maxRun` pages.
+ */
+export function writeMemoryFile(file, size, seed = 1, mix = MEMORY_MIX, maxRun = 64) {
   const rng = prng(seed);
   const pools = { text: textPool(rng), code: codePool(rng) };
   const fd = openSync(file, 'w');
@@ -108,8 +123,8 @@ export function writeMemoryFile(file, size, seed = 1) {
       const len = Math.min(CHUNK, size - written);
       for (let at = 0; at < len; ) {
         if (runLeft === 0) {
-          runKind = pick(MEMORY_MIX, rng.next());
-          runLeft = 1 + rng.int(64);
+          runKind = pick(mix, rng.next());
+          runLeft = 1 + rng.int(maxRun);
         }
         const pages = Math.min(runLeft, Math.ceil((len - at) / PAGE));
         const bytes = Math.min(pages * PAGE, len - at);
@@ -127,17 +142,18 @@ export function writeMemoryFile(file, size, seed = 1) {
 
 /**
  * Writes a sparse disk: apparent size `apparent`, `dataBytes` of data in
- * extents of 64 KiB-4 MiB at random positions (one per equal slot, so they
- * never overlap). Disk data mix: text, code, random (compressed files).
- * Returns the number of extents.
+ * extents at random positions (one per equal slot, so they never overlap):
+ * `count` equal extents when given, else extents of 64 KiB-4 MiB. Disk data
+ * mix: text, code, random (compressed files). Returns the number of extents.
  */
-export function writeSparseDisk(file, apparent, dataBytes, seed = 2) {
+export function writeSparseDisk(file, apparent, dataBytes, seed = 2, count = 0) {
   const rng = prng(seed);
   const pools = { text: textPool(rng), code: codePool(rng) };
   const extents = [];
   let left = dataBytes;
+  const each = count > 0 ? Math.max(PAGE, Math.floor(dataBytes / count / PAGE) * PAGE) : 0;
   while (left > 0) {
-    const len = Math.min(left, (16 + rng.int(1009)) * PAGE); // 64 KiB .. ~4 MiB
+    const len = Math.min(left, each || (16 + rng.int(1009)) * PAGE); // 64 KiB .. ~4 MiB
     extents.push(len);
     left -= len;
   }

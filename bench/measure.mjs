@@ -7,7 +7,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-export const CLI = path.resolve(HERE, '..', 'out', 'cli', 'snapdesk.cjs');
+// BENCH_CLI measures another build (for example a copy of the previous one).
+export const CLI = process.env.BENCH_CLI ? path.resolve(process.env.BENCH_CLI) : path.resolve(HERE, '..', 'out', 'cli', 'snapdesk.cjs');
 const PROBE = pathToFileURL(path.join(HERE, 'rss-probe.mjs')).href;
 
 function runChild(file, args, env) {
@@ -48,13 +49,22 @@ export async function snapdesk(root, args, workDir) {
     stdout: r.stdout,
     rssMiB: probe ? probe.maxRssKiB / 1024 : null,
     cpuSeconds: probe ? (probe.userUs + probe.systemUs) / 1e6 : null,
+    maxDelayMs: probe ? probe.maxDelayMs : null,
   };
 }
 
-/** Runs a bash pipeline with pipefail, so a failing tar is not hidden by a succeeding gzip. */
+/**
+ * Runs a bash pipeline with pipefail, so a failing tar is not hidden by a
+ * succeeding gzip; reports the CPU time of the whole pipeline (bash's `times`
+ * for its children), comparable with the snapdesk process's own.
+ */
 export async function shell(script) {
-  const r = failIfBad(script, await runChild('bash', ['-o', 'pipefail', '-c', script], process.env));
-  return { seconds: r.seconds, stdout: r.stdout, rssMiB: null, cpuSeconds: null };
+  const r = failIfBad(script, await runChild('bash', ['-o', 'pipefail', '-c', `${script}\ntimes >&2`], process.env));
+  // `times` prints the shell's user/system, then its children's: "0m1.234s 0m0.100s".
+  const lines = r.stderr.trim().split('\n');
+  const m = /^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/.exec(lines[lines.length - 1] ?? '');
+  const cpuSeconds = m ? Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4]) : null;
+  return { seconds: r.seconds, stdout: r.stdout, rssMiB: null, cpuSeconds, maxDelayMs: null };
 }
 
 /** Whether a program is on PATH. */

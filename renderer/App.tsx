@@ -8,12 +8,18 @@ import { Toolbar } from './app/Toolbar';
 import { useShortcuts } from './app/use-shortcuts';
 import { DropTarget } from './features/imports/DropTarget';
 import { ImportDialog } from './features/imports/ImportDialog';
+import { PullDialog } from './features/registry/PullDialog';
+import { PushDialog } from './features/registry/PushDialog';
+import { SignInDialog } from './features/registry/SignInDialog';
 import { SettingsDialog } from './features/settings/SettingsDialog';
 import { ContextMenu } from './features/snapshots/ContextMenu';
 import { DeleteDialog } from './features/snapshots/DeleteDialog';
 import { InspectPanel } from './features/snapshots/InspectPanel';
 import { SnapshotsView } from './features/snapshots/SnapshotsView';
 import { TransfersPanel } from './features/transfers/TransfersPanel';
+import { RestorePrompt } from './features/trash/RestorePrompt';
+import { TrashConfirm } from './features/trash/TrashConfirm';
+import { TrashView } from './features/trash/TrashView';
 import { Toasts } from './shared/Toasts';
 import type { ThemeChoice } from './shared/ui-store';
 
@@ -46,8 +52,14 @@ export function App({ api, model }: AppProps) {
         <ContextMenu />
         <DeleteDialog />
         <ImportDialog />
+        <PushDialog />
+        <PullDialog />
+        <SignInDialog />
         <HelpOverlay />
         <SettingsDialog />
+        <TrashView />
+        <TrashConfirm />
+        <RestorePrompt />
         <Toasts />
         <DropTarget />
       </div>

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { Trash } from './trash/trash';
 import type {
   ArchivePreview,
   ExportOptions,
@@ -58,4 +59,6 @@ export interface SnapshotBackend {
   registerGC(orchestrator: GcOrchestrator): void;
   /** Optional "Direct" capability: the data directory and config. */
   dataDir(ref: string): Promise<{ dir: string; config: SnapshotConfig }>;
+  /** Snapshot Desk's own: deletes that can be undone (cocoon has no trash; its rm is permanent, as `delete` is). */
+  readonly trash: Trash;
 }

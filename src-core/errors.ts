@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   'cancelled',
   'no_space',
   'locked',
+  'registry',
+  'unauthorized',
   'io',
   'internal',
 ] as const;

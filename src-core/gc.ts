@@ -1,5 +1,6 @@
 /**
- * Garbage collection, under the exclusive lock: data directories with no
+ * Garbage collection, under the exclusive lock: the trash is recovered and
+ * purged (retention, free space, directories no entry owns); then data directories with no
  * record (orphans) and pending records that are crash remnants (older than
  * 24 h, or whose owner's build lease is free: see lease.ts) go, with their
  * data. An operation in progress is never touched: reserve writes its
@@ -9,23 +10,19 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { readIndex, TEMP_PREFIX, writeIndex } from './index-file';
+import { TEMP_PREFIX } from './index-file';
 import { LEASE_SUFFIX, leaseForRemoval, noLease, probeLease, type Lease } from './lease';
-import type { StoreLock } from './lock';
+import type { StoreContext } from './localfile-context';
 import type { StorePaths } from './paths';
 import { removeDataDir, safeDataDir } from './safe-dir';
+import { purgeDueIn, removeTrashOrphans } from './trash/trash-purge';
+import { openTrashTx } from './trash/trash-tx';
 import type { GcReport } from './types';
 
 /** A pending record this old is a crash remnant, not a create in progress (cocoon's rule). */
 export const STALE_PENDING_MS = 24 * 60 * 60 * 1000;
 /** Index temp files older than this are left over from a crash mid-write. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
-
-export interface GcContext {
-  paths: StorePaths;
-  lock: StoreLock;
-  now: () => number;
-}
 
 async function removeStaleTempFiles(paths: StorePaths, now: number): Promise<void> {
   const names = await fs.readdir(paths.dbDir).catch(() => [] as string[]);
@@ -43,7 +40,7 @@ async function removeStaleTempFiles(paths: StorePaths, now: number): Promise<voi
  * lease exists and nobody holds it, which means the process that reserved it
  * has died. Returns the lease to hold while removing it, or null to keep it.
  */
-async function staleLease(ctx: GcContext, dirName: string, createdAt: string, now: number): Promise<Lease | null> {
+async function staleLease(ctx: StoreContext, dirName: string, createdAt: string, now: number): Promise<Lease | null> {
   const probe = await probeLease(ctx.paths, dirName);
   if (probe.state === 'busy') return null;
   if (probe.state === 'held') return probe.lease;
@@ -62,16 +59,18 @@ async function removeOrphanLeases(paths: StorePaths, referenced: ReadonlySet<str
   }
 }
 
-export function collectGarbage(ctx: GcContext): Promise<GcReport> {
+export function collectGarbage(ctx: StoreContext): Promise<GcReport> {
   const { paths } = ctx;
-  return ctx.lock.withExclusive(async () => {
+  return ctx.index.write(async (tx) => {
     const now = ctx.now();
-    const index = await readIndex(paths.indexFile);
     const report: GcReport = { removedOrphanDirs: [], removedStalePending: [] };
-    let changed = false;
+    // The trash first: recovery finishes interrupted moves (which may remove records) before anything is judged.
+    const trash = await openTrashTx(ctx, tx);
+    const purged = await purgeDueIn(trash);
+    await removeTrashOrphans(trash);
+    if (purged.length > 0) report.purgedFromTrash = purged.sort();
 
-    for (const [id, rec] of [...index.snapshots]) {
-      if (!rec.data.pending) continue;
+    for (const [id, rec] of tx.pending()) {
       // An unsafe data_dir is not ours to remove (nor to probe); only its age counts, and the record still goes.
       const dir = await safeDataDir(paths, id, rec.data, false).catch(() => null);
       const lease = dir ? await staleLease(ctx, path.basename(dir), rec.data.created_at, now) : now - Date.parse(rec.data.created_at) > STALE_PENDING_MS ? noLease() : null;
@@ -83,22 +82,16 @@ export function collectGarbage(ctx: GcContext): Promise<GcReport> {
         throw err;
       }
       await lease.discard();
-      index.snapshots.delete(id);
-      if (index.names.get(rec.data.name) === id) index.names.delete(rec.data.name);
+      tx.delete(id);
       report.removedStalePending.push(id);
-      changed = true;
     }
     // A name left pointing at no record would block that name for ever.
-    for (const [name, id] of [...index.names]) {
-      if (!index.snapshots.has(id)) {
-        index.names.delete(name);
-        changed = true;
-      }
-    }
-    if (changed) await writeIndex(paths.indexFile, index);
+    tx.dropDanglingNames();
+    if (tx.changed) await tx.save();
 
-    const referenced = new Set<string>(index.snapshots.keys());
-    for (const [id, rec] of index.snapshots) {
+    const referenced = new Set<string>();
+    for (const [id, rec] of tx.all()) {
+      referenced.add(id);
       const dir = await safeDataDir(paths, id, rec.data, false).catch(() => null);
       if (dir) referenced.add(path.basename(dir));
     }

@@ -5,24 +5,23 @@
  * the directory) so a crash leaves either the old or the new index, never a
  * torn one. Maps are `Map`s so an ID or name like "__proto__" is just a key.
  */
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
+import { writeFileAtomic } from './atomic-write';
 import { SnapDeskError } from './errors';
+import { jsonText, keepRaw } from './raw-json';
 import { entriesToJSON, goEscape, parseRecord, recordToJSON, type StoredRecord } from './record';
 
 export interface SnapshotIndex {
   snapshots: Map<string, StoredRecord>;
   /** name → snapshot ID */
   names: Map<string, string>;
-  /** Top-level fields this version does not know, kept for the rewrite. */
+  /** Top-level fields this version does not know, kept for the rewrite (values as RawJson). */
   extra: [string, unknown][];
 }
 
 export const emptyIndex = (): SnapshotIndex => ({ snapshots: new Map(), names: new Map(), extra: [] });
 
-/** Prefix of our temp files; the same shape cocoon's atomic writer uses. */
-export const TEMP_PREFIX = '.tmp-';
+export { TEMP_PREFIX } from './atomic-write';
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -57,7 +56,7 @@ export function parseIndex(text: string, file: string): SnapshotIndex {
         index.names.set(name, id);
       }
     } else {
-      index.extra.push([key, value]);
+      index.extra.push([key, keepRaw(value)]);
     }
   }
   return index;
@@ -83,43 +82,11 @@ export function serializeIndex(index: SnapshotIndex): string {
     .map(([id, rec]) => `${goEscape(JSON.stringify(id))}:${recordToJSON(rec)}`)
     .join(',')}}`;
   const names = entriesToJSON(byKey(index.names));
-  const extra = index.extra.map(([k, v]) => `,${goEscape(`${JSON.stringify(k)}:${JSON.stringify(v)}`)}`).join('');
+  const extra = index.extra.map(([k, v]) => `,${goEscape(`${JSON.stringify(k)}:${jsonText(v)}`)}`).join('');
   return `{"snapshots":${snapshots},"names":${names}${extra}}\n`;
 }
 
-async function fsyncDir(dir: string): Promise<void> {
-  const handle = await fs.open(dir, 'r');
-  try {
-    await handle.sync();
-  } catch (err) {
-    // Some filesystems cannot fsync a directory; the rename itself is still atomic there.
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'EINVAL' && code !== 'ENOTSUP' && code !== 'EBADF' && code !== 'EPERM') throw err;
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Atomically replaces the index file. Call only under the exclusive store lock. */
+/** Atomically replaces the index file (cocoon's index is 0644 whatever the umask). Call only under the exclusive store lock. */
 export async function writeIndex(file: string, index: SnapshotIndex): Promise<void> {
-  const dir = path.dirname(file);
-  await fs.mkdir(dir, { recursive: true });
-  const tmp = path.join(dir, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}`);
-  const handle = await fs.open(tmp, 'wx', 0o644);
-  try {
-    try {
-      await handle.writeFile(serializeIndex(index), 'utf8');
-      await handle.sync();
-      // cocoon's index is 0644 whatever the umask; keep it that way.
-      await handle.chmod(0o644);
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(tmp, file);
-  } catch (err) {
-    await fs.rm(tmp, { force: true });
-    throw err;
-  }
-  // The rename is durable only once the directory entry is on disk.
-  await fsyncDir(dir);
+  await writeFileAtomic(file, serializeIndex(index));
 }

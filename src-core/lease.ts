@@ -1,15 +1,22 @@
 /**
- * Per-snapshot leases, the protocol newer cocoon versions use beside the
- * data directory (`<root>/snapshot/localfile/<id>.lease`, a flock):
- * a reader (export, restore, clone) holds it shared, a writer building the
- * directory holds it exclusive, and delete/GC must get it exclusive without
- * waiting before removing the data. Honouring it means this app never
- * deletes a snapshot cocoon is cloning from, nor cocoon one we are
- * exporting; and a pending record whose lease nobody holds any more belongs
- * to a process that died, so GC need not wait 24 h for it.
+ * Per-snapshot leases: `<root>/snapshot/localfile/<id>.lease`, a flock(2)
+ * file of this app's own. cocoon's source knows nothing of them (its
+ * snapshot/localfile package takes only the index lock, snapshots.lock), so
+ * they coordinate Snapshot Desk processes (the app, the CLI) with each
+ * other, never with cocoon. A reader (export, restore) holds it shared, a
+ * reservation building its directory holds it exclusive, and delete, trash
+ * and GC must get it exclusive without waiting before removing the data; a
+ * pending record whose lease nobody holds any more belongs to a process that
+ * died, so GC need not wait 24 h for it.
  *
- * Lease files are kept after use, as cocoon keeps them: unlinking a lock
- * file would let two processes hold "the" lock on two different inodes.
+ * Against cocoon, which ignores the leases, other guards hold: an export
+ * opens every data file before writing a byte (localfile-export.ts), and an
+ * import whose record or directory another program removed fails in words
+ * and leaves nothing (localfile-import.ts).
+ *
+ * Lease files are kept after use: unlinking a lock file would let two
+ * processes hold "the" lock on two different inodes. Only once a snapshot is
+ * gone does its lease file go (discard, and GC for leftovers).
  */
 import { close, constants, open, promises as fs } from 'node:fs';
 import { promisify } from 'node:util';
@@ -58,7 +65,7 @@ function leaseOf(fd: number, file: string): Lease {
  * Holds a lease for as long as the caller needs: shared for readers,
  * exclusive while a reservation builds its directory. Creates the lease file.
  * With `wait: false` it returns null instead of waiting when someone holds
- * it; callers that hold the index lock must not wait (cocoon takes the lease
+ * it; callers that hold the index lock must not wait (a reader takes the lease
  * first and the index lock second, so waiting here could deadlock with it).
  * Where the store cannot be written (a read-only view) or flock does not
  * exist, there is nobody a lease could exclude and a no-op lease is returned.

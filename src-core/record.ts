@@ -6,6 +6,7 @@
  * read-modify-write by this app never loses what a newer cocoon added.
  */
 import { SnapDeskError } from './errors';
+import { jsonText, keepRaw } from './raw-json';
 import type { BlobIdSet, Snapshot, SnapshotConfig } from './types';
 
 type FieldKind = 'int' | 'string' | 'bool' | 'blobset';
@@ -45,7 +46,7 @@ export interface SnapshotRecord extends SnapshotConfig {
   data_dir?: string;
 }
 
-/** A record as stored, with the fields this version does not know kept in file order. */
+/** A record as stored, with the fields this version does not know kept in file order (values as RawJson). */
 export interface StoredRecord {
   data: SnapshotRecord;
   extra: [string, unknown][];
@@ -54,7 +55,17 @@ export interface StoredRecord {
 /** Builds the error for a field that has the wrong type. */
 export type FieldErrorFactory = (field: string, problem: string) => SnapDeskError;
 
-const describe = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? `the string ${JSON.stringify(v.slice(0, 40))}` : `${typeof v} ${JSON.stringify(v)}`);
+/** A wrong value in words; an object is not shown (it may be nested too deep to serialize, or huge). */
+const describe = (v: unknown): string =>
+  v === null
+    ? 'null'
+    : Array.isArray(v)
+      ? 'an array'
+      : typeof v === 'object'
+        ? 'an object'
+        : typeof v === 'string'
+          ? `the string ${JSON.stringify(v.slice(0, 40))}`
+          : `${typeof v} ${JSON.stringify(v)}`;
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -137,7 +148,7 @@ export function parseRecord(raw: unknown, id: string, file: string): StoredRecor
       const dir = checkField(key, 'string', value, fail) as string | undefined;
       if (dir !== undefined) data.data_dir = dir;
     } else {
-      extra.push([key, value]);
+      extra.push([key, keepRaw(value)]);
     }
   }
   if (!sawCreatedAt) data.created_at = ZERO_TIME;
@@ -179,7 +190,7 @@ export function configEntries(cfg: SnapshotConfig): [string, unknown][] {
  * U+2028 and U+2029 as \u escapes) so our writes read like cocoon's.
  */
 export function entriesToJSON(entries: [string, unknown][]): string {
-  return goEscape(`{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`);
+  return goEscape(`{${entries.map(([k, v]) => `${JSON.stringify(k)}:${jsonText(v)}`).join(',')}}`);
 }
 
 /** Go's HTML-safe escaping; these characters can only occur inside JSON strings, so a global replace is exact. */

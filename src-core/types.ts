@@ -88,6 +88,8 @@ export interface GcReport {
   removedOrphanDirs: string[];
   /** IDs of stale pending records removed (with their data). */
   removedStalePending: string[];
+  /** IDs deleted for ever from the trash (retention or low free space); absent when none. */
+  purgedFromTrash?: string[];
 }
 
 export interface ExportOptions extends OperationOptions {

@@ -8,6 +8,7 @@ import type { HostServices } from './host';
 import type { SettingsStore } from './settings';
 import { watchStore, type StoreWatcher, type StoreWatchOptions } from './store-watch';
 import { TaskManager, type TaskManagerOptions } from './tasks';
+import { startTrashUpkeep } from './trash-handlers';
 
 export interface AppContextOptions<H extends HostServices = HostServices> {
   info: AppInfo;
@@ -59,8 +60,11 @@ export async function createAppContext<H extends HostServices>(opts: AppContextO
 
   const current = (): SnapshotBackend => store;
   const host = opts.makeHost({ store: current, tasks });
+  const trashChanged = (root: string): void => bus.emit('trash.changed', { root });
+  const stopTrashUpkeep = startTrashUpkeep(current, trashChanged);
   const handlers = createHandlers({
     info: opts.info,
+    trashChanged,
     store: current,
     switchRoot,
     settings: opts.settings,
@@ -91,6 +95,7 @@ export async function createAppContext<H extends HostServices>(opts: AppContextO
     },
     async close() {
       watcher?.close();
+      stopTrashUpkeep();
       await tasks.shutdown();
       await archives.releaseAll();
     },

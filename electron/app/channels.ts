@@ -27,11 +27,23 @@ export const CALL_NAMES = [
   'settings.get',
   'settings.chooseRoot',
   'settings.resetRoot',
+  'registry.preview',
+  'registry.pull',
+  'registry.push',
+  'registry.login',
+  'registry.logout',
+  'registry.tags',
+  'trash.list',
+  'trash.move',
+  'trash.restore',
+  'trash.deleteForever',
+  'trash.empty',
+  'trash.setSettings',
 ] as const;
 
 export type CallNameList = (typeof CALL_NAMES)[number];
 
-export const EVENT_NAMES = ['store.changed', 'task.updated', 'menu.command', 'archives.opened'] as const;
+export const EVENT_NAMES = ['store.changed', 'task.updated', 'menu.command', 'archives.opened', 'trash.changed'] as const;
 
 export type EventNameList = (typeof EVENT_NAMES)[number];
 

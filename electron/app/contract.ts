@@ -9,10 +9,12 @@
  * functions, errors as `ErrorData`.
  */
 import { z } from 'zod';
+import { trashCalls, type TrashEventPayloads } from './trash-handlers';
 import { CALL_NAMES, EVENT_NAMES, channelOf, type CallNameList, type EventNameList } from './channels';
 import type { RouteName } from './http-routes';
 import type { ErrorData } from '../../src-core/errors';
 import { isPrintableName, MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH } from '../../src-core/names';
+import type { PullPreview } from '../../src-core/registry/pull';
 import type {
   ArchivePreview,
   GcReport,
@@ -31,6 +33,10 @@ const snapshotName = z.string().max(MAX_NAME_LENGTH).refine(isPrintableName, 'na
 const description = z.string().max(MAX_DESCRIPTION_LENGTH);
 const archiveId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const taskId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+// Registry references and hosts are parsed (and refused in words) by src-core; here they are only bounded.
+const registryRef = z.string().min(1).max(512);
+const registryHost = z.string().min(1).max(256);
+const plainHttp = z.boolean().optional();
 
 /** An archive the user chose (dialog) or dropped; main knows its path, the renderer only this. */
 export interface ArchiveRef {
@@ -40,7 +46,7 @@ export interface ArchiveRef {
   size: number;
 }
 
-export type TaskKind = 'import' | 'export' | 'verify';
+export type TaskKind = 'import' | 'export' | 'verify' | 'push' | 'pull';
 export type TaskState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 export interface TaskResult {
@@ -50,7 +56,13 @@ export interface TaskResult {
   fileName?: string;
   /** Verify: the report. */
   report?: VerifyReport;
+  /** Push: where it went and the manifest digest (pull by REGISTRY/REPO@DIGEST). */
+  reference?: string;
+  digest?: string;
 }
+
+/** What a pull will bring in, read from the registry before anything is written. */
+export type RegistryPreview = PullPreview;
 
 export interface Task {
   id: string;
@@ -132,13 +144,28 @@ export const calls = {
   /** The host's directory dialog; null when cancelled (the web host has none). */
   'settings.chooseRoot': { input: z.undefined(), result: returns<Settings | null>() },
   'settings.resetRoot': { input: z.undefined(), result: returns<Settings>() },
+  /** Reads a registry snapshot's manifest and config (nothing written); `name` is checked against the store. */
+  'registry.preview': { input: z.object({ reference: registryRef, name: snapshotName.optional(), plainHttp }).strict(), result: returns<RegistryPreview>() },
+  'registry.pull': {
+    input: z.object({ reference: registryRef, name: snapshotName.optional(), description: description.optional(), plainHttp }).strict(),
+    result: returns<Task>(),
+  },
+  'registry.push': { input: z.object({ ref, target: registryRef, plainHttp }).strict(), result: returns<Task>() },
+  /** Checks the credentials with the registry, then saves them in the docker config. */
+  'registry.login': {
+    input: z.object({ registry: registryHost, username: z.string().min(1).max(256), password: z.string().min(1).max(16_384), plainHttp }).strict(),
+    result: returns<void>(),
+  },
+  'registry.logout': { input: z.object({ registry: registryHost }).strict(), result: returns<{ removed: boolean }>() },
+  'registry.tags': { input: z.object({ repository: registryRef, plainHttp }).strict(), result: returns<string[]>() },
+  ...trashCalls,
 } as const;
 
 export type CallName = keyof typeof calls;
 export type CallInput<K extends CallName> = z.input<(typeof calls)[K]['input']>;
 export type CallResult<K extends CallName> = (typeof calls)[K]['result'];
 
-export interface EventPayloads {
+export interface EventPayloads extends TrashEventPayloads {
   /** The index changed (this app, the CLI, cocoon): re-list. */
   'store.changed': { root: string };
   /** A task was created, progressed (throttled ~10/s), or finished. */
@@ -156,7 +183,9 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const namesMatch: [Same<CallNameList, CallName>, Same<EventNameList, EventName>] = [true, true];
 void namesMatch;
 
-export type MenuCommand = 'import' | 'export' | 'delete' | 'selectAll' | 'find' | 'help' | 'refresh';
+export type { TrashItem, TrashSettings, TrashSummary } from '../../src-core/trash/trash';
+
+export type MenuCommand = 'import' | 'export' | 'delete' | 'selectAll' | 'find' | 'help' | 'refresh' | 'push' | 'pull';
 
 /** What a call returns across any transport: a result or an error as data. */
 export type Envelope<T> = { ok: true; result: T } | { ok: false; error: ErrorData };

@@ -5,11 +5,15 @@ import type { ArchiveRegistry } from './archive-registry';
 import { calls, parseInput, type AppInfo, type CallInput, type CallName, type CallResult, type Settings } from './contract';
 import type { HostServices } from './host';
 import type { OpenedArchives } from './opened-archives';
+import { registryHandlers } from './registry-handlers';
 import type { SettingsStore } from './settings';
 import type { TaskManager } from './tasks';
+import { implementTrash } from './trash-handlers';
 
 export interface HandlerContext {
   info: AppInfo;
+  /** Announces a change of the trash (trash.changed). */
+  trashChanged(root: string): void;
   /** The store in use; replaced when the root changes. */
   store(): SnapshotBackend;
   /** Opens the store at the settings' root and restarts the index watcher. */
@@ -20,6 +24,8 @@ export interface HandlerContext {
   opened: OpenedArchives;
   /** Dialogs, file manager and export delivery of the shell the app runs in. */
   host: HostServices;
+  /** Environment for registry credentials (DOCKER_CONFIG, HOME); default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** One function per call, taking unvalidated input: what IPC and HTTP both bind. */
@@ -35,6 +41,7 @@ export function invalidInput(name: string, err: ZodError): SnapDeskError {
 function implement(ctx: HandlerContext): Impl {
   const { tasks, archives, host } = ctx;
   return {
+    ...implementTrash({ store: ctx.store, emit: (root) => ctx.trashChanged(root) }),
     'app.info': async () => ctx.info,
     'snapshots.list': () => ctx.store().listSummaries(),
     'snapshots.inspect': ({ ref }) => ctx.store().inspect(ref),
@@ -131,6 +138,7 @@ function implement(ctx: HandlerContext): Impl {
       await ctx.switchRoot(settings);
       return settings;
     },
+    ...registryHandlers({ store: ctx.store, tasks, ...(ctx.env ? { env: ctx.env } : {}) }),
   };
 }
 

@@ -32,6 +32,9 @@ export function menuTemplate(opts: MenuOptions): MenuItemConstructorOptions[] {
         { label: 'Import…', accelerator: 'CmdOrCtrl+O', click: send('import') },
         { label: 'Export…', accelerator: 'CmdOrCtrl+E', click: send('export') },
         { type: 'separator' },
+        { label: 'Push to Registry…', accelerator: 'CmdOrCtrl+Shift+P', click: send('push') },
+        { label: 'Pull from Registry…', accelerator: 'CmdOrCtrl+Shift+L', click: send('pull') },
+        { type: 'separator' },
         { role: 'close' },
         ...(isMac ? [] : [{ role: 'quit' } as const]),
       ],
@@ -66,7 +69,7 @@ export function menuTemplate(opts: MenuOptions): MenuItemConstructorOptions[] {
     },
     {
       label: '&Snapshot',
-      submenu: [{ label: 'Delete…', accelerator: isMac ? 'Backspace' : 'Delete', registerAccelerator: false, click: send('delete') }],
+      submenu: [{ label: 'Move to Trash', accelerator: isMac ? 'Backspace' : 'Delete', registerAccelerator: false, click: send('delete') }],
     },
     {
       label: '&Help',

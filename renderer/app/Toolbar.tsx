@@ -1,12 +1,13 @@
 import { useEffect, useRef } from 'react';
 import { useApp, useSelection, useUi, useView } from './context';
 import type { ThemeChoice } from '../shared/ui-store';
+import { TrashButton } from '../features/trash/TrashButton';
 import { TransfersIndicator } from '../features/transfers/TransfersIndicator';
 
 const THEME_LABEL: Record<ThemeChoice, string> = { system: 'Theme: follows the system', light: 'Theme: light', dark: 'Theme: dark' };
 const THEME_ICON: Record<ThemeChoice, string> = { system: '◐', light: '☀', dark: '☾' };
 
-/** The window's actions: import, export, delete, refresh, search, transfers, theme, settings, help. */
+/** The window's actions: import, export, push, pull, delete, refresh, search, transfers, theme, settings, help. */
 export function Toolbar() {
   const app = useApp();
   const count = useSelection((s) => s.selected.size);
@@ -21,7 +22,13 @@ export function Toolbar() {
       <button type="button" disabled={count === 0} onClick={() => void app.exports.exportSelected()}>
         Export
       </button>
-      <button type="button" className="danger" disabled={count === 0} onClick={() => app.snapshots.askDeleteSelected()}>
+      <button type="button" disabled={count !== 1} title="Push the selected snapshot to an OCI registry" onClick={() => app.registry.openPush()}>
+        Push…
+      </button>
+      <button type="button" title="Pull a snapshot from an OCI registry" onClick={() => app.registry.openPull()}>
+        Pull…
+      </button>
+      <button type="button" className="danger" disabled={count === 0} onClick={() => void app.trash.moveToTrash(app.snapshots.selectedIds())}>
         Delete
       </button>
       <button type="button" onClick={() => void app.snapshots.refresh()}>
@@ -30,6 +37,7 @@ export function Toolbar() {
       <SearchBox />
       <span className="toolbar-spacer" />
       <TransfersIndicator />
+      <TrashButton />
       <button type="button" className="icon" aria-label={`${THEME_LABEL[theme]} (change)`} title={THEME_LABEL[theme]} onClick={() => ui.cycleTheme()}>
         <span aria-hidden="true">{THEME_ICON[theme]}</span>
       </button>

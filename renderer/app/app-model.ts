@@ -1,9 +1,11 @@
 import type { MenuCommand, SnapdeskApi } from '../contract';
 import { createExportActions, type ExportActions } from '../features/exports/actions';
 import { createImportActions, type ImportActions } from '../features/imports/actions';
+import { RegistryActions } from '../features/registry/actions';
 import { createSettingsActions, type SettingsActions } from '../features/settings/actions';
 import { createSnapshotActions, type SnapshotActions } from '../features/snapshots/actions';
 import { createTransferActions, type TransferActions } from '../features/transfers/actions';
+import { TrashActions } from '../features/trash/actions';
 import { createRunAction } from '../shared/run-action';
 import { createStores, type Stores } from './stores';
 
@@ -19,6 +21,10 @@ export interface AppModel {
   exports: ExportActions;
   transfers: TransferActions;
   settings: SettingsActions;
+  /** Push, pull and sign-in. */
+  registry: RegistryActions;
+  /** Deletes that can be undone. */
+  trash: TrashActions;
   /** Loads what the window shows and listens for changes; returns the unsubscriber. */
   start(): () => void;
 }
@@ -30,6 +36,14 @@ export function createAppModel(api: SnapdeskApi, stores: Stores = createStores()
   const settings = createSettingsActions({ api, run, stores, snapshots });
   const exports = createExportActions({ api, run, stores, snapshots, transfers });
   const imports = createImportActions({ api, run, stores, snapshots, transfers });
+  const registry = new RegistryActions(api, stores, snapshots);
+  const trash = new TrashActions({ api, toasts: stores.toasts, refreshSnapshots: () => snapshots.refresh(), nameOf: (id) => snapshots.nameOf(id) });
+  for (const kind of ['push', 'pull'] as const) {
+    transfers.onEnded(kind, (task) => {
+      registry.onTaskEnded(task);
+      return true;
+    });
+  }
 
   /** The desktop menu's commands, which need this window's selection. */
   function onMenu(command: MenuCommand): void {
@@ -42,7 +56,8 @@ export function createAppModel(api: SnapdeskApi, stores: Stores = createStores()
         void exports.exportSelected();
         break;
       case 'delete':
-        snapshots.askDeleteSelected();
+        // The window's Delete moves to the trash, no question asked: the toast offers Undo.
+        void trash.moveToTrash(snapshots.selectedIds());
         break;
       case 'selectAll':
         snapshots.selectAllShown();
@@ -56,6 +71,12 @@ export function createAppModel(api: SnapdeskApi, stores: Stores = createStores()
       case 'refresh':
         void snapshots.refresh();
         break;
+      case 'push':
+        registry.openPush();
+        break;
+      case 'pull':
+        registry.openPull();
+        break;
     }
   }
 
@@ -66,8 +87,10 @@ export function createAppModel(api: SnapdeskApi, stores: Stores = createStores()
     exports,
     transfers,
     settings,
+    registry,
+    trash,
     start() {
-      const offs = [snapshots.start(), settings.start(), transfers.start(), imports.start(), api.on('menu.command', ({ command }) => onMenu(command))];
+      const offs = [snapshots.start(), settings.start(), transfers.start(), imports.start(), trash.start(), api.on('menu.command', ({ command }) => onMenu(command))];
       return () => offs.forEach((off) => off());
     },
   };

@@ -3,6 +3,7 @@ import { useStore } from 'zustand';
 import type { AppModel } from './app-model';
 import type { Stores } from './stores';
 import type { ImportState } from '../features/imports/import-store';
+import type { RegistryState } from '../features/registry/registry-store';
 import { isDesktop, type SettingsState } from '../features/settings/settings-store';
 import type { SelectionState } from '../features/snapshots/selection-store';
 import type { SnapshotsState } from '../features/snapshots/snapshots-store';
@@ -34,6 +35,7 @@ export const useToasts = <T,>(sel: (s: ToastsState) => T): T => useStore(useStor
 export const useImports = <T,>(sel: (s: ImportState) => T): T => useStore(useStores().imports, sel);
 export const useUploads = <T,>(sel: (s: UploadsState) => T): T => useStore(useStores().uploads, sel);
 export const useSettings = <T,>(sel: (s: SettingsState) => T): T => useStore(useStores().settings, sel);
+export const useRegistry = <T,>(sel: (s: RegistryState) => T): T => useStore(useStores().registry, sel);
 
 /** True in the desktop app, where folders can be shown and native dialogs exist. */
 export const useIsDesktop = (): boolean => useSettings(isDesktop);

@@ -1,4 +1,5 @@
 import { createImportStore } from '../features/imports/import-store';
+import { createRegistryStore } from '../features/registry/registry-store';
 import { createSettingsStore } from '../features/settings/settings-store';
 import { createSelectionStore } from '../features/snapshots/selection-store';
 import { createSnapshotsStore } from '../features/snapshots/snapshots-store';
@@ -11,7 +12,7 @@ import type { SnapshotSummary } from '../../src-core/types';
 
 /**
  * One set of stores per window (and per test). Each belongs to a feature
- * (snapshots, imports, transfers, settings) or is shared (ui: theme, open panels, focus; toasts);
+ * (snapshots, imports, transfers, settings, registry) or is shared (ui: theme, open panels, focus; toasts);
  * features' actions write them, components read them.
  */
 export interface Stores {
@@ -24,6 +25,7 @@ export interface Stores {
   imports: ReturnType<typeof createImportStore>;
   ui: ReturnType<typeof createUiStore>;
   toasts: ReturnType<typeof createToastsStore>;
+  registry: ReturnType<typeof createRegistryStore>;
   /** The rows as shown (filtered + sorted), memoized on the inputs' identities. */
   visible(): SnapshotSummary[];
 }
@@ -42,6 +44,7 @@ export function createStores(): Stores {
     imports: createImportStore(),
     ui: createUiStore(),
     toasts: createToastsStore(),
+    registry: createRegistryStore(),
     visible() {
       const { list } = snapshots.getState();
       const { sortKey, sortDir, query } = view.getState();

@@ -31,6 +31,18 @@ function ToastView({ toast }: { toast: Toast }) {
   return (
     <div className={`toast ${toast.kind}`} role={toast.kind === 'error' ? 'alert' : 'status'}>
       <span className="toast-text">{toast.message}</span>
+      {toast.action ? (
+        <button
+          type="button"
+          className="small toast-action"
+          onClick={() => {
+            app.stores.toasts.getState().dismiss(toast.id);
+            toast.action?.run();
+          }}
+        >
+          {toast.action.label}
+        </button>
+      ) : null}
       <button type="button" className="icon small" aria-label="Dismiss" onClick={() => app.stores.toasts.getState().dismiss(toast.id)}>
         ✕
       </button>

@@ -1,17 +1,18 @@
 /**
  * Opens an archive stream for reading: detects gzip by its magic bytes (raw
- * tar is accepted too), decompresses multi-member gzip, counts compressed
+ * tar is accepted too), decompresses multi-member gzip (members that record
+ * their length on several threads, see gunzip-members.ts), counts compressed
  * bytes for progress, and turns zlib's failures — a bad CRC32 or length
  * trailer, truncation, garbage between members — into invalid_archive. The
  * tar reader sees the end of the stream only after zlib has checked the last
  * trailer, so a caller that reads to the end may commit.
  */
 import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { cancelled, toSnapDeskError, type SnapDeskError } from '../errors';
 import type { Progress } from '../types';
 import { invalidArchive } from './archive-errors';
 import { ByteReader } from './byte-reader';
+import { inflateGzip } from './gunzip-members';
 import { ByteCounter } from './progress';
 import { TarReader } from './tar-reader';
 
@@ -78,18 +79,6 @@ function peek(input: Readable, n: number): Promise<Buffer> {
   });
 }
 
-/** zlib's error texts, as sentences about the archive. */
-function gzipError(err: Error & { code?: string }): SnapDeskError {
-  const msg = err.message;
-  if (/unexpected end of file/i.test(msg)) return invalidArchive('the gzip stream is truncated (the file is incomplete)');
-  if (/incorrect data check/i.test(msg)) return invalidArchive('the gzip CRC32 check failed: the archive is corrupt');
-  if (/incorrect length check/i.test(msg)) return invalidArchive('the gzip length check failed: the archive is corrupt');
-  if (/incorrect header check|unknown compression method|invalid/i.test(msg) || err.code?.startsWith('Z_')) {
-    return invalidArchive(`the gzip data is corrupt or followed by garbage (${msg})`);
-  }
-  return toSnapDeskError(err);
-}
-
 export async function openArchiveSource(input: Readable, opts: SourceOptions = {}): Promise<ArchiveSource> {
   const what = opts.what ?? 'operation';
   if (opts.signal?.aborted) {
@@ -122,9 +111,7 @@ export async function openArchiveSource(input: Readable, opts: SourceOptions = {
   const counter = new ByteCounter(
     opts.onProgress ? (bytes) => opts.onProgress?.({ bytesDone: bytes, bytesTotal: opts.sizeHint, file: source.file }) : undefined,
   );
-  const gunzip = gzip ? createGunzip({ chunkSize: 256 * 1024 }) : null;
-  const streams: (Readable | NodeJS.ReadWriteStream)[] = gunzip ? [input, counter, gunzip] : [input, counter];
-  const last = (gunzip ?? counter) as Readable;
+  const streams: Readable[] = [input, counter];
   let failure: SnapDeskError | null = null;
   let closed = false;
   const fail = (err: SnapDeskError): void => {
@@ -133,7 +120,7 @@ export async function openArchiveSource(input: Readable, opts: SourceOptions = {
     // Deferred: an abort can fire from inside the input's own read (a generator
     // that is still running cannot be closed); one tick later it can.
     process.nextTick(() => {
-      for (const s of streams) (s as Readable).destroy(err);
+      for (const s of streams) s.destroy(err);
     });
   };
   // Errors of any stage reach the reader through `last`; their origin decides the message.
@@ -142,14 +129,14 @@ export async function openArchiveSource(input: Readable, opts: SourceOptions = {
     if (!input.readableEnded && !closed) fail(invalidArchive('the input stream closed before the end of the archive'));
   });
   counter.on('error', (err) => fail(toSnapDeskError(err)));
-  gunzip?.on('error', (err) => fail(gzipError(err)));
   input.pipe(counter);
-  if (gunzip) counter.pipe(gunzip);
 
   const onAbort = (): void => fail(cancelled(what));
   opts.signal?.addEventListener('abort', onAbort, { once: true });
 
-  const iterator = last[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const raw = counter[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  // gzip errors arrive as typed errors from the inflating iterator itself.
+  const iterator: AsyncIterator<Buffer> = gzip ? inflateGzip(raw) : raw;
   const guarded: AsyncIterator<Buffer> = {
     async next() {
       if (failure) throw failure;
@@ -181,11 +168,12 @@ export async function openArchiveSource(input: Readable, opts: SourceOptions = {
     closed = true;
     opts.signal?.removeEventListener('abort', onAbort);
     for (const s of streams) {
-      const r = s as Readable;
       // Swallow the premature-close errors that destroying a half-read chain produces.
-      r.on('error', () => undefined);
-      if (!r.destroyed) r.destroy();
+      s.on('error', () => undefined);
+      if (!s.destroyed) s.destroy();
     }
+    // Stops the inflating iterator (and its streaming gunzip, if any) where it stands.
+    void iterator.return?.().catch(() => undefined);
   }
   source.tar = new TarReader(new ByteReader(guarded));
   return source;

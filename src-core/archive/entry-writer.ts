@@ -1,37 +1,38 @@
 /**
  * Writes one archive entry into a fresh file of a data directory: plain
- * entries and sparse ones alike end up with holes where the data is zero,
- * and the file gets its real size by truncation at the end.
+ * entries and sparse ones alike end up with holes where the map says so or
+ * the data has long zero runs, the file gets its real size by truncation at
+ * the end, and the entry's permission bits (never setuid, setgid or sticky).
  */
-import { promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { SnapDeskError } from '../errors';
+import type { SafeDir } from '../safe-dir';
 import { invalidArchive, quoteArchiveText } from './archive-errors';
-import { HoleSkippingWriter } from './buffered-writer';
-import { dataFilePath } from './path-guard';
+import { writeFileBody } from './file-body';
 import type { TarEntry, TarReader } from './tar-reader';
 
-const READ_MAX = 4 * 1024 * 1024;
+/** The permission bits kept from an archive entry: rwx for owner, group and others, nothing else. */
+export const PERMISSION_BITS = 0o777;
 
-export async function writeEntryFile(tar: TarReader, entry: TarEntry, dir: string): Promise<void> {
-  const file = dataFilePath(dir, entry.name);
-  let fh: fs.FileHandle;
+export async function writeEntryFile(tar: TarReader, entry: TarEntry, dir: SafeDir): Promise<void> {
+  let fh: FileHandle;
   try {
     // O_EXCL: never follows a symlink or reuses a file; a second entry with the same name (also
     // case-folded on macOS) lands here.
-    fh = await fs.open(file, 'wx', 0o644);
+    fh = await dir.createFile(entry.name, 0o600);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
       throw invalidArchive(`the archive holds the file ${quoteArchiveText(entry.name)} twice`, { entry: entry.name });
     }
     throw err;
   }
-  const writer = new HoleSkippingWriter(fh);
   try {
-    await fillFile(tar, entry, fh, writer);
+    await writeFileBody((max) => tar.readData(max), fh, entry.segments ?? [{ offset: 0, length: entry.dataSize }], entry.realSize);
+    // Set at the end, exactly (umask does not apply to chmod): a read-only entry is still written.
+    await fh.chmod(entry.mode & PERMISSION_BITS);
   } catch (err) {
     throw explainWriteError(err, entry);
   } finally {
-    await writer.settle();
     await fh.close();
   }
 }
@@ -52,21 +53,4 @@ function explainWriteError(err: unknown, entry: TarEntry): unknown {
     return new SnapDeskError('no_space', `not enough disk space to write ${name} (${errno}); free some space and import again`, { entry: entry.name, errno }, { cause: err });
   }
   return err;
-}
-
-async function fillFile(tar: TarReader, entry: TarEntry, fh: fs.FileHandle, writer: HoleSkippingWriter): Promise<void> {
-  const segments = entry.segments ?? [{ offset: 0, length: entry.dataSize }];
-  for (const seg of segments) {
-    let at = seg.offset;
-    const end = seg.offset + seg.length;
-    while (at < end) {
-      const data = await tar.readData(Math.min(READ_MAX, end - at));
-      await writer.write(data, at);
-      at += data.length;
-    }
-  }
-  await writer.close();
-  await fh.truncate(entry.realSize);
-  // Data reaches the disk before the record that makes it visible is committed.
-  await fh.datasync();
 }

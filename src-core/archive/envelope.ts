@@ -33,7 +33,11 @@ export function parseEnvelope(data: Buffer): Envelope {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalidArchive('snapshot.json is not a JSON object');
   const { config, version } = raw as { config?: unknown; version?: unknown };
   if (version === undefined) throw invalidArchive('snapshot.json has no "version"');
-  if (typeof version !== 'number' || !Number.isInteger(version)) throw invalidArchive(`snapshot.json has a "version" that is not an integer (${quoteArchiveText(JSON.stringify(version))})`);
+  if (typeof version !== 'number' || !Number.isInteger(version)) {
+    // An object or array is named, not serialized: it may be nested too deep for JSON.stringify.
+    const shown = typeof version === 'object' && version !== null ? (Array.isArray(version) ? 'an array' : 'an object') : quoteArchiveText(JSON.stringify(version));
+    throw invalidArchive(`snapshot.json has a "version" that is not an integer (${shown})`);
+  }
   if (version !== ENVELOPE_VERSION) throw unsupportedArchive(`snapshot.json has version ${version}; this app reads version ${ENVELOPE_VERSION}`, { version });
   if (config === undefined || config === null) throw invalidArchive('snapshot.json has no "config"');
   const parsed = parseConfigFields(config, (field, problem) =>

@@ -12,17 +12,19 @@ import type { ExportOptions, SnapshotConfig } from '../types';
 import { METADATA_NAME } from './entry-name';
 import { serializeEnvelope } from './envelope';
 import { GzipParallel } from './gzip-parallel';
-import { packDataDir } from './tar-pack';
+import { packDataDir, type OpenedDataFiles } from './tar-pack';
 
 export interface ExportSource {
   dir: string;
   config: SnapshotConfig;
+  /** Data files the store opened before the export began (read in full even if removed meanwhile). */
+  opened?: OpenedDataFiles;
 }
 
 /** The archive as a stream. Progress counts data bytes read, out of the total data (not apparent) size. */
 export function exportArchive(src: ExportSource, opts: ExportOptions = {}): Readable {
   const metadata = serializeEnvelope(src.config);
-  const tar = packDataDir(src.dir, { ...opts, prefix: [{ name: METADATA_NAME, data: metadata, mtime: Math.floor(Date.now() / 1000) }] });
+  const tar = packDataDir(src.dir, { ...opts, prefix: [{ name: METADATA_NAME, data: metadata, mtime: Math.floor(Date.now() / 1000) }], ...(src.opened ? { opened: src.opened } : {}) });
   if (opts.gzip === false) return tar;
   let gzip: GzipParallel;
   try {
@@ -60,7 +62,8 @@ export async function exportArchiveToFile(src: ExportSource, target: string, opt
   const temp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.partial`);
   try {
     if (opts.signal?.aborted) throw cancelled('export');
-    const out = createWriteStream(temp, { flags: 'wx', mode: 0o644 });
+    // 0600: an archive holds guest memory, readable by its owner only.
+    const out = createWriteStream(temp, { flags: 'wx', mode: 0o600 });
     await pipeline(exportArchive(src, opts), out, opts.signal ? { signal: opts.signal } : {});
     const fh = await fs.open(temp, 'r+');
     try {

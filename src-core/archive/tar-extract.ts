@@ -3,6 +3,7 @@
  * (a plain tar of data files) and import (after snapshot.json).
  */
 import type { Readable } from 'node:stream';
+import { SafeDir } from '../safe-dir';
 import type { OperationOptions } from '../types';
 import { invalidArchive, quoteArchiveText } from './archive-errors';
 import { openArchiveSource, type ArchiveSource } from './archive-source';
@@ -47,9 +48,21 @@ export async function walkDataEntries(
   return result;
 }
 
-/** Extracts every remaining entry of `source` into `dir` (see walkDataEntries). */
-export function extractEntries(source: ArchiveSource, dir: string, taken: Iterable<string> = []): Promise<ExtractResult> {
-  return walkDataEntries(source, taken, (entry) => writeEntryFile(source.tar, entry, dir));
+/**
+ * Extracts every remaining entry of `source` into `dir` (see walkDataEntries).
+ * Files are created under the directory as opened at the start, and the
+ * directory is checked to be still in place once everything is written, so
+ * a swap for a symlink mid-way fails the extraction instead of redirecting it.
+ */
+export async function extractEntries(source: ArchiveSource, dir: string, taken: Iterable<string> = []): Promise<ExtractResult> {
+  const target = await SafeDir.open(dir);
+  try {
+    const result = await walkDataEntries(source, taken, (entry) => writeEntryFile(source.tar, entry, target));
+    await target.verify();
+    return result;
+  } finally {
+    await target.close();
+  }
 }
 
 /**

@@ -5,6 +5,7 @@
  * base-256 sizes) to refuse what it does not understand, and export must
  * control exactly which records a >8 GiB sparse entry carries.
  */
+import { isUtf8 } from 'node:buffer';
 import { invalidArchive, quoteArchiveText } from './archive-errors';
 
 export const BLOCK = 512;
@@ -40,9 +41,9 @@ function cString(block: Buffer, start: number, width: number): Buffer {
   return block.subarray(start, end === -1 || end > start + width ? start + width : end);
 }
 
+/** The text of `bytes` and whether they were valid UTF-8 (checked in place: a PAX value can be megabytes). */
 function decodeUtf8(bytes: Buffer): { text: string; ok: boolean } {
-  const text = bytes.toString('utf8');
-  return { text, ok: Buffer.from(text, 'utf8').equals(bytes) };
+  return { text: bytes.toString('utf8'), ok: isUtf8(bytes) };
 }
 
 /** A numeric field: octal text (spaces/NULs around it) or GNU base-256 (high bit set). */
@@ -154,13 +155,21 @@ export function encodePaxRecords(records: [string, string][]): Buffer {
   return Buffer.from(parts.join(''), 'utf8');
 }
 
-/** Parses PAX records strictly: any malformed record is invalid_archive (a lenient parse could skip a path). */
-export function decodePaxRecords(data: Buffer): Map<string, string> {
+const MAX_PAX_KEY_BYTES = 1024;
+
+/**
+ * Parses PAX records strictly: any malformed record is invalid_archive (a
+ * lenient parse could skip a path). Only records whose key passes `keep`
+ * are decoded and returned: the values of the rest (comments, times,
+ * xattrs) never become strings. More than `maxRecords` kept records is
+ * invalid too: each costs memory beyond its bytes.
+ */
+export function decodePaxRecords(data: Buffer, maxRecords = Infinity, keep: (key: string) => boolean = () => true): Map<string, string> {
   const records = new Map<string, string>();
   let at = 0;
   while (at < data.length) {
     const space = data.indexOf(0x20, at);
-    const lenText = space === -1 ? '' : data.toString('latin1', at, space);
+    const lenText = space === -1 || space - at > 16 ? '' : data.toString('latin1', at, space);
     if (!/^[1-9][0-9]{0,15}$/.test(lenText)) throw invalidArchive('a PAX extended header record has a malformed length');
     const len = Number(lenText);
     const end = at + len;
@@ -168,13 +177,17 @@ export function decodePaxRecords(data: Buffer): Map<string, string> {
     const record = data.subarray(space + 1, end - 1);
     const eq = record.indexOf(0x3d);
     if (eq <= 0) throw invalidArchive('a PAX extended header record has no key');
+    at = end;
+    // No key this reader looks at is longer; a longer one is skipped without becoming a string.
+    if (eq > MAX_PAX_KEY_BYTES) continue;
     const key = record.toString('utf8', 0, eq);
+    if (!keep(key)) continue;
+    if (records.size >= maxRecords) throw invalidArchive('an entry carries too many PAX extended header records (a snapshot file has a handful)');
     const value = decodeUtf8(record.subarray(eq + 1));
     if (!value.ok && (key === 'path' || key === 'linkpath' || key.startsWith('GNU.sparse.name'))) {
       throw invalidArchive(`the PAX record "${key}" is not valid UTF-8`);
     }
     records.set(key, value.text);
-    at = end;
   }
   return records;
 }

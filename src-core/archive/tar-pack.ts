@@ -1,7 +1,10 @@
 /**
  * The tar side of restore and export: a stream of a data directory's
- * regular files, sorted by name, flat. Files with holes become one PAX entry
- * with COCOON.sparse.map/size records and only their data in the body.
+ * regular files, sorted by name, flat. Files with holes or zero blocks become
+ * one PAX entry with COCOON.sparse.map/size records and only their non-zero
+ * data in the body: the kernel says where a sparse file's data is, and the
+ * data is read once before streaming to find the zero pages in it (guest
+ * memory is full of them), so they are neither compressed nor written back.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -9,11 +12,12 @@ import { Readable } from 'node:stream';
 import { SnapDeskError, cancelled, toSnapDeskError } from '../errors';
 import type { OperationOptions } from '../types';
 import { METADATA_NAME, plainNameProblem } from './entry-name';
-import { dataExtents } from './sparse';
-import { COCOON_SPARSE_MAP, COCOON_SPARSE_SIZE, fitMap, serializeCocoonMap, type Segment } from './sparse-map';
+import { readFileBody } from './file-body';
+import { nonZeroData } from './sparse';
+import { COCOON_SPARSE_MAP, COCOON_SPARSE_SIZE, EXPORT_MAP_BUDGET, fitMap, serializeCocoonMap, type Segment } from './sparse-map';
 import { BLOCK, MAX_OCTAL_SIZE, encodeHeader, encodePaxRecords, padding } from './tar-header';
 
-const READ_CHUNK = 1024 * 1024;
+const STREAM_BUFFER = 1024 * 1024;
 const END_OF_ARCHIVE = Buffer.alloc(2 * BLOCK);
 
 export interface PlannedFile {
@@ -25,7 +29,18 @@ export interface PlannedFile {
   segments: Segment[] | null;
   /** Bytes the entry body will hold. */
   dataBytes: number;
+  /** The file, open from planning until its body is streamed (so nothing can swap or shorten it in between). */
+  fh: fs.FileHandle;
+  /** Whether the plan opened `fh` (and so closes it), or the caller handed it in. */
+  owned: boolean;
 }
+
+/**
+ * Data files the caller opened before packing (name → handle): then the
+ * directory is not listed again and these handles are read, never closed
+ * here, so files removed meanwhile are still read in full.
+ */
+export type OpenedDataFiles = ReadonlyMap<string, fs.FileHandle>;
 
 /**
  * Opening never follows a symlink, and never blocks: without O_NONBLOCK a
@@ -34,36 +49,60 @@ export interface PlannedFile {
  */
 const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0);
 
-/** Lists the data files and where their data is, before any byte is streamed (so progress has a total). */
-export async function planDataDir(dir: string, signal?: AbortSignal): Promise<PlannedFile[]> {
-  const dirents = await fs.readdir(dir, { withFileTypes: true });
-  const names = dirents.map((d) => d.name).sort((a, b) => (Buffer.compare(Buffer.from(a), Buffer.from(b))));
+/**
+ * Lists the data files and where their data is, before any byte is streamed
+ * (so progress has a total), and opens every one of them. The caller closes
+ * the handles (closePlan). `mapBudget` bounds each sparse map's text.
+ */
+export async function planDataDir(dir: string, signal?: AbortSignal, mapBudget = EXPORT_MAP_BUDGET, opened?: OpenedDataFiles): Promise<PlannedFile[]> {
+  const names = (opened ? [...opened.keys()] : await fs.readdir(dir)).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
   const plan: PlannedFile[] = [];
-  for (const name of names) {
-    if (signal?.aborted) throw cancelled('export');
-    const problem = plainNameProblem(name);
-    if (problem) throw new SnapDeskError('invalid_input', `cannot archive "${name}" in ${dir}: ${problem}`, { path: path.join(dir, name) });
-    if (name === METADATA_NAME) {
-      throw new SnapDeskError('invalid_input', `cannot archive ${dir}: it holds a file named ${METADATA_NAME}, a name the archive format reserves for its metadata`, { path: dir });
+  try {
+    for (const name of names) {
+      if (signal?.aborted) throw cancelled('export');
+      const problem = plainNameProblem(name);
+      if (problem) throw new SnapDeskError('invalid_input', `cannot archive "${name}" in ${dir}: ${problem}`, { path: path.join(dir, name) });
+      if (name === METADATA_NAME) {
+        throw new SnapDeskError('invalid_input', `cannot archive ${dir}: it holds a file named ${METADATA_NAME}, a name the archive format reserves for its metadata`, { path: dir });
+      }
+      plan.push(await planFile(dir, name, mapBudget, signal, opened?.get(name)));
     }
-    const file = path.join(dir, name);
-    const fh = await fs.open(file, OPEN_FLAGS).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ELOOP') throw new SnapDeskError('invalid_input', `cannot archive ${file}: it is a symbolic link, not a regular file`, { path: file });
-      throw err;
-    });
-    try {
-      const st = await fh.stat();
-      if (!st.isFile()) throw new SnapDeskError('invalid_input', `cannot archive ${file}: it is not a regular file`, { path: file });
-      const extents = await dataExtents(fh, st.size, st.blocks * 512, signal);
-      const whole = extents.length === 1 && extents[0]?.offset === 0 && extents[0].length === st.size;
-      const segments = st.size === 0 || whole ? null : fitMap(extents);
-      const dataBytes = segments ? segments.reduce((n, s) => n + s.length, 0) : st.size;
-      plan.push({ name, size: st.size, mode: st.mode & 0o777, mtime: Math.floor(st.mtimeMs / 1000), segments, dataBytes });
-    } finally {
-      await fh.close();
-    }
+  } catch (err) {
+    await closePlan(plan);
+    throw err;
   }
   return plan;
+}
+
+/** Opens one data file for archiving (a symlink is refused in words). */
+export function openDataFile(file: string): Promise<fs.FileHandle> {
+  return fs.open(file, OPEN_FLAGS).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ELOOP') throw new SnapDeskError('invalid_input', `cannot archive ${file}: it is a symbolic link, not a regular file`, { path: file });
+    throw err;
+  });
+}
+
+async function planFile(dir: string, name: string, mapBudget: number, signal?: AbortSignal, given?: fs.FileHandle): Promise<PlannedFile> {
+  const file = path.join(dir, name);
+  const owned = !given;
+  const fh = given ?? (await openDataFile(file));
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) throw new SnapDeskError('invalid_input', `cannot archive ${file}: it is not a regular file`, { path: file });
+    const runs = await nonZeroData(fh, st.size, st.blocks * 512, signal);
+    const whole = runs.length === 1 && runs[0]?.offset === 0 && runs[0].length === st.size;
+    const segments = st.size === 0 || whole ? null : fitMap(runs, mapBudget);
+    const dataBytes = segments ? segments.reduce((n, s) => n + s.length, 0) : st.size;
+    return { name, size: st.size, mode: st.mode & 0o777, mtime: Math.floor(st.mtimeMs / 1000), segments, dataBytes, fh, owned };
+  } catch (err) {
+    if (owned) await fh.close();
+    throw err;
+  }
+}
+
+/** Closes every file the plan itself opened (handed-in handles stay the caller's). */
+export async function closePlan(plan: readonly PlannedFile[]): Promise<void> {
+  await Promise.all(plan.filter((f) => f.owned).map((f) => f.fh.close().catch(() => undefined)));
 }
 
 /** The header blocks of one entry: a PAX header when needed, then the ustar header. */
@@ -78,40 +117,19 @@ export function entryHeaders(init: { name: string; size: number; mode: number; m
   return Buffer.concat([paxHeader, pax, Buffer.alloc(padding(pax.length)), header]);
 }
 
-/** Reads `length` bytes at `offset` in fresh 1 MiB buffers, one read ahead of the consumer. */
-async function* readRange(fh: fs.FileHandle, offset: number, length: number, file: string): AsyncGenerator<Buffer> {
-  const end = offset + length;
-  const readAt = async (pos: number): Promise<Buffer> => {
-    const want = Math.min(READ_CHUNK, end - pos);
-    const buf = Buffer.allocUnsafe(want);
-    let got = 0;
-    while (got < want) {
-      const { bytesRead } = await fh.read(buf, got, want - got, pos + got);
-      if (bytesRead === 0) throw new SnapDeskError('io', `${file} became shorter while it was being read; export again once nothing writes to it`, { path: file });
-      got += bytesRead;
-    }
-    return buf;
-  };
-  let pos = offset;
-  let next = pos < end ? readAt(pos) : null;
-  while (next) {
-    const buf = await next;
-    pos += buf.length;
-    next = pos < end ? readAt(pos) : null;
-    // Keep a read-ahead failure from surfacing as "unhandled" if the consumer stops first.
-    next?.catch(() => undefined);
-    yield buf;
-  }
-}
-
 export interface PackOptions extends OperationOptions {
   /** Entries written before the data files (export's snapshot.json). */
   prefix?: { name: string; data: Buffer; mtime: number }[];
+  /** Bound on each sparse map's text; default EXPORT_MAP_BUDGET (tests use small ones). */
+  mapBudget?: number;
+  /** Files opened ahead by the caller (see OpenedDataFiles). */
+  opened?: OpenedDataFiles;
 }
 
 async function* packEntries(dir: string, opts: PackOptions): AsyncGenerator<Buffer> {
+  let plan: PlannedFile[] = [];
   try {
-    const plan = await planDataDir(dir, opts.signal);
+    plan = await planDataDir(dir, opts.signal, opts.mapBudget, opts.opened);
     const total = plan.reduce((n, f) => n + f.dataBytes, 0);
     let done = 0;
     opts.onProgress?.({ bytesDone: 0, bytesTotal: total });
@@ -127,19 +145,11 @@ async function* packEntries(dir: string, opts: PackOptions): AsyncGenerator<Buff
           ]
         : [];
       yield entryHeaders({ name: f.name, size: f.dataBytes, mode: f.mode, mtime: f.mtime, pax });
-      const file = path.join(dir, f.name);
-      const fh = await fs.open(file, OPEN_FLAGS);
-      try {
-        for (const seg of f.segments ?? [{ offset: 0, length: f.size }]) {
-          for await (const buf of readRange(fh, seg.offset, seg.length, file)) {
-            if (opts.signal?.aborted) throw cancelled('export');
-            done += buf.length;
-            opts.onProgress?.({ bytesDone: done, bytesTotal: total, file: f.name });
-            yield buf;
-          }
-        }
-      } finally {
-        await fh.close();
+      for await (const buf of readFileBody(f.fh, f.segments ?? [{ offset: 0, length: f.size }], path.join(dir, f.name))) {
+        if (opts.signal?.aborted) throw cancelled('export');
+        done += buf.length;
+        opts.onProgress?.({ bytesDone: done, bytesTotal: total, file: f.name });
+        yield buf;
       }
       const pad = padding(f.dataBytes);
       if (pad > 0) yield Buffer.alloc(pad);
@@ -147,12 +157,14 @@ async function* packEntries(dir: string, opts: PackOptions): AsyncGenerator<Buff
     yield END_OF_ARCHIVE;
   } catch (err) {
     throw toSnapDeskError(err);
+  } finally {
+    await closePlan(plan);
   }
 }
 
 /** Streams a data directory as a tar of its files (restore, create --from-dir, export). */
 export function packDataDir(dir: string, opts: PackOptions = {}): Readable {
-  const stream = Readable.from(packEntries(dir, opts), { objectMode: false, highWaterMark: 2 * READ_CHUNK });
+  const stream = Readable.from(packEntries(dir, opts), { objectMode: false, highWaterMark: STREAM_BUFFER });
   if (opts.signal) {
     const signal = opts.signal;
     if (signal.aborted) stream.destroy(cancelled('export'));

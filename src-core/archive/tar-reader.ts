@@ -22,10 +22,28 @@ export interface TarEntry {
   mtime: number;
 }
 
-const MAX_PAX_BYTES = MAX_MAP_BYTES + 64 * 1024;
+/**
+ * Extended-header bytes (PAX 'x' and 'g' headers, GNU long names) allowed
+ * before one entry, however many headers they are split into: one full
+ * sparse map and room for the usual records. Every header's records live
+ * until its entry is read, so without a bound across stacked headers a
+ * small gzip could pile gigabytes of records into memory.
+ */
+export const MAX_ENTRY_EXTENDED_BYTES = MAX_MAP_BYTES + 1024 * 1024;
+/** Extended-header bytes in the whole archive: a few entries with full maps. */
+export const MAX_ARCHIVE_EXTENDED_BYTES = 4 * MAX_ENTRY_EXTENDED_BYTES;
+/** PAX records before one entry: a snapshot file has a handful; each record costs memory beyond its bytes. */
+export const MAX_ENTRY_PAX_RECORDS = 4096;
 /** A snapshot has a handful of data files; millions of entries would only exhaust inodes. */
 export const MAX_ENTRIES = 10_000;
 const MAX_LONG_NAME = 4096;
+const MiB = 1024 * 1024;
+/**
+ * Zero padding read after the end marker: tar writers pad to their record
+ * size (10 KiB for GNU tar, at most a few MiB with a large blocking
+ * factor); gigabytes of zeros there only cost time to inflate.
+ */
+export const MAX_TRAILING_ZEROS = 64 * MiB;
 
 const NOT_REGULAR: Record<string, string> = {
   '1': 'a hard link',
@@ -37,8 +55,12 @@ const NOT_REGULAR: Record<string, string> = {
   K: 'a hard or symbolic link',
 };
 
-/** Records that change how an entry is read; a global header must not set them for every entry. */
+/**
+ * Records that change how an entry is read: the only ones kept from a PAX
+ * header, and the ones a global header must not set for every entry.
+ */
 const PER_ENTRY_KEYS = /^(path|linkpath|size|GNU\.sparse\..*|COCOON\..*)$/;
+const isPerEntryKey = (key: string): boolean => PER_ENTRY_KEYS.test(key);
 
 const ZEROS = Buffer.alloc(64 * 1024);
 
@@ -56,6 +78,8 @@ export class TarReader {
   private current = '';
   private finished = false;
   private entries = 0;
+  /** Extended-header bytes read in the whole archive so far. */
+  private extendedBytes = 0;
 
   constructor(private readonly reader: ByteReader) {}
 
@@ -97,6 +121,29 @@ export class TarReader {
     }
     const pax = new Map<string, string>();
     let longName: string | null = null;
+    let entryExtended = 0;
+    let entryRecords = 0;
+    /**
+     * Counts an extended header (its header block too, so a pile of empty
+     * ones is bounded as well) against the entry's and the archive's budgets
+     * before its body is read.
+     */
+    const budget = (size: number, headerOffset: number): void => {
+      entryExtended += size;
+      this.extendedBytes += size;
+      if (entryExtended > MAX_ENTRY_EXTENDED_BYTES) {
+        throw invalidArchive(
+          `the extended headers before the entry at byte ${headerOffset} add up to more than ${MAX_ENTRY_EXTENDED_BYTES / MiB} MiB (stacked PAX or GNU long-name headers); a snapshot file needs a fraction of that`,
+          { offset: headerOffset },
+        );
+      }
+      if (this.extendedBytes > MAX_ARCHIVE_EXTENDED_BYTES) {
+        throw invalidArchive(`the archive's extended headers add up to more than ${MAX_ARCHIVE_EXTENDED_BYTES / MiB} MiB (at byte ${headerOffset}); a snapshot archive needs a fraction of that`, {
+          offset: headerOffset,
+        });
+      }
+    };
+    const recordsLeft = (): number => MAX_ENTRY_PAX_RECORDS - entryRecords;
     for (;;) {
       const headerOffset = this.reader.position;
       const block = await this.reader.read(BLOCK);
@@ -110,16 +157,22 @@ export class TarReader {
       const where = `in the extended header at byte ${headerOffset}`;
       switch (h.typeflag) {
         case 'x': {
-          if (h.size > MAX_PAX_BYTES) throw invalidArchive(`the PAX extended header at byte ${headerOffset} is too large (${h.size} bytes)`);
+          if (h.size > MAX_ENTRY_EXTENDED_BYTES) throw invalidArchive(`the PAX extended header at byte ${headerOffset} is too large (${h.size} bytes)`, { offset: headerOffset });
+          budget(BLOCK + h.size, headerOffset);
           const data = await this.readExact(h.size, where);
-          for (const [k, v] of decodePaxRecords(data)) pax.set(k, v);
+          const records = decodePaxRecords(data, recordsLeft(), isPerEntryKey);
+          entryRecords += records.size;
+          for (const [k, v] of records) pax.set(k, v);
           if (!(await this.reader.skip(padding(h.size)))) throw this.truncated(where);
           continue;
         }
         case 'g': {
-          if (h.size > 1024 * 1024) throw invalidArchive(`the PAX global header at byte ${headerOffset} is too large`);
+          if (h.size > MiB) throw invalidArchive(`the PAX global header at byte ${headerOffset} is too large`);
+          budget(BLOCK + h.size, headerOffset);
           const data = await this.readExact(h.size, where);
-          for (const key of decodePaxRecords(data).keys()) {
+          const records = decodePaxRecords(data, recordsLeft(), isPerEntryKey);
+          entryRecords += records.size;
+          for (const key of records.keys()) {
             if (PER_ENTRY_KEYS.test(key)) throw invalidArchive(`a PAX global header sets "${quoteArchiveText(key)}" for every entry`);
           }
           if (!(await this.reader.skip(padding(h.size)))) throw this.truncated(where);
@@ -127,6 +180,7 @@ export class TarReader {
         }
         case 'L': {
           if (h.size > MAX_LONG_NAME) throw invalidArchive(`a GNU long name at byte ${headerOffset} is too long`);
+          budget(BLOCK + h.size, headerOffset);
           const data = await this.readExact(h.size, where);
           const end = data.indexOf(0);
           longName = data.toString('utf8', 0, end === -1 ? data.length : end);
@@ -193,10 +247,14 @@ export class TarReader {
   /** After the end marker: the rest of the stream may only be zero padding. Reads it all, so a gzip trailer gets checked. */
   async finish(): Promise<void> {
     if (!this.finished) throw new Error('TarReader.finish called before the end-of-archive marker');
+    const start = this.reader.position;
     for (;;) {
-      const part = await this.reader.readSome(1024 * 1024);
+      const part = await this.reader.readSome(MiB);
       if (!part) return;
       if (!isAllZero(part)) throw invalidArchive('there is data after the end-of-archive marker (trailing garbage, or two archives joined together)');
+      if (this.reader.position - start > MAX_TRAILING_ZEROS) {
+        throw invalidArchive(`the archive goes on with more than ${MAX_TRAILING_ZEROS / MiB} MiB of zeros after its end-of-archive marker; no tar writer pads that much`);
+      }
     }
   }
 }

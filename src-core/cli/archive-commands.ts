@@ -16,7 +16,7 @@ import type { CliCommand, CliContext } from './command';
 import { formatBytes } from './format';
 
 /** A one-line progress bar on stderr, redrawn at most 10 times a second; a no-op off a terminal. */
-function progressBar(ctx: CliContext, label: string): { onProgress?: (p: Progress) => void; done(): void } {
+export function progressBar(ctx: CliContext, label: string): { onProgress?: (p: Progress) => void; done(): void } {
   if (!ctx.stderrIsTTY) return { done: () => undefined };
   let last = 0;
   let drawn = false;

@@ -8,6 +8,8 @@ export interface CliContext {
   stderr: Writable;
   /** stderr is a terminal: progress bars allowed. */
   stderrIsTTY: boolean;
+  /** The environment (DOCKER_CONFIG, HOME for registry credentials). */
+  env: NodeJS.ProcessEnv;
 }
 
 /** One `snapdesk` subcommand. Returns the exit code; throws SnapDeskError for user errors. */

@@ -8,8 +8,10 @@ import { toSnapDeskError } from '../errors';
 import { openStore } from '../localfile';
 import { parseGlobal } from './args';
 import { archiveCommands } from './archive-commands';
+import { registryCommands } from './registry-commands';
 import type { CliCommand } from './command';
 import { storeCommands } from './store-commands';
+import { trashCommand } from './trash-commands';
 
 export interface CliIO {
   stdin: Readable;
@@ -19,7 +21,7 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
 }
 
-export const allCommands = (): CliCommand[] => [...storeCommands, ...archiveCommands];
+export const allCommands = (): CliCommand[] => [...storeCommands, trashCommand, ...archiveCommands, ...registryCommands];
 
 export function helpText(env: NodeJS.ProcessEnv): string {
   const commands = allCommands();
@@ -67,7 +69,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     }
     const { root } = resolveRoot({ ...(global.root !== undefined ? { cliRoot: global.root } : {}), env: io.env });
     const store = openStore({ root });
-    return await command.run(global.rest, { store, stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, stderrIsTTY: io.stderrIsTTY });
+    return await command.run(global.rest, { store, stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, stderrIsTTY: io.stderrIsTTY, env: io.env });
   } catch (err) {
     io.stderr.write(errorLine(err));
     return 1;

@@ -56,7 +56,7 @@ const inspect: CliCommand = {
 const rm: CliCommand = {
   name: 'rm',
   usage: 'rm REF...',
-  summary: 'Delete snapshots (all refs are resolved first; nothing is deleted if one is wrong); prints the deleted IDs',
+  summary: 'Delete snapshots for ever, as cocoon does (all refs are resolved first; nothing is deleted if one is wrong); prints the deleted IDs. The app moves to the trash instead: see "trash"',
   async run(args, ctx) {
     const { positionals } = parseCommandArgs(args, {}, this.usage);
     if (positionals.length === 0) throw usageError('rm needs at least one REF', this.usage);
@@ -84,13 +84,14 @@ const rename: CliCommand = {
 const gc: CliCommand = {
   name: 'gc',
   usage: 'gc',
-  summary: 'Remove orphan data directories and pending records older than 24 h',
+  summary: 'Remove orphan data directories and pending records older than 24 h; finish interrupted trash moves; delete from the trash what is past its retention or what low free space requires',
   async run(args, ctx) {
     parseCommandArgs(args, {}, this.usage);
     const report = await ctx.store.gc();
     print(ctx, `removed ${report.removedOrphanDirs.length} orphan data director${report.removedOrphanDirs.length === 1 ? 'y' : 'ies'} and ${report.removedStalePending.length} stale pending record${report.removedStalePending.length === 1 ? '' : 's'}`);
     for (const id of report.removedOrphanDirs) print(ctx, `orphan ${id}`);
     for (const id of report.removedStalePending) print(ctx, `pending ${id}`);
+    for (const id of report.purgedFromTrash ?? []) print(ctx, `trash ${id}`);
     return 0;
   },
 };

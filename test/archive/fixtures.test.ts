@@ -2,11 +2,13 @@ import { createReadStream, promises as fs, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importArchive } from '../../src-core/archive/import';
 import { previewArchive } from '../../src-core/archive/preview';
 import { verifyArchive } from '../../src-core/archive/verify';
 import { openStore } from '../../src-core/localfile';
+import { cocoonNullMapTar, NULL_MAP_FIXTURE } from '../fixtures/cocoon-null-map';
 import { allocated, dirDigest, dirTarget, type DirTarget } from './dir-target';
 
 const GOOD = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'good');
@@ -55,6 +57,17 @@ describe('the reference cocoon archives', () => {
     const cow = path.join(target.root, id, 'cow.raw');
     expect((await fs.stat(cow)).size).toBe(64 * 1024 * 1024);
     expect(await allocated(cow)).toBeLessThan(1024 * 1024);
+  });
+
+  it('cocoon-null-map: a COCOON.sparse.map of null (a data disk never written) imports as a file that is all hole', async () => {
+    const id = await importArchive(createReadStream(path.join(GOOD, NULL_MAP_FIXTURE)), target, {});
+    const disk = path.join(target.root, id, 'data.raw');
+    expect((await fs.stat(disk)).size).toBe(64 * 1024 * 1024);
+    expect(await allocated(disk)).toBe(0);
+  });
+
+  it('cocoon-null-map.tar.gz inflates to exactly what its generator writes', () => {
+    expect(gunzipSync(readFileSync(path.join(GOOD, NULL_MAP_FIXTURE))).equals(cocoonNullMapTar())).toBe(true);
   });
 
   it('import overrides win over the archive name and description; a taken name is a name_conflict naming it', async () => {

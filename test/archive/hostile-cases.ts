@@ -19,8 +19,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzip, randomBytesSeeded, truncated, withBadCrc, withBadIsize, withCorruptBody, withTrailing } from '../helpers/gzip-craft';
+import { MAX_SEGMENTS } from '../../src-core/archive/sparse-map';
+import { MAX_ENTRY_PAX_RECORDS } from '../../src-core/archive/tar-reader';
+import { gzip, PieceGzip, randomBytesSeeded, truncated, withBadCrc, withBadIsize, withCorruptBody, withTrailing } from '../helpers/gzip-craft';
 import {
+  bombLayouts,
   endOfArchive,
   entry,
   envelopeEntry,
@@ -73,7 +76,16 @@ const sparse = (segments: Segment[], opts: Parameters<typeof sparseEntry>[3] = {
   afterEnvelope(sparseEntry('cow.raw', segments, realSize, opts));
 
 const valid = (): Buffer => tarOf(validParts());
+/** A layout of many repeated pieces, gzip-compressed piece by piece (small however large it inflates). */
+const bomb = (pieces: Iterable<Buffer>): Buffer => Buffer.concat([...new PieceGzip().stream(pieces)]);
 const MiB = 1024 * 1024;
+const ZERO_MIB = Buffer.alloc(MiB);
+function* emptyPaxHeaders(count: number): Generator<Buffer> {
+  const empty = paxEntry([]);
+  for (let i = 0; i < count; i++) yield empty;
+  yield* validParts();
+  yield endOfArchive();
+}
 
 export const hostileCases: HostileCase[] = [
   // The reference archives.
@@ -164,9 +176,9 @@ export const hostileCases: HostileCase[] = [
   { title: 'a sparse size beyond 2^53', bytes: () => sparse([{ o: 0, l: 4096 }], { sizeText: '18446744073709551616' }), code: 'invalid_archive', message: /cow\.raw/ },
   {
     // Maps of hundreds of thousands of segments must import (fragmented memory files), so the bound
-    // is 16 MiB of map text, not Go's 1 MiB; past it a small archive could make the importer parse
+    // is 8 MiB of map text, not Go's 1 MiB; past it a small archive could make the importer parse
     // hundreds of MB of JSON into millions of objects.
-    title: 'a sparse map over 16 MiB',
+    title: 'a sparse map over 8 MiB',
     bytes: () => {
       const segments = Array.from({ length: 1_100_000 }, (_, i) => ({ o: i * 2, l: 1 }));
       return sparse(segments, {}, 2_200_000);
@@ -186,6 +198,41 @@ export const hostileCases: HostileCase[] = [
   { title: 'a GNU PAX 1.0 sparse map describing more data than the entry holds', bytes: () => afterEnvelope(gnuPax10SparseEntry('cow.raw', [{ o: 0, l: 8192 }], SPARSE_REAL, { dataLength: 4096 })), code: 'invalid_archive', message: /cow\.raw/ },
   { title: 'a GNU PAX 1.0 real size that is not decimal', bytes: () => afterEnvelope(gnuPax10SparseEntry('cow.raw', [{ o: 0, l: 4096 }], SPARSE_REAL, { realSizeText: '0x10000' })), code: 'invalid_archive', message: /cow\.raw/ },
   { title: 'a GNU PAX 1.0 sparse segment past the real size', bytes: () => afterEnvelope(gnuPax10SparseEntry('cow.raw', [{ o: 61_440, l: 8192 }], SPARSE_REAL)), code: 'invalid_archive', message: /cow\.raw/ },
+
+  // Accumulations bounded in total (the 6 MB, gigabytes-inflated versions are in hostile-memory.test.ts).
+  { title: 'stacked PAX headers adding up past 9 MiB before one entry', bytes: () => afterEnvelope(...[1, 2, 3, 4].map((i) => paxEntry([['comment', String(i).repeat(3 * MiB)]])), fileEntry('state.json', 'x')), code: 'invalid_archive', message: /extended headers/ },
+  { title: '2,100 GNU long-name headers before one entry', bytes: () => bomb(bombLayouts.repeatedLongNames(2100)), code: 'invalid_archive', message: /extended headers/, inEnvelope: true },
+  { title: '10 global PAX headers of 1 MiB before one entry', bytes: () => bomb(bombLayouts.repeatedGlobals(10)), code: 'invalid_archive', message: /extended headers/, inEnvelope: true },
+  { title: 'entries whose PAX headers add up past 36 MiB in one archive', bytes: () => bomb(bombLayouts.bigHeaderPerEntry(5)), code: 'invalid_archive', message: /archive's extended headers/ },
+  {
+    title: 'more PAX records before one entry than a file could need',
+    bytes: () => afterEnvelope(paxEntry(Array.from({ length: MAX_ENTRY_PAX_RECORDS + 1 }, (_, i): [string, string] => [`COCOON.k${i}`, '1'])), fileEntry('state.json', 'x')),
+    code: 'invalid_archive',
+    message: /PAX .*records/,
+  },
+  { title: 'a COCOON.sparse.map of more segments than allowed', bytes: () => bomb(bombLayouts.tinyCocoonSegments(MAX_SEGMENTS + 1)), code: 'invalid_archive', message: /cow\.raw.*segments/ },
+  { title: 'a GNU sparse map claiming more segments than allowed', bytes: () => bomb(bombLayouts.tinyGnuSegments(MAX_SEGMENTS + 1)), code: 'invalid_archive', message: /cow\.raw.*segments/ },
+  { title: 'a sparse map of null over an entry that holds data', bytes: () => sparse([], { mapText: 'null', entrySize: 4096 }), code: 'invalid_archive', message: /cow\.raw/, alsoGzip: true },
+  { title: 'a sparse map of null followed by more JSON', bytes: () => sparse([], { mapText: 'null []' }), code: 'invalid_archive', message: /cow\.raw/ },
+  {
+    // JSON.stringify of a value nested this deep overflows the stack; the message must not try.
+    title: 'a config field nested 150,000 levels deep',
+    bytes: () => withEnvelope(`{"config": {"name": "deep", "cpu": ${'{"a":'.repeat(150_000)}1${'}'.repeat(150_000)}}, "version": 1}\n`),
+    code: 'invalid_archive',
+    message: /cpu/,
+    inEnvelope: true,
+  },
+
+  {
+    title: 'an envelope version nested 150,000 levels deep',
+    bytes: () => withEnvelope(`{"config": {"name": "deep"}, "version": ${'['.repeat(150_000)}1${']'.repeat(150_000)}}\n`),
+    code: 'invalid_archive',
+    message: /version/,
+    inEnvelope: true,
+  },
+
+  { title: '20,000 empty PAX headers before one entry', bytes: () => bomb(emptyPaxHeaders(20_000)), code: 'invalid_archive', message: /extended headers/, inEnvelope: true },
+  { title: '100 MiB of zeros after the end-of-archive marker', bytes: () => bomb([...validParts(), ...Array.from({ length: 100 }, () => ZERO_MIB)]), code: 'invalid_archive', message: /zeros after its end-of-archive marker/ },
 
   // gzip damage.
   { title: 'a gzip stream with a corrupt body', bytes: () => withCorruptBody(gzip(Buffer.concat([valid(), pattern(256 * 1024)]))), code: 'invalid_archive', message: /gzip|compress|corrupt|deflate|inflate/i },

@@ -7,10 +7,13 @@ import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { exportArchive, exportArchiveToFile } from '../../src-core/archive/export';
 import { importArchive } from '../../src-core/archive/import';
 import { serializeEnvelope } from '../../src-core/archive/envelope';
+import { GzipParallel } from '../../src-core/archive/gzip-parallel';
+import { COCOON_SPARSE_MAP, COCOON_SPARSE_SIZE, EXPORT_MAP_BUDGET, fitMap, serializeCocoonMap, type Segment } from '../../src-core/archive/sparse-map';
+import { entryHeaders, packDataDir } from '../../src-core/archive/tar-pack';
 import { allocated, dirDigest, dirTarget, noise, sparseFile, tempDir, type DirTarget } from './dir-target';
 
 const MiB = 1024 * 1024;
@@ -58,10 +61,11 @@ describe('interoperability with GNU tar and gzip', () => {
     expect(serializeEnvelope(config).toString()).toBe(text);
   });
 
-  it('a multi-member gzip export passes gzip -t and gunzips to the same bytes as the raw export', async () => {
+  it('a multi-member gzip export passes gzip -t and pigz -t, and GNU tar extracts every entry body: dense files whole, zero pages left out of sparse ones', async () => {
     const gz = path.join(work, 'a.tgz');
     await exportArchiveToFile({ dir: src, config }, gz, { level: 6 });
     sh('gzip', ['-t', gz]);
+    sh('pigz', ['-t', gz]);
     // More than one member: a second gzip header follows the first member.
     const bytes = await fs.readFile(gz);
     let members = 0;
@@ -73,7 +77,10 @@ describe('interoperability with GNU tar and gzip', () => {
     await fs.mkdir(out);
     sh('tar', ['-xf', path.join(work, 'unzipped.tar'), '-C', out], {});
     const extracted = await dirDigest(out);
-    expect(extracted.mem).toEqual((await dirDigest(src)).mem);
+    // GNU tar does not know COCOON.sparse.map: it extracts a sparse entry's body, the data without its zero pages.
+    const mem = await fs.readFile(path.join(src, 'mem'));
+    const nonZero = Buffer.concat(Array.from({ length: 6 }, (_, i) => (i === 0 ? mem.subarray(0, MiB / 2) : mem.subarray(i * MiB, (i + 1) * MiB))));
+    expect((await fs.readFile(path.join(out, 'mem'))).equals(nonZero)).toBe(true);
     expect(extracted.vmstate).toEqual((await dirDigest(src)).vmstate);
   });
 
@@ -83,7 +90,6 @@ describe('interoperability with GNU tar and gzip', () => {
     // The raw export, gzipped by the parallel compressor in small chunks (many members), must
     // come back from GNU gunzip byte for byte.
     await pipeline(exportArchive({ dir: src, config }, { gzip: false }), createWriteStream(raw));
-    const { GzipParallel } = await import('../../src-core/archive/gzip-parallel');
     await pipeline(createReadStream(raw), new GzipParallel({ level: 1, chunkSize: 256 * 1024 }), createWriteStream(gz));
     sh('sh', ['-c', `gunzip -c '${gz}' | cmp - '${raw}'`]);
   });
@@ -129,5 +135,131 @@ describe('interoperability with GNU tar and gzip', () => {
     const dir = path.join(target.root, id);
     expect((await dirDigest(dir))['cow.raw']).toEqual((await dirDigest(src))['cow.raw']);
     expect(await allocated(path.join(dir, 'cow.raw'))).toBeLessThan(MiB);
+  });
+});
+
+/**
+ * cocoon reads archives with Go's compress/gzip and archive/tar: a small Go
+ * program (go-reader/main.go, standard library only) rebuilds the files from
+ * an archive the way cocoon's extractor does, and they must equal the source.
+ * Runs where `go` is installed (CI installs golang-go); builds offline.
+ */
+const hasGo = (() => {
+  try {
+    execFileSync('go', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe.skipIf(!hasGo)("cocoon's readers: Go's archive/tar and compress/gzip", () => {
+  let goTmp: string;
+  let reader: string;
+  let src: string;
+  let work: string;
+  const config = { name: 'go-interop', cpu: 1 };
+
+  beforeAll(async () => {
+    goTmp = await tempDir('snapdesk-go-');
+    reader = path.join(goTmp, 'go-reader');
+    const env = { ...process.env, GOCACHE: path.join(goTmp, 'cache'), GOPATH: path.join(goTmp, 'path'), GOTOOLCHAIN: 'local', GOPROXY: 'off', GOFLAGS: '', GO111MODULE: 'off' };
+    execFileSync('go', ['build', '-o', reader, path.join(__dirname, 'go-reader', 'main.go')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  }, 120_000);
+  afterAll(async () => {
+    await fs.rm(goTmp, { recursive: true, force: true });
+  });
+  beforeEach(async () => {
+    src = await tempDir();
+    work = await tempDir('snapdesk-work-');
+  });
+  afterEach(async () => {
+    for (const d of [src, work]) await fs.rm(d, { recursive: true, force: true });
+  });
+
+  interface GoReport {
+    gzip: boolean;
+    extra: string;
+    entries: { name: string; mode: number; size: number; segments: number; sparse: boolean; paxBytes: number }[];
+  }
+  const readWithGo = async (archive: string): Promise<{ report: GoReport; dir: string }> => {
+    const dir = path.join(work, 'go-out');
+    await fs.mkdir(dir);
+    const report = JSON.parse(sh(reader, [archive, dir])) as GoReport;
+    return { report, dir };
+  };
+  /** Guest-memory-like: single zero pages and runs of them between noise and text pages. */
+  const guestMemory = (pages: number): Buffer =>
+    Buffer.concat(Array.from({ length: pages }, (_, i) => (i % 3 === 1 || i % 7 === 0 ? Buffer.alloc(4096) : i % 5 === 0 ? noise(4096, i) : Buffer.from(`page ${i} `.repeat(410).slice(0, 4096)))));
+
+  it('reads a gzip export byte-exact: length-tagged members, zero pages as sparse segments, holes, modes', async () => {
+    await fs.writeFile(path.join(src, 'memory-ranges'), guestMemory(3000));
+    await sparseFile(path.join(src, 'cow.raw'), 64 * MiB, [
+      { offset: 0, bytes: noise(300 * 1024, 1) },
+      { offset: 40 * MiB, bytes: Buffer.concat([noise(8192, 2), Buffer.alloc(64 * 1024), noise(8192, 3)]) },
+    ]);
+    await fs.writeFile(path.join(src, 'vmstate'), 'state\n', { mode: 0o640 });
+    await fs.chmod(path.join(src, 'vmstate'), 0o640);
+    const file = path.join(work, 'a.tgz');
+    await exportArchiveToFile({ dir: src, config }, file);
+    const { report, dir } = await readWithGo(file);
+    // The first member's FEXTRA holds the SD subfield (its length) that Go skips over.
+    expect(report.extra.slice(0, 8)).toBe('53440400');
+    expect(report.entries.map((e) => e.name)).toEqual(['snapshot.json', 'cow.raw', 'memory-ranges', 'vmstate']);
+    const memory = report.entries.find((e) => e.name === 'memory-ranges');
+    expect(memory?.sparse).toBe(true);
+    expect(memory?.segments).toBeGreaterThan(100);
+    expect(report.entries.find((e) => e.name === 'vmstate')?.mode).toBe(0o640);
+    const got = await dirDigest(dir);
+    const want = await dirDigest(src);
+    for (const name of ['memory-ranges', 'cow.raw', 'vmstate']) expect(got[name]).toEqual(want[name]);
+  });
+
+  it('reads a raw tar export byte-exact', async () => {
+    await fs.writeFile(path.join(src, 'memory-ranges'), guestMemory(500));
+    const file = path.join(work, 'a.tar');
+    await exportArchiveToFile({ dir: src, config }, file, { gzip: false });
+    const { report, dir } = await readWithGo(file);
+    expect(report.gzip).toBe(false);
+    expect((await dirDigest(dir))['memory-ranges']).toEqual((await dirDigest(src))['memory-ranges']);
+  });
+
+  it('reads an export whose sparse map was coarsened to fit its budget: merged zero pages come back as zeros', async () => {
+    await fs.writeFile(path.join(src, 'memory-ranges'), guestMemory(4000));
+    const tar = path.join(work, 'small-budget.tar.gz');
+    const budget = 8 * 1024;
+    await pipeline(packDataDir(src, { mapBudget: budget }), new GzipParallel({ chunkSize: 256 * 1024 }), createWriteStream(tar));
+    const { report, dir } = await readWithGo(tar);
+    const memory = report.entries.find((e) => e.name === 'memory-ranges');
+    expect(memory?.sparse).toBe(true);
+    expect(memory?.paxBytes).toBeLessThanOrEqual(budget + 64);
+    expect((await dirDigest(dir))['memory-ranges']).toEqual((await dirDigest(src))['memory-ranges']);
+  });
+
+  it('reads a sparse map at the full export budget (just under the 1 MiB PAX limit of archive/tar)', async () => {
+    // 1-byte segments 8 KiB apart, as many as the export budget takes.
+    const segments: Segment[] = [];
+    for (let len = 2; ; ) {
+      const next = { offset: segments.length * 8192, length: 1 };
+      len += serializeCocoonMap([next]).length - 1;
+      if (len > EXPORT_MAP_BUDGET) break;
+      segments.push(next);
+    }
+    const mapText = serializeCocoonMap(segments);
+    expect(fitMap(segments)).toEqual(segments);
+    expect(mapText.length).toBeGreaterThan(EXPORT_MAP_BUDGET - 64);
+    const realSize = segments.length * 8192;
+    const bodyBytes = segments.reduce((n, s) => n + s.length, 0);
+    const body = Buffer.alloc(bodyBytes, 7);
+    const tar = Buffer.concat([
+      entryHeaders({ name: 'disk.raw', size: bodyBytes, mode: 0o600, mtime: 0, pax: [[COCOON_SPARSE_MAP, mapText], [COCOON_SPARSE_SIZE, String(realSize)]] }),
+      body,
+      Buffer.alloc((512 - (bodyBytes % 512)) % 512),
+      Buffer.alloc(1024),
+    ]);
+    const file = path.join(work, 'big-map.tar');
+    await fs.writeFile(file, tar);
+    const { report } = await readWithGo(file);
+    expect(report.entries[0]).toMatchObject({ name: 'disk.raw', sparse: true, size: realSize, segments: segments.length });
   });
 });

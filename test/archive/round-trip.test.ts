@@ -2,10 +2,12 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { exportArchive } from '../../src-core/archive/export';
+import { serializeEnvelope } from '../../src-core/archive/envelope';
+import { exportArchive, exportArchiveToFile } from '../../src-core/archive/export';
 import { importArchive } from '../../src-core/archive/import';
 import { extractDataTar } from '../../src-core/archive/tar-extract';
-import { packDataDir } from '../../src-core/archive/tar-pack';
+import { entryHeaders, packDataDir } from '../../src-core/archive/tar-pack';
+import { padding } from '../../src-core/archive/tar-header';
 import { allocated, dirDigest, dirTarget, noise, sparseFile, tempDir, type DirTarget } from './dir-target';
 
 const MiB = 1024 * 1024;
@@ -69,6 +71,81 @@ describe('archive round trip', () => {
       expect(await allocated(path.join(out, 'cow.raw'))).toBeLessThan(1 * MiB);
     } finally {
       await fs.rm(out, { recursive: true, force: true });
+    }
+  });
+
+  it('guest memory with scattered zero pages: zero pages leave the archive as holes of the map and read back as zeros; runs of 64 KiB or more come back as holes', async () => {
+    const page = (i: number): Buffer => (i % 4 === 1 || (i >= 200 && i < 264) ? Buffer.alloc(4096) : noise(4096, i));
+    const memory = Buffer.concat(Array.from({ length: 400 }, (_, i) => page(i)));
+    await fs.writeFile(path.join(src, 'memory-ranges'), memory);
+    for (const other of ['cow.raw', 'empty.bin', 'config.json']) await fs.rm(path.join(src, other));
+    const archive = await collect(exportArchive({ dir: src, config: { name: 'guest' } }, { gzip: false }));
+    // The body holds the non-zero pages only: 400 pages minus 64 in the long run and one in four elsewhere.
+    const zeroPages = 64 + Array.from({ length: 400 }, (_, i) => i).filter((i) => i % 4 === 1 && !(i >= 200 && i < 264)).length;
+    const map = /COCOON\.sparse\.map=(\[[^\n]*\])\n/.exec(archive.toString('latin1', 0, 64 * 1024 * 1024))?.[1];
+    expect(map).toBeDefined();
+    const segments = JSON.parse(map ?? '[]') as { o: number; l: number }[];
+    const mapped = segments.reduce((n, s) => n + s.l, 0);
+    expect(mapped).toBe((400 - zeroPages) * 4096);
+    const id = await importArchive(Readable.from([archive]), target, {});
+    const file = path.join(target.root, id, 'memory-ranges');
+    expect((await fs.readFile(file)).equals(memory)).toBe(true);
+    // The 256 KiB zero run is a hole again; single zero pages were written (cheaper than a write each).
+    expect(await allocated(file)).toBeLessThanOrEqual(memory.length - 256 * 1024);
+  });
+
+  it("import keeps each entry's permission bits and never setuid, setgid or sticky; create keeps source modes", async () => {
+    await fs.chmod(path.join(src, 'config.json'), 0o640);
+    await fs.chmod(path.join(src, 'memory-ranges'), 0o600);
+    await fs.chmod(path.join(src, 'empty.bin'), 0o755);
+    const id = await importArchive(exportArchive({ dir: src, config: { name: 'modes' } }), target, {});
+    const mode = async (dir: string, name: string): Promise<number> => (await fs.stat(path.join(dir, name))).mode & 0o7777;
+    const dir = path.join(target.root, id);
+    expect(await mode(dir, 'config.json')).toBe(0o640);
+    expect(await mode(dir, 'memory-ranges')).toBe(0o600);
+    expect(await mode(dir, 'empty.bin')).toBe(0o755);
+    // create --from-dir goes through packDataDir → extractDataTar.
+    const out = await tempDir();
+    try {
+      await extractDataTar(packDataDir(src), out);
+      expect(await mode(out, 'config.json')).toBe(0o640);
+      expect(await mode(out, 'empty.bin')).toBe(0o755);
+    } finally {
+      await fs.rm(out, { recursive: true, force: true });
+    }
+  });
+
+  it('setuid, setgid and sticky bits of an archive entry are dropped on import, the permission bits kept', async () => {
+    const env = serializeEnvelope({ name: 'suid' });
+    const body = Buffer.from('#!/bin/sh\n');
+    const tar = Buffer.concat([
+      entryHeaders({ name: 'snapshot.json', size: env.length, mode: 0o644, mtime: 0 }),
+      env,
+      Buffer.alloc(padding(env.length)),
+      entryHeaders({ name: 'tool', size: body.length, mode: 0o7755, mtime: 0 }),
+      body,
+      Buffer.alloc(padding(body.length)),
+      entryHeaders({ name: 'readonly', size: 1, mode: 0o444, mtime: 0 }),
+      Buffer.from('r'),
+      Buffer.alloc(padding(1)),
+      Buffer.alloc(1024),
+    ]);
+    const id = await importArchive(Readable.from([tar]), target, {});
+    expect((await fs.stat(path.join(target.root, id, 'tool'))).mode & 0o7777).toBe(0o755);
+    expect((await fs.stat(path.join(target.root, id, 'readonly'))).mode & 0o7777).toBe(0o444);
+    expect(await fs.readFile(path.join(target.root, id, 'readonly'), 'utf8')).toBe('r');
+  });
+
+  it('exportArchiveToFile creates the archive readable by its owner only (0600), whatever the umask', async () => {
+    const work = await tempDir('snapdesk-work-');
+    const old = process.umask(0o000);
+    try {
+      const file = path.join(work, 'a.tgz');
+      await exportArchiveToFile({ dir: src, config: { name: 'private' } }, file);
+      expect((await fs.stat(file)).mode & 0o777).toBe(0o600);
+    } finally {
+      process.umask(old);
+      await fs.rm(work, { recursive: true, force: true });
     }
   });
 });

@@ -126,6 +126,31 @@ describe('the bundled snapdesk CLI', () => {
     await snapdesk('create', '--from-dir', src, '--name', 'interrupted');
   });
 
+  it('GC removes the lease file of an import killed with SIGKILL, with its pending record and data', async () => {
+    const child = await childAt('stalled', 'import', store(), 'killed-import');
+    const dataRoot = path.join(store(), 'snapshot', 'localfile');
+    const [dirName] = (await fs.readdir(dataRoot)).filter((n) => !n.endsWith('.lease'));
+    expect(await fs.readdir(dataRoot)).toContain(`${dirName}.lease`);
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    expect(await snapdesk('gc')).toBe(`removed 0 orphan data directories and 1 stale pending record\npending ${dirName}\n`);
+    expect(await fs.readdir(dataRoot)).toEqual([]);
+  });
+
+  it('GC removes the lease file a killed import leaves after cocoon (which ignores leases) cleaned the record and directory', async () => {
+    const child = await childAt('stalled', 'import', store(), 'cleaned-by-cocoon');
+    const dataRoot = path.join(store(), 'snapshot', 'localfile');
+    const [dirName] = (await fs.readdir(dataRoot)).filter((n) => !n.endsWith('.lease'));
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    // cocoon's GC, past its 24 h grace: the directory and the record go, the lease file it does not know stays.
+    await fs.rm(path.join(dataRoot, dirName!), { recursive: true });
+    await fs.writeFile(indexFile(), '{"snapshots":{},"names":{}}\n');
+    expect(await fs.readdir(dataRoot)).toEqual([`${dirName}.lease`]);
+    expect(await snapdesk('gc')).toBe('removed 0 orphan data directories and 0 stale pending records\n');
+    expect(await fs.readdir(dataRoot)).toEqual([]);
+  });
+
   it('a remnant without a build lease (as an older cocoon leaves it) waits out the 24 h grace', async () => {
     const id = newSnapshotId();
     const child = await childAt('stalled', 'create', store(), id, 'old-style');

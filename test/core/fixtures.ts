@@ -64,3 +64,29 @@ export async function exists(p: string): Promise<boolean> {
     () => false,
   );
 }
+
+/**
+ * A cocoon archive (snapshot.json, then a 1 MiB data file) that delivers the
+ * metadata and 64 KiB of data, calls onStalled, and then sends nothing more.
+ */
+export function stalledArchive(name: string, onStalled: () => void): Readable {
+  const head = new Promise<Buffer>((resolve) => {
+    const pack = tar.pack();
+    const chunks: Buffer[] = [];
+    let length = 0;
+    pack.on('data', (data: unknown) => {
+      chunks.push(data as Buffer);
+      length += (data as Buffer).length;
+      if (length >= 3 * 512 + 64 * 1024) resolve(Buffer.concat(chunks));
+    });
+    pack.entry({ name: 'snapshot.json', mode: 0o644 }, `${JSON.stringify({ config: { name }, version: 1 })}\n`);
+    pack.entry({ name: 'mem', mode: 0o644, size: 1 << 20 }).write(Buffer.alloc(64 * 1024, 7));
+  });
+  return Readable.from(
+    (async function* () {
+      yield await head;
+      setTimeout(onStalled, 200);
+      await new Promise(() => undefined);
+    })(),
+  );
+}

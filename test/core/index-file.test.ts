@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { emptyIndex, parseIndex, readIndex, serializeIndex, writeIndex } from '../../src-core/index-file';
+import { jsonText } from '../../src-core/raw-json';
 import { cocoonIndexText, FC, PEND, WEB } from './cocoon-store';
 
 const dirs: string[] = [];
@@ -22,12 +23,32 @@ describe('the snapshot index file', () => {
     expect([...index.snapshots.keys()].sort()).toEqual([FC, PEND, WEB].sort());
     expect(index.snapshots.get(PEND)!.data.pending).toBe(true);
     expect(index.snapshots.get(WEB)!.data.description).toBe('golden <image> & more');
-    expect(index.snapshots.get(WEB)!.extra).toEqual([
-      ['size_bytes', 12345],
-      ['last_accessed_at', '2024-05-02T00:00:00Z'],
+    expect(index.snapshots.get(WEB)!.extra.map(([k, v]) => [k, jsonText(v)])).toEqual([
+      ['size_bytes', '12345'],
+      ['last_accessed_at', '"2024-05-02T00:00:00Z"'],
     ]);
-    expect(index.extra).toEqual([['version_hint', { by: 'cocoon' }]]);
+    expect(index.extra.map(([k, v]) => [k, jsonText(v)])).toEqual([['version_hint', '{"by":"cocoon"}']]);
     expect(serializeIndex(index)).toBe(text);
+  });
+
+  it('unknown fields nested 100,000 levels deep (in a record and at the top level) are written back unchanged, not a stack overflow', async () => {
+    const deep = (n: number): string => `${'{"a":['.repeat(n)}1${']}'.repeat(n)}`;
+    const text = `{"snapshots":{"${FC}":{"id":"${FC}","name":"fc","created_at":"2024-01-01T00:00:00Z","future":${deep(100_000)}}},"names":{"fc":"${FC}"},"later":${deep(100_000)}}\n`;
+    const index = parseIndex(text, 'f');
+    expect(serializeIndex(index)).toBe(text);
+    const d = await tmp();
+    const file = path.join(d, 'snapshots.json');
+    index.names.set('renamed', FC);
+    await writeIndex(file, index);
+    const again = await readIndex(file);
+    expect(again.names.get('renamed')).toBe(FC);
+    expect(serializeIndex(again)).toBe(serializeIndex(index));
+  });
+
+  it('unknown fields are written back as JSON.stringify would write them (escaping, key order, numbers)', () => {
+    const value = { z: [1, -2.5e-7, 'x<y>&\u2028', null, true, { '10': 'ten', '2': 'two', b: [] }], a: {} };
+    const text = `{"snapshots":{},"names":{},"odd":${JSON.stringify(value)}}\n`;
+    expect(serializeIndex(parseIndex(text, 'f'))).toBe(`{"snapshots":{},"names":{},"odd":${JSON.stringify(value).replace(/[<>&\u2028]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}}\n`);
   });
 
   it('a missing index file is an empty store', async () => {

@@ -23,7 +23,7 @@ afterEach(async () => {
   await cleanup();
 });
 
-/** Another process holding `<id>.lease` shared with flock(1), as a running cocoon clone or export does. */
+/** Another process holding `<id>.lease` shared with flock(1), as another snapdesk export or restore does. */
 async function holdShared(file: string): Promise<{ release(): Promise<void> }> {
   const child = spawn('flock', ['-s', file, 'sh', '-c', 'echo held; read line'], { stdio: ['pipe', 'pipe', 'inherit'] });
   await once(child.stdout, 'data');
@@ -35,7 +35,7 @@ async function holdShared(file: string): Promise<{ release(): Promise<void> }> {
   };
 }
 
-describe('per-snapshot leases (shared with cocoon)', () => {
+describe('per-snapshot leases (between Snapshot Desk processes)', () => {
   it('delete refuses, as locked and deleting nothing, while another process reads the snapshot', async () => {
     const other = newSnapshotId();
     await store.create({ id: other, name: 'other' }, dataTar({ f: '1' }));

@@ -29,7 +29,7 @@ describe('application menu', () => {
 
   it('menu items that need the selection send menu commands to the renderer', () => {
     const { all, sent } = build(false);
-    for (const label of ['Import…', 'Export…', 'Select All', 'Delete…', 'Keyboard Shortcuts', 'Find…', 'Refresh']) {
+    for (const label of ['Import…', 'Export…', 'Select All', 'Move to Trash', 'Keyboard Shortcuts', 'Find…', 'Refresh']) {
       const click = all.find((i) => i.label === label)?.click as unknown as () => void;
       click();
     }
@@ -38,7 +38,7 @@ describe('application menu', () => {
 
   it('Delete and Select All leave their keys to the renderer (text fields keep working)', () => {
     const { all } = build(false);
-    expect(all.find((i) => i.label === 'Delete…')?.registerAccelerator).toBe(false);
+    expect(all.find((i) => i.label === 'Move to Trash')?.registerAccelerator).toBe(false);
     expect(all.find((i) => i.label === 'Select All')?.registerAccelerator).toBe(false);
   });
 

@@ -3,7 +3,7 @@
  * wild: a flipped CRC32 or ISIZE trailer byte, a corrupted deflate body,
  * truncation, and garbage after the member.
  */
-import { gzipSync } from 'node:zlib';
+import { constants as zlibConstants, crc32, deflateRawSync, gzipSync } from 'node:zlib';
 
 /** gzip at level 1 (what exports use by default). */
 export function gzip(data: Buffer): Buffer {
@@ -61,4 +61,69 @@ export function randomBytesSeeded(length: number, seed = 0x9e3779b9): Buffer {
     out[i] = x & 0xff;
   }
   return out;
+}
+
+/**
+ * A gzip stream assembled from pieces, for archives of gigabytes that
+ * compress to megabytes (the shape of a decompression bomb) without running
+ * deflate over gigabytes. A piece given as the same Buffer object again is
+ * compressed once and its deflate blocks repeated; every piece is flushed to
+ * a byte boundary and compressed on its own, so blocks can be concatenated.
+ * Small unique pieces go in stored blocks. The stream is produced as it is
+ * read (the CRC32 is computed on the way), so a reader that stops early
+ * costs only what it read.
+ */
+export class PieceGzip {
+  private readonly cache = new Map<Buffer, Buffer>();
+
+  /** The deflate blocks of one piece (not final, byte-aligned). */
+  blocks(piece: Buffer): Buffer {
+    const cached = this.cache.get(piece);
+    if (cached) return cached;
+    let out: Buffer;
+    if (piece.length <= 1024) {
+      // A stored block: 3 header bits (not final, type 00), padding to the byte, LEN, NLEN, the bytes.
+      const head = Buffer.alloc(5);
+      head.writeUInt16LE(piece.length, 1);
+      head.writeUInt16LE(~piece.length & 0xffff, 3);
+      out = Buffer.concat([head, piece]);
+    } else {
+      out = deflateRawSync(piece, { level: 9, finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    }
+    if (piece.length > 1024) this.cache.set(piece, out);
+    return out;
+  }
+
+  /** Compressed size of the whole stream for `pieces` (compresses each distinct piece once, no CRC). */
+  size(pieces: Iterable<Buffer>): number {
+    let n = 10 + 2 + 8;
+    for (const p of pieces) n += this.blocks(p).length;
+    return n;
+  }
+
+  /** The gzip stream, in chunks of about `chunk` bytes. */
+  *stream(pieces: Iterable<Buffer>, chunk = 64 * 1024): Generator<Buffer> {
+    let crc = 0;
+    let length = 0;
+    let out: Buffer[] = [Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3])];
+    let pending = 10;
+    for (const p of pieces) {
+      crc = crc32(p, crc);
+      length += p.length;
+      const b = this.blocks(p);
+      out.push(b);
+      pending += b.length;
+      if (pending >= chunk) {
+        yield Buffer.concat(out);
+        out = [];
+        pending = 0;
+      }
+    }
+    const trailer = Buffer.alloc(8);
+    trailer.writeUInt32LE(crc >>> 0, 0);
+    trailer.writeUInt32LE(length % 2 ** 32, 4);
+    // The final, empty block (fixed Huffman, end-of-block code only).
+    out.push(Buffer.from([0x03, 0x00]), trailer);
+    yield Buffer.concat(out);
+  }
 }

@@ -289,3 +289,126 @@ export function gnuPax10SparseEntry(name: string, segments: Segment[], realSize:
 export function validParts(config: unknown = goodConfig()): Buffer[] {
   return [envelopeEntry(envelopeText(config)), fileEntry('state.json', '{"ok":true}\n')];
 }
+
+/**
+ * Archive layouts of gigabytes that compress to megabytes, as streams of
+ * pieces for PieceGzip (gzip-craft): a piece repeated as the same Buffer
+ * object costs its compressed size once. Each attacks one per-archive
+ * accumulation of a reader; `count` scales the attack.
+ */
+export const bombLayouts = {
+  /** `count` stacked PAX headers before snapshot.json, each with 100 records of distinct keys and 64 KiB values. */
+  *stackedPax(count: number): Generator<Buffer> {
+    const value = Buffer.alloc(64 * 1024, 'a');
+    const perHeader = 100;
+    const key = (h: number, r: number): string => `k${String(h).padStart(7, '0')}.${String(r).padStart(3, '0')}`;
+    const recordLen = paxRecords([[key(0, 0), value]]).length;
+    const size = perHeader * recordLen;
+    const head = header({ name: 'PaxHeaders/stacked', typeflag: 'x', mode: 0, size });
+    const pad = padding(size);
+    const newline = Buffer.from('\n');
+    for (let h = 0; h < count; h++) {
+      yield head;
+      for (let r = 0; r < perHeader; r++) {
+        yield Buffer.from(`${recordLen} ${key(h, r)}=`);
+        yield value;
+        yield newline;
+      }
+      if (pad.length > 0) yield pad;
+    }
+    yield* validParts();
+    yield endOfArchive();
+  },
+
+  /** `count` GNU long-name headers of 4 KiB before snapshot.json (each replaces the last). */
+  *repeatedLongNames(count: number): Generator<Buffer> {
+    const long = entry({ name: '././@LongLink', typeflag: 'L', magic: 'gnu' }, `${'n'.repeat(4095)}\0`);
+    for (let i = 0; i < count; i++) yield long;
+    yield* validParts();
+    yield endOfArchive();
+  },
+
+  /** `count` global PAX headers of 1 MiB (a harmless comment) before snapshot.json. */
+  *repeatedGlobals(count: number): Generator<Buffer> {
+    const comment = 'c'.repeat(1024 * 1024 - 32);
+    const global = paxEntry([['comment', comment]], { typeflag: 'g', name: 'pax_global_header' });
+    for (let i = 0; i < count; i++) yield global;
+    yield* validParts();
+    yield endOfArchive();
+  },
+
+  /** `count` data files, each after a PAX header of 7.5 MiB (one comment record): the whole archive's extended bytes. */
+  *bigHeaderPerEntry(count: number): Generator<Buffer> {
+    yield envelopeEntry();
+    const pax = paxEntry([['comment', 'c'.repeat(7.5 * 1024 * 1024)]]);
+    for (let i = 0; i < count; i++) {
+      yield pax;
+      yield fileEntry(`f${i}`, 'x');
+    }
+    yield endOfArchive();
+  },
+
+  /** A COCOON.sparse.map of `count` empty segments {"o":0,"l":0} (about 14 bytes of map text each). */
+  *tinyCocoonSegments(count: number): Generator<Buffer> {
+    yield envelopeEntry();
+    const map = `[${'{"o":0,"l":0},'.repeat(count - 1)}{"o":0,"l":0}]`;
+    yield paxEntry([
+      ['COCOON.sparse.map', map],
+      ['COCOON.sparse.size', '4096'],
+    ]);
+    yield fileEntry('cow.raw', '');
+    yield endOfArchive();
+  },
+
+  /**
+   * A COCOON.sparse.map of `count` one-byte segments far apart (about 27
+   * bytes of map text each), the costliest map that parses; the entry holds
+   * one byte less than the map describes, so it is refused after parsing.
+   */
+  *fullCocoonMap(count: number): Generator<Buffer> {
+    yield envelopeEntry();
+    const base = 1_000_000_000_000;
+    const parts: string[] = [];
+    for (let i = 0; i < count; i++) parts.push(`{"o":${base + i * 4096},"l":1}`);
+    yield paxEntry([
+      ['COCOON.sparse.map', `[${parts.join(',')}]`],
+      ['COCOON.sparse.size', String(base + count * 4096)],
+    ]);
+    yield fileEntry('cow.raw', pattern(count - 1));
+    yield endOfArchive();
+  },
+
+  /** The same as a GNU PAX 1.0 sparse map. */
+  *fullGnuMap(count: number): Generator<Buffer> {
+    yield envelopeEntry();
+    const base = 1_000_000_000_000;
+    const lines: string[] = [String(count)];
+    for (let i = 0; i < count; i++) lines.push(String(base + i * 4096), '1');
+    const text = `${lines.join('\n')}\n`;
+    yield paxEntry([
+      ['GNU.sparse.major', '1'],
+      ['GNU.sparse.minor', '0'],
+      ['GNU.sparse.name', 'cow.raw'],
+      ['GNU.sparse.realsize', String(base + count * 4096)],
+    ]);
+    yield fileEntry('GNUSparseFile.0/cow.raw', Buffer.concat([Buffer.from(text), padding(text.length), pattern(count - 1)]));
+    yield endOfArchive();
+  },
+
+  /** A GNU PAX 1.0 sparse map of `count` empty segments ("0\n0\n" each). */
+  *tinyGnuSegments(count: number): Generator<Buffer> {
+    yield envelopeEntry();
+    const text = `${count}\n${'0\n0\n'.repeat(count)}`;
+    const mapBlock = Buffer.concat([Buffer.from(text), padding(text.length)]);
+    yield paxEntry([
+      ['GNU.sparse.major', '1'],
+      ['GNU.sparse.minor', '0'],
+      ['GNU.sparse.name', 'cow.raw'],
+      ['GNU.sparse.realsize', '4096'],
+    ]);
+    yield fileEntry('GNUSparseFile.0/cow.raw', mapBlock);
+    yield endOfArchive();
+  },
+};
+
+export type BombLayout = keyof typeof bombLayouts;

@@ -13,11 +13,12 @@ function list() {
   ];
 }
 
-describe('deleting snapshots', () => {
+/** Shift+Delete deletes for ever, after this confirmation; plain Delete moves to the trash (trash.test.tsx). */
+describe('deleting snapshots for ever', () => {
   it('the confirmation names what will go and how much space it frees', async () => {
     const { user } = await renderApp(new FakeApi({ snapshots: list() }));
     await user.click(screen.getByRole('row', { name: 'db-base' }));
-    await user.click(screen.getByRole('button', { name: 'Delete' }));
+    await user.keyboard('{Shift>}{Delete}{/Shift}');
     const dialog = screen.getByRole('alertdialog', { name: 'Delete db-base?' });
     expect(dialog).toHaveAccessibleDescription(/frees 2 GiB/);
     expect(within(dialog).getByRole('list', { name: 'Snapshots to delete' })).toHaveTextContent('db-base');
@@ -29,11 +30,10 @@ describe('deleting snapshots', () => {
     const api = new FakeApi({ snapshots: list() });
     const { user } = await renderApp(api);
     await user.click(screen.getByRole('row', { name: 'db-base' }));
-    const button = screen.getByRole('button', { name: 'Delete' });
-    await user.click(button);
+    await user.keyboard('{Shift>}{Delete}{/Shift}');
     await user.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument();
-    expect(button).toHaveFocus();
+    expect(screen.getByRole('grid')).toHaveFocus();
     expect(api.callsOf('snapshots.delete')).toEqual([]);
   });
 
@@ -43,8 +43,7 @@ describe('deleting snapshots', () => {
     await user.click(screen.getByRole('row', { name: 'web-golden' }));
     await user.keyboard('{Shift>}');
     await user.click(screen.getByRole('row', { name: 'db-base' }));
-    await user.keyboard('{/Shift}');
-    await user.click(screen.getByRole('button', { name: 'Delete' }));
+    await user.keyboard('{Delete}{/Shift}');
     const dialog = screen.getByRole('alertdialog', { name: 'Delete 2 snapshots?' });
     expect(dialog).toHaveAccessibleDescription(/frees 2 GiB/);
     await user.click(within(dialog).getByRole('button', { name: 'Delete 2 snapshots' }));
@@ -53,7 +52,7 @@ describe('deleting snapshots', () => {
     expect(screen.queryByRole('row', { name: 'db-base' })).not.toBeInTheDocument();
     expect(screen.getByRole('row', { name: 'keep-me' })).toBeInTheDocument();
     expect(api.callsOf('snapshots.delete')).toHaveLength(1);
-    // The toolbar's Delete is disabled now, so focus lands on the table rather than nowhere.
+    // Focus lands on the table rather than nowhere.
     expect(screen.getByRole('grid')).toHaveFocus();
   });
 
@@ -62,7 +61,7 @@ describe('deleting snapshots', () => {
     api.override('snapshots.delete', async ({ refs }) => ({ deleted: refs.slice(0, 1) }));
     const { user } = await renderApp(api);
     screen.getByRole('grid').focus();
-    await user.keyboard('{Control>}a{/Control}{Delete}');
+    await user.keyboard('{Control>}a{/Control}{Shift>}{Delete}{/Shift}');
     await user.click(screen.getByRole('button', { name: 'Delete 3 snapshots' }));
     expect(await screen.findByText(/Deleted web-golden, freeing 3 MiB\. 2 were already gone\./)).toBeInTheDocument();
   });
@@ -74,7 +73,7 @@ describe('deleting snapshots', () => {
     });
     const { user } = await renderApp(api);
     await user.click(screen.getByRole('row', { name: 'keep-me' }));
-    await user.keyboard('{Delete}');
+    await user.keyboard('{Shift>}{Delete}{/Shift}');
     await user.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Delete' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('Nothing was deleted: the store is locked by another program; try again');
   });

@@ -22,6 +22,7 @@ import { ZodError } from 'zod';
 import { parseInput } from '../../electron/app/contract';
 import { invalidInput } from '../../electron/app/handlers';
 import { SnapDeskError, ambiguousRef, cancelled, nameConflict, notFound, type ErrorData } from '../../src-core/errors';
+import { FakeTrash } from './fake-trash';
 import type { DataFileInfo, SnapshotConfig, SnapshotDetails, SnapshotSummary } from '../../src-core/types';
 
 const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -125,6 +126,16 @@ export class FakeApi implements SnapdeskApi {
   private uploadsHeld = false;
   /** registerFiles calls waiting for the test, oldest first (only while uploads are held). */
   readonly uploads: FakeUpload[] = [];
+
+  /** The trash (moves snapshots out of and back into `snapshots`). */
+  readonly trash = new FakeTrash({
+    list: () => this.snapshots,
+    setList: (list) => {
+      this.snapshots = list;
+    },
+    now: () => Date.now(),
+    changed: (what) => (what === 'store' ? this.emit('store.changed', { root: this.settings.root }) : this.emit('trash.changed', { root: this.settings.root })),
+  });
 
   constructor(opts: { snapshots?: SnapshotSummary[]; transport?: AppInfo['transport'] } = {}) {
     this.snapshots = opts.snapshots ?? [];
@@ -354,6 +365,7 @@ export class FakeApi implements SnapdeskApi {
 
   private async handle(name: CallName, input: unknown): Promise<unknown> {
     const arg = (input ?? {}) as Record<string, unknown>;
+    if (name.startsWith('trash.')) return this.trash.handle(name, arg);
     switch (name) {
       case 'app.info':
         return this.info;

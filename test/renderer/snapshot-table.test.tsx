@@ -94,7 +94,7 @@ describe('the snapshot table', () => {
     expect(stores.selection.getState().selected.size).toBe(1);
   });
 
-  it('moves with the keyboard: arrows, shift+arrows, Home/End, Ctrl+A, Enter inspects, Delete asks', async () => {
+  it('moves with the keyboard: arrows, shift+arrows, Home/End, Ctrl+A, Enter inspects, Shift+Delete asks', async () => {
     const { user, stores } = await renderApp(new FakeApi({ snapshots: threeSnapshots() }));
     const grid = screen.getByRole('grid', { name: 'Snapshots' });
     grid.focus();
@@ -111,7 +111,7 @@ describe('the snapshot table', () => {
     expect(screen.getByRole('row', { name: 'web-golden' })).toHaveAttribute('aria-selected', 'true');
     await user.keyboard('{Control>}a{/Control}');
     expect(stores.selection.getState().selected.size).toBe(3);
-    await user.keyboard('{Delete}');
+    await user.keyboard('{Shift>}{Delete}{/Shift}');
     expect(screen.getByRole('alertdialog', { name: 'Delete 3 snapshots?' })).toBeInTheDocument();
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument();
@@ -127,13 +127,13 @@ describe('the snapshot table', () => {
     const row = screen.getByRole('row', { name: 'web-golden' });
     fireEvent.contextMenu(row, { clientX: 100, clientY: 120 });
     const menu = screen.getByRole('menu', { name: 'Snapshot actions' });
-    expect(within(menu).getAllByRole('menuitem').map((m) => m.textContent)).toEqual(['Inspect', 'Export…', 'Rename…', 'Copy ID', 'Delete…']);
+    expect(within(menu).getAllByRole('menuitem').map((m) => m.textContent)).toEqual(['Inspect', 'Export…', 'Push to registry…', 'Rename…', 'Copy ID', 'Move to the trash', 'Delete for ever…']);
     expect(within(menu).getByRole('menuitem', { name: 'Inspect' })).toHaveFocus();
     expect(stores.selection.getState().selected.has(stores.visible()[2]?.id ?? '')).toBe(true);
     await user.keyboard('{ArrowDown}');
     expect(within(menu).getByRole('menuitem', { name: 'Export…' })).toHaveFocus();
     await user.keyboard('{ArrowUp}{ArrowUp}');
-    expect(within(menu).getByRole('menuitem', { name: 'Delete…' })).toHaveFocus();
+    expect(within(menu).getByRole('menuitem', { name: 'Delete for ever…' })).toHaveFocus();
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('menu')).not.toBeInTheDocument();
 
@@ -142,8 +142,13 @@ describe('the snapshot table', () => {
     expect(await navigator.clipboard.readText()).toBe(stores.visible()[2]?.id);
 
     fireEvent.contextMenu(screen.getByRole('row', { name: 'web-golden' }), { clientX: 100, clientY: 120 });
-    await user.click(screen.getByRole('menuitem', { name: 'Delete…' }));
+    await user.click(screen.getByRole('menuitem', { name: 'Delete for ever…' }));
     expect(screen.getByRole('alertdialog', { name: 'Delete web-golden?' })).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+
+    fireEvent.contextMenu(screen.getByRole('row', { name: 'web-golden' }), { clientX: 100, clientY: 120 });
+    await user.click(screen.getByRole('menuitem', { name: 'Move to the trash' }));
+    expect(await screen.findByText('Moved web-golden to the trash.')).toBeInTheDocument();
   });
 
   it('the context menu on a multi-selection acts on all of it', async () => {

@@ -103,8 +103,10 @@ describe('menu commands', () => {
     expect(stores.selection.getState().selected.size).toBe(2);
     act(() => api.emit('menu.command', { command: 'find' }));
     expect(screen.getByRole('searchbox')).toHaveFocus();
+    // The menu's Delete is the window's: to the trash, with Undo.
     act(() => api.emit('menu.command', { command: 'delete' }));
-    expect(screen.getByRole('alertdialog', { name: 'Delete 2 snapshots?' })).toBeInTheDocument();
+    expect(await screen.findByText(/^Moved .+ and .+ to the trash\.$/)).toBeInTheDocument();
+    expect(api.callsOf('trash.move')).toHaveLength(1);
     const before = api.callsOf('snapshots.list').length;
     act(() => api.emit('menu.command', { command: 'refresh' }));
     await waitFor(() => expect(api.callsOf('snapshots.list').length).toBe(before + 1));

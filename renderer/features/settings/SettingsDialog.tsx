@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useSettings, useApp, useIsDesktop, useUi } from '../../app/context';
 import type { Settings } from '../../contract';
+import { TrashSettings } from '../trash/TrashSettings';
 import { Dialog } from '../../shared/Dialog';
 
 const SOURCE_TEXT: Record<Settings['rootSource'], string> = {
@@ -64,6 +65,7 @@ function SettingsForm() {
           </div>
         ) : null}
       </dl>
+      <TrashSettings />
       <div className="dialog-actions">
         {desktop ? (
           <button type="button" disabled={busy} onClick={() => void run(() => app.settings.chooseRoot())}>

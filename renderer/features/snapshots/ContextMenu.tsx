@@ -32,9 +32,11 @@ function OpenMenu({ x, y, id }: { x: number; y: number; id: string }) {
   const items: Item[] = [
     { label: 'Inspect', run: () => ui.requestFocusInspect() },
     { label: many ? `Export ${count} snapshots…` : 'Export…', run: () => void app.exports.exportSelected() },
+    ...(many ? [] : [{ label: 'Push to registry…', run: () => app.registry.openPush() }]),
     ...(many ? [] : [{ label: 'Rename…', run: () => ui.requestEdit(id) }]),
     { label: 'Copy ID', run: () => void app.snapshots.copyText(id, 'the snapshot ID') },
-    { label: many ? `Delete ${count} snapshots…` : 'Delete…', run: () => app.snapshots.askDeleteSelected(), danger: true },
+    { label: many ? `Move ${count} snapshots to the trash` : 'Move to the trash', run: () => void app.trash.moveToTrash(app.snapshots.selectedIds()), danger: true },
+    { label: many ? `Delete ${count} snapshots for ever…` : 'Delete for ever…', run: () => app.snapshots.askDeleteForeverSelected(), danger: true },
   ];
 
   useEffect(() => {

@@ -43,7 +43,7 @@ function SelectionSummary({ ids }: { ids: string[] }) {
         <button type="button" onClick={() => void app.exports.exportSelected()}>
           Export {ids.length}…
         </button>
-        <button type="button" className="danger" onClick={() => app.snapshots.askDeleteSelected()}>
+        <button type="button" className="danger" onClick={() => void app.trash.moveToTrash(app.snapshots.selectedIds())}>
           Delete {ids.length}…
         </button>
       </div>
@@ -187,8 +187,8 @@ function SnapshotDetailsView({ id }: { id: string }) {
         <button type="button" onClick={() => void app.exports.exportIds([id])}>
           Export…
         </button>
-        <button type="button" className="danger" onClick={() => app.stores.ui.getState().askDelete([id])}>
-          Delete…
+        <button type="button" className="danger" onClick={() => void app.trash.moveToTrash([id])}>
+          Move to the trash
         </button>
       </div>
     </div>

@@ -96,11 +96,10 @@ export function SnapshotTable() {
         }
         break;
       case 'Delete':
-        app.snapshots.askDeleteSelected();
-        break;
       case 'Backspace':
-        // The Mac keyboard's "delete" key is Backspace; a confirmation follows either way.
-        app.snapshots.askDeleteSelected();
+        // The Mac keyboard's "delete" key is Backspace. Plain: to the trash (Undo offered); with Shift: for ever, after a confirmation.
+        if (e.shiftKey) app.snapshots.askDeleteForeverSelected();
+        else void app.trash.moveToTrash(app.snapshots.selectedIds());
         break;
       case 'Escape':
         sel.clear();

@@ -126,7 +126,8 @@ export function createSnapshotActions({ api, run, stores }: SnapshotDeps) {
     refresh,
     selectedIds,
     nameOf,
-    askDeleteSelected: (): void => stores.ui.getState().askDelete(selectedIds()),
+    /** Deleting for ever, bypassing the trash, asks first (the confirmation dialog). */
+    askDeleteForeverSelected: (): void => stores.ui.getState().askDelete(selectedIds()),
     confirmDelete,
     rename,
     inspect,

@@ -57,6 +57,10 @@ export const TaskRow = memo(function TaskRow({ id }: { id: string }) {
           <span className="error-text">{conflict ? 'The name was taken meanwhile; choose another in the import dialog.' : task.error?.message ?? 'Failed.'}</span>
         ) : task.state === 'done' && task.kind === 'export' && task.result?.fileName ? (
           <span className="mono">{task.result.fileName}</span>
+        ) : task.state === 'done' && task.kind === 'push' && task.result?.digest ? (
+          <span className="mono selectable" title="Pull by REGISTRY/REPOSITORY@DIGEST">
+            {task.result.digest}
+          </span>
         ) : task.state === 'done' ? (
           <span>{formatBytes(task.bytesDone)}</span>
         ) : task.state === 'cancelled' ? (
@@ -77,7 +81,7 @@ export const TaskRow = memo(function TaskRow({ id }: { id: string }) {
             Show in folder
           </button>
         ) : null}
-        {task.state === 'done' && task.kind === 'import' && task.result?.snapshotId ? (
+        {task.state === 'done' && (task.kind === 'import' || task.kind === 'pull') && task.result?.snapshotId ? (
           <button type="button" className="small" onClick={() => app.snapshots.showSnapshot(task.result?.snapshotId ?? '')}>
             Show snapshot
           </button>

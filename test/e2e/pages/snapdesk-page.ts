@@ -119,9 +119,9 @@ export class SnapdeskPage {
     return this.importDialog.getByRole('textbox', { name: `Name for ${fileName}`, exact: true });
   }
 
-  /** Deletes through the toolbar and the confirmation dialog. */
+  /** Deletes for ever: Shift+Delete on the list, then the confirmation dialog (the toolbar's Delete moves to the trash). */
   async deleteSelected(name: string): Promise<void> {
-    await this.toolbarButton('Delete').click();
+    await this.page.keyboard.press('Shift+Delete');
     const confirm = this.alertDialog(`Delete ${name}?`);
     await confirm.waitFor();
     await confirm.getByRole('button', { name: 'Delete', exact: true }).click();

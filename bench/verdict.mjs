@@ -1,0 +1,66 @@
+// The benchmark's report: one table per data set, then the targets with a verdict.
+import { fmtBytes, fmtRatio, printTable } from './report.mjs';
+
+const TARGETS = { exportVsPigz: 0.5, importVsPigz: 0.6, rssMB: 200, delayMs: 50, sparseSeconds: 1 };
+const verdict = (ok) => (ok ? 'MET' : 'MISSED');
+const cell = (v, f) => (v !== null && v !== undefined ? f(v) : '');
+const range = (r) => `${fmtRatio(r.median)} (${r.min.toFixed(2)}–${r.max.toFixed(2)})`;
+
+function rowsTable(lines, rows) {
+  printTable(
+    lines,
+    ['operation', 'command', 'median s', 'runs s', 'output', 'peak RSS', 'CPU s', 'max loop delay'],
+    rows.map((r) => [
+      r.op,
+      r.label,
+      r.median.toFixed(2),
+      r.runs.map((x) => x.toFixed(2)).join(' / '),
+      cell(r.output, fmtBytes),
+      cell(r.rss, (v) => `${v.toFixed(0)} MiB`),
+      cell(r.cpu, (v) => v.toFixed(1)),
+      cell(r.delay, (v) => `${v.toFixed(0)} ms`),
+    ]),
+  );
+}
+
+export function reportAll(results, { bigExport, mem2, memory2, hasPigz }) {
+  const lines = [''];
+  lines.push(`Snapshot Desk benchmark — scale ${results.scale}, ${results.runs} interleaved runs per contender (median; ratios are per round, median and range), ${results.host.cpus} CPUs, node ${results.host.node}`);
+  const checks = [];
+  let peakRss = mem2?.rssMiB ?? 0;
+  for (const set of results.sets) {
+    lines.push('', `Data set "${set.name}": ${set.description}`, '');
+    rowsTable(lines, set.rows);
+    const sd = set.export.snapdesk;
+    const si = set.import.snapdesk;
+    peakRss = Math.max(peakRss, sd.rss ?? 0, si.rss ?? 0, set.verify.verify.rss ?? 0);
+    if (hasPigz) {
+      checks.push([`[${set.name}] export time / (tar | pigz -1 -p2)`, range(set.exportRatio), `≤ ${TARGETS.exportVsPigz}×`, verdict(set.exportRatio.median <= TARGETS.exportVsPigz)]);
+      checks.push([`[${set.name}] import time / (pigz -dc | tar -xS)`, range(set.importRatio), `≤ ${TARGETS.importVsPigz}×`, verdict(set.importRatio.median <= TARGETS.importVsPigz)]);
+    }
+    const delay = Math.max(sd.delay ?? 0, si.delay ?? 0);
+    checks.push([`[${set.name}] longest event-loop delay, export / import`, `${(sd.delay ?? 0).toFixed(0)} / ${(si.delay ?? 0).toFixed(0)} ms`, `≤ ${TARGETS.delayMs} ms`, verdict(delay <= TARGETS.delayMs)]);
+    const rt = set.roundTrip;
+    checks.push([
+      `[${set.name}] round trip: sizes equal, bytes identical, no extra disk`,
+      `${rt.sizesMatch && rt.identical ? 'yes' : 'NO'}; ${fmtBytes(rt.allocatedImported)} vs ${fmtBytes(rt.allocatedSource)} allocated`,
+      'identical, ≤ 1.05× allocated',
+      verdict(rt.sizesMatch && rt.identical && rt.allocatedImported <= rt.allocatedSource * 1.05),
+    ]);
+  }
+  if (results.extra.length > 0) {
+    lines.push('', 'Other checks', '');
+    rowsTable(lines, results.extra);
+  }
+  lines.push('');
+  checks.push(['peak RSS of snapdesk (exports, imports, verify, 2 GiB memory export)', `${peakRss.toFixed(0)} MiB`, `< ${TARGETS.rssMB} MB`, verdict(peakRss * 1.048576 < TARGETS.rssMB)]);
+  if (bigExport) checks.push(['100 GiB-apparent sparse disk export', `${bigExport.seconds.toFixed(2)} s`, `< ${TARGETS.sparseSeconds} s`, verdict(bigExport.seconds < TARGETS.sparseSeconds)]);
+  const base = results.sets.find((s) => s.name === 'bulk')?.export.snapdesk.rss;
+  if (base && mem2) {
+    const grow = (mem2.rssMiB ?? 0) - base;
+    checks.push([`RSS growth, export of ${fmtBytes(memory2)} vs the bulk set's memory`, `${base.toFixed(0)} → ${(mem2.rssMiB ?? 0).toFixed(0)} MiB (${grow >= 0 ? '+' : ''}${grow.toFixed(0)})`, 'flat (< +32 MiB)', verdict(grow < 32)]);
+  }
+  printTable(lines, ['check', 'measured', 'target', ''], checks);
+  results.targets = checks.map(([check, measured, target, v]) => ({ check, measured, target, verdict: v }));
+  return lines.join('\n');
+}

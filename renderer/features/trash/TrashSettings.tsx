@@ -1,0 +1,60 @@
+import { useState } from 'react';
+import { useApp } from '../../app/context';
+import type { TrashSettings as Values } from '../../contract';
+import { errorMessage } from '../../format/errors';
+import { useTrash } from './use-trash';
+
+const GiB = 1024 ** 3;
+
+/** Settings' trash section: how long deleted snapshots stay, and the free space below which the trash empties. */
+export function TrashSettings() {
+  const settings = useTrash((s) => s.summary?.settings);
+  // Re-keyed when the stored values change, so the fields start from them.
+  return settings ? <TrashSettingsForm key={`${settings.retentionDays}/${settings.minFreeBytes}`} settings={settings} /> : null;
+}
+
+function TrashSettingsForm({ settings }: { settings: Values }) {
+  const app = useApp();
+  const [days, setDays] = useState(String(settings.retentionDays));
+  const [gib, setGib] = useState(String(Math.round((settings.minFreeBytes / GiB) * 10) / 10));
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const save = async () => {
+    const retentionDays = Number(days);
+    const minFreeBytes = Math.round(Number(gib) * GiB);
+    if (!Number.isInteger(retentionDays) || retentionDays < 0) return setError('Keep snapshots for a whole number of days (0 or more).');
+    if (!Number.isFinite(minFreeBytes) || minFreeBytes < 0) return setError('The free-space threshold is a number of GiB (0 turns it off).');
+    setBusy(true);
+    setError(null);
+    try {
+      await app.trash.saveSettings({ retentionDays, minFreeBytes });
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <fieldset className="trash-settings">
+      <legend>Trash</legend>
+      <label className="field-label">
+        Keep deleted snapshots (days)
+        <input type="number" min={0} step={1} value={days} onChange={(e) => setDays(e.target.value)} />
+      </label>
+      <label className="field-label">
+        Empty the trash when free space is under (GiB)
+        <input type="number" min={0} step={0.5} value={gib} onChange={(e) => setGib(e.target.value)} />
+      </label>
+      {error ? (
+        <p className="error-text" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <button type="button" disabled={busy} onClick={() => void save()}>
+        Save trash settings
+      </button>
+    </fieldset>
+  );
+}

@@ -1,0 +1,196 @@
+/**
+ * gunzip that inflates several members at once when it can. Members that
+ * record their length (this app's own, see gzip-member.ts) are cut out of
+ * the stream without inflating them and inflated on libuv's thread pool, a
+ * few at a time, with their CRC32 and length checked; their output comes out
+ * in stream order. From the first member that does not record its length
+ * (any other writer's archive), the rest of the stream goes through zlib's
+ * ordinary streaming gunzip, at full single-thread speed as before.
+ */
+import os from 'node:os';
+import { Readable } from 'node:stream';
+import { createGunzip, crc32, inflateRaw, type ZlibOptions } from 'node:zlib';
+import { toSnapDeskError, type SnapDeskError } from '../errors';
+import { invalidArchive } from './archive-errors';
+import { MAX_TAGGED_OUTPUT, memberBody, memberTrailer, readMemberHead } from './gzip-member';
+
+/** zlib's error texts, as sentences about the archive. */
+export function gzipError(err: Error & { code?: string }): SnapDeskError {
+  const msg = err.message;
+  if (/unexpected end of file/i.test(msg)) return invalidArchive('the gzip stream is truncated (the file is incomplete)');
+  if (/incorrect data check/i.test(msg)) return invalidArchive('the gzip CRC32 check failed: the archive is corrupt');
+  if (/incorrect length check/i.test(msg)) return invalidArchive('the gzip length check failed: the archive is corrupt');
+  if (/incorrect header check|unknown compression method|invalid/i.test(msg) || err.code?.startsWith('Z_')) {
+    return invalidArchive(`the gzip data is corrupt or followed by garbage (${msg})`);
+  }
+  return toSnapDeskError(err);
+}
+
+/** Input chunks, joined only as far as a member needs. */
+class InputQueue {
+  private chunks: Buffer[] = [];
+  private length = 0;
+  private ended = false;
+
+  constructor(private readonly input: AsyncIterator<Buffer>) {}
+
+  get buffered(): number {
+    return this.length;
+  }
+
+  /** Reads until at least `n` bytes are buffered; false if the input ends first. */
+  async fill(n: number): Promise<boolean> {
+    while (this.length < n) {
+      if (this.ended) return false;
+      const next = await this.input.next();
+      if (next.done) {
+        this.ended = true;
+        return false;
+      }
+      if (next.value.length === 0) continue;
+      this.chunks.push(next.value);
+      this.length += next.value.length;
+    }
+    return true;
+  }
+
+  /** The first `n` buffered bytes as one buffer (a view when they lie in one chunk), removed or not. */
+  private head(n: number, remove: boolean): Buffer {
+    const first = this.chunks[0] as Buffer;
+    if (first.length >= n) {
+      const out = first.subarray(0, n);
+      if (remove) {
+        if (first.length === n) this.chunks.shift();
+        else this.chunks[0] = first.subarray(n);
+        this.length -= n;
+      }
+      return out;
+    }
+    const joined = Buffer.concat(this.chunks, this.length);
+    this.chunks = [joined];
+    return this.head(n, remove);
+  }
+
+  peek(n: number): Buffer {
+    return this.head(Math.min(n, this.length), false);
+  }
+
+  take(n: number): Buffer {
+    return this.head(n, true);
+  }
+
+  /** Everything not taken yet, then the rest of the input. */
+  async *rest(): AsyncGenerator<Buffer> {
+    const buffered = this.chunks;
+    this.chunks = [];
+    this.length = 0;
+    yield* buffered;
+    for (;;) {
+      if (this.ended) return;
+      const next = await this.input.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+}
+
+function inflateRawAsync(body: Buffer, opts: ZlibOptions): Promise<{ buffer: Buffer; consumed: number }> {
+  return new Promise((resolve, reject) => {
+    inflateRaw(body, { ...opts, info: true } as ZlibOptions, (err, result) => {
+      if (err) return reject(err);
+      const { buffer, engine } = result as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+      resolve({ buffer, consumed: engine.bytesWritten });
+    });
+  });
+}
+
+/** Inflates one tagged member and checks it exactly as gunzip would: whole deflate body used, CRC32, length. */
+async function inflateMember(member: Buffer, headerLength: number): Promise<Buffer> {
+  const { crc, size } = memberTrailer(member);
+  if (size > MAX_TAGGED_OUTPUT) throw invalidArchive(`a gzip member claims to inflate to ${size} bytes, more than this app ever writes in one member: the archive is corrupt`);
+  const body = memberBody(member, headerLength);
+  let out: { buffer: Buffer; consumed: number };
+  try {
+    // One pass with an output buffer of the announced size: a single thread-pool job, no re-growing.
+    out = await inflateRawAsync(body, { chunkSize: Math.max(64, size + 1), maxOutputLength: Math.max(1, size + 1) });
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    if (e.code === 'ERR_BUFFER_TOO_LARGE') throw invalidArchive('the gzip length check failed: the archive is corrupt');
+    if (/unexpected end of file/i.test(e.message)) throw invalidArchive('the gzip data is corrupt (a member ends before its recorded length)');
+    throw gzipError(e);
+  }
+  if (out.consumed !== body.length) throw invalidArchive('the gzip data is corrupt (a member does not end where its header says)');
+  if (out.buffer.length !== size) throw invalidArchive('the gzip length check failed: the archive is corrupt');
+  if (crc32(out.buffer) >>> 0 !== crc) throw invalidArchive('the gzip CRC32 check failed: the archive is corrupt');
+  return out.buffer;
+}
+
+/** The streaming gunzip for the rest of the input, as an iterator with the app's error messages. */
+async function* streamGunzip(rest: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+  const feed = Readable.from(rest, { objectMode: false });
+  feed.on('error', (err) => gunzip.destroy(err));
+  feed.pipe(gunzip);
+  try {
+    for await (const chunk of gunzip) yield chunk as Buffer;
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    throw e.code?.startsWith('Z_') || /gzip|check|unexpected end of file/i.test(e.message) ? gzipError(e) : err;
+  } finally {
+    feed.destroy();
+    gunzip.destroy();
+  }
+}
+
+export interface InflateGzipOptions {
+  /** Members inflating at once; default: the cores plus one. */
+  parallel?: number;
+}
+
+/**
+ * The decompressed bytes of a gzip stream (one or more members; trailing
+ * zero bytes after the last member are ignored, as zlib does).
+ */
+export async function* inflateGzip(input: AsyncIterator<Buffer>, opts: InflateGzipOptions = {}): AsyncGenerator<Buffer> {
+  const parallel = Math.max(1, opts.parallel ?? os.availableParallelism() + 1);
+  const queue = new InputQueue(input);
+  const inflight: Promise<Buffer>[] = [];
+  let members = 0;
+  try {
+    for (;;) {
+      if (!(await queue.fill(1))) break;
+      let head = readMemberHead(queue.peek(64));
+      while (head.kind === 'need') {
+        if (!(await queue.fill(head.bytes))) throw invalidArchive('the gzip stream is truncated (the file is incomplete)');
+        head = readMemberHead(queue.peek(64));
+      }
+      if (head.kind === 'garbage') {
+        if (members === 0) throw invalidArchive('the gzip data is corrupt or followed by garbage (incorrect header check)');
+        await expectZeros(queue);
+        break;
+      }
+      if (head.kind === 'plain') {
+        while (inflight.length > 0) yield await (inflight.shift() as Promise<Buffer>);
+        yield* streamGunzip(queue.rest());
+        return;
+      }
+      if (!(await queue.fill(head.memberLength))) throw invalidArchive('the gzip stream is truncated (the file is incomplete)');
+      const job = inflateMember(queue.take(head.memberLength), head.headerLength);
+      // Awaited in order below; this only keeps a failure that is not awaited yet from being "unhandled".
+      job.catch(() => undefined);
+      inflight.push(job);
+      members++;
+      while (inflight.length >= parallel) yield await (inflight.shift() as Promise<Buffer>);
+    }
+    while (inflight.length > 0) yield await (inflight.shift() as Promise<Buffer>);
+  } finally {
+    inflight.length = 0;
+  }
+}
+
+/** After the last member: only zero bytes may follow (zlib ignores those); anything else is garbage. */
+async function expectZeros(queue: InputQueue): Promise<void> {
+  for await (const chunk of queue.rest()) {
+    for (const b of chunk) if (b !== 0) throw invalidArchive('the gzip data is corrupt or followed by garbage (incorrect header check)');
+  }
+}

@@ -1,0 +1,130 @@
+// @vitest-environment jsdom
+import { screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { FakeApi, GiB, MiB, makeSnapshot } from './fake-api';
+import { renderApp } from './render-app';
+
+function list() {
+  return [
+    makeSnapshot({ name: 'web-golden', usage: { size: 66 * MiB, allocated: 3 * MiB }, created_at: '2026-11-03T00:00:00Z' }),
+    makeSnapshot({ name: 'db-base', usage: { size: 10 * GiB, allocated: 2 * GiB }, created_at: '2026-11-02T00:00:00Z' }),
+  ];
+}
+
+describe('deletes you can undo', () => {
+  it('Delete moves to the trash without asking, and the toast offers Undo, which brings it back', async () => {
+    const api = new FakeApi({ snapshots: list() });
+    const { user } = await renderApp(api);
+    await user.click(screen.getByRole('row', { name: 'db-base' }));
+    await user.click(screen.getByRole('button', { name: 'Delete' }));
+    expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument();
+    const toast = await screen.findByText('Moved db-base to the trash.');
+    expect(screen.queryByRole('row', { name: 'db-base' })).not.toBeInTheDocument();
+    expect(api.callsOf('snapshots.delete')).toEqual([]);
+    expect(await screen.findByRole('button', { name: 'Trash: 1 snapshot, 2 GiB' })).toBeInTheDocument();
+    await user.click(within(toast.closest('.toast') as HTMLElement).getByRole('button', { name: 'Undo' }));
+    expect(await screen.findByText('Restored db-base.')).toBeInTheDocument();
+    expect(await screen.findByRole('row', { name: 'db-base' })).toBeInTheDocument();
+    expect(await screen.findByRole('button', { name: 'Trash is empty' })).toBeInTheDocument();
+  });
+
+  it('Undo after the name was taken meanwhile brings up the rename prompt with a free name', async () => {
+    const api = new FakeApi({ snapshots: list() });
+    const { user } = await renderApp(api);
+    await user.click(screen.getByRole('row', { name: 'db-base' }));
+    await user.keyboard('{Delete}');
+    const toast = (await screen.findByText('Moved db-base to the trash.')).closest('.toast') as HTMLElement;
+    api.snapshots = [...api.snapshots, makeSnapshot({ name: 'db-base' })];
+    await user.click(within(toast).getByRole('button', { name: 'Undo' }));
+    const prompt = await screen.findByRole('dialog', { name: 'Restore "db-base" as…' });
+    expect(prompt).toHaveAccessibleDescription(/A snapshot named “db-base” exists now/);
+    const input = within(prompt).getByRole('textbox', { name: 'New name' });
+    expect(input).toHaveValue('db-base-2');
+    expect(input).toHaveFocus();
+    // The taken name again: Restore is disabled and says why.
+    await user.clear(input);
+    await user.type(input, 'db-base');
+    expect(within(prompt).getByRole('button', { name: 'Restore' })).toBeDisabled();
+    expect(within(prompt).getByRole('alert')).toHaveTextContent('That name is taken');
+    await user.clear(input);
+    await user.type(input, 'db-old{Enter}');
+    expect(await screen.findByText('Restored db-old.')).toBeInTheDocument();
+    expect(screen.queryByRole('dialog', { name: /Restore/ })).not.toBeInTheDocument();
+    expect(api.callsOf('trash.restore').at(-1)).toMatchObject({ name: 'db-old' });
+  });
+
+  it('the Trash view lists name, size and when deleted; Restore; Delete for ever and Empty trash ask first', async () => {
+    const api = new FakeApi({ snapshots: list() });
+    const { user } = await renderApp(api);
+    screen.getByRole('grid').focus();
+    await user.keyboard('{Control>}a{/Control}{Delete}');
+    await screen.findByText('Moved web-golden and db-base to the trash.');
+    await user.click(await screen.findByRole('button', { name: 'Trash: 2 snapshots, 2 GiB' }));
+    const view = screen.getByRole('dialog', { name: 'Trash' });
+    expect(view).toHaveAccessibleDescription(/2 snapshots, 2 GiB\. Snapshots stay 7 days, or less when free space falls under 2 GiB\./);
+    const table = within(view).getByRole('table', { name: 'Snapshots in the trash' });
+    const row = within(table).getByRole('row', { name: 'db-base' });
+    expect(row).toHaveTextContent(/db-base\s*2 GiB\s*now/);
+
+    await user.click(within(view).getByRole('button', { name: 'Delete db-base for ever' }));
+    const confirm = screen.getByRole('alertdialog', { name: 'Delete db-base for ever?' });
+    expect(confirm).toHaveAccessibleDescription(/frees 2 GiB\. It cannot be undone\./);
+    await user.click(within(confirm).getByRole('button', { name: 'Cancel' }));
+    expect(api.callsOf('trash.deleteForever')).toEqual([]);
+    await user.click(within(view).getByRole('button', { name: 'Delete db-base for ever' }));
+    await user.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Delete for ever' }));
+    expect(await screen.findByText('Deleted db-base for ever.')).toBeInTheDocument();
+    await waitFor(() => expect(within(table).queryByRole('row', { name: 'db-base' })).not.toBeInTheDocument());
+
+    await user.click(within(view).getByRole('button', { name: 'Restore web-golden' }));
+    expect(await screen.findByText('Restored web-golden.')).toBeInTheDocument();
+    expect(await screen.findByRole('row', { name: 'web-golden' })).toBeInTheDocument();
+    expect(within(view).getByText('The trash is empty.', { exact: false })).toBeInTheDocument();
+    expect(within(view).getByRole('button', { name: 'Empty trash…' })).toBeDisabled();
+  });
+
+  it('Empty trash asks first, naming how much it frees', async () => {
+    const api = new FakeApi({ snapshots: list() });
+    const { user } = await renderApp(api);
+    screen.getByRole('grid').focus();
+    await user.keyboard('{Control>}a{/Control}{Delete}');
+    await user.click(await screen.findByRole('button', { name: 'Trash: 2 snapshots, 2 GiB' }));
+    await user.click(screen.getByRole('button', { name: 'Empty trash…' }));
+    const confirm = screen.getByRole('alertdialog', { name: 'Empty the trash?' });
+    expect(confirm).toHaveAccessibleDescription(/all 2 snapshots in the trash and frees 2 GiB/);
+    expect(within(confirm).getByRole('button', { name: 'Cancel' })).toHaveFocus();
+    await user.click(within(confirm).getByRole('button', { name: 'Empty trash' }));
+    expect(await screen.findByText('Emptied the trash: 2 snapshots deleted for ever.')).toBeInTheDocument();
+    expect(api.trash.items).toEqual([]);
+  });
+
+  it('a failed move says nothing was moved and why, and keeps the row', async () => {
+    const api = new FakeApi({ snapshots: list() });
+    api.override('trash.move', async () => {
+      throw Object.assign(new Error('snapshot db-base is in use (an export is reading it); try again when it finishes'), { code: 'locked' });
+    });
+    const { user } = await renderApp(api);
+    await user.click(screen.getByRole('row', { name: 'db-base' }));
+    await user.keyboard('{Delete}');
+    expect(await screen.findByRole('alert')).toHaveTextContent('Nothing was moved to the trash: snapshot db-base is in use');
+    expect(screen.getByRole('row', { name: 'db-base' })).toBeInTheDocument();
+  });
+
+  it('Settings keep retention and the free-space threshold', async () => {
+    const api = new FakeApi({ snapshots: list() });
+    const { user } = await renderApp(api);
+    await user.click(screen.getByRole('button', { name: 'Settings' }));
+    const dialog = screen.getByRole('dialog', { name: 'Settings' });
+    const days = await within(dialog).findByRole('spinbutton', { name: 'Keep deleted snapshots (days)' });
+    expect(days).toHaveValue(7);
+    const gib = within(dialog).getByRole('spinbutton', { name: 'Empty the trash when free space is under (GiB)' });
+    expect(gib).toHaveValue(2);
+    await user.clear(days);
+    await user.type(days, '30');
+    await user.clear(gib);
+    await user.type(gib, '10');
+    await user.click(within(dialog).getByRole('button', { name: 'Save trash settings' }));
+    expect(await screen.findByText('Trash settings saved.')).toBeInTheDocument();
+    expect(api.callsOf('trash.setSettings').at(-1)).toEqual({ retentionDays: 30, minFreeBytes: 10 * GiB });
+  });
+});
