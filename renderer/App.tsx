@@ -17,6 +17,7 @@ import { DeleteDialog } from './features/snapshots/DeleteDialog';
 import { InspectPanel } from './features/snapshots/InspectPanel';
 import { SnapshotsView } from './features/snapshots/SnapshotsView';
 import { TransfersPanel } from './features/transfers/TransfersPanel';
+import { StatusBar } from './features/snapshots/StatusBar';
 import { RestorePrompt } from './features/trash/RestorePrompt';
 import { TrashConfirm } from './features/trash/TrashConfirm';
 import { TrashView } from './features/trash/TrashView';
@@ -45,10 +46,12 @@ export function App({ api, model }: AppProps) {
         <main className="main">
           <section className="list-pane" aria-label="Snapshot list">
             <SnapshotsView />
+            {/* Docked under the list: it never covers the details pane the user is working in. */}
+            <TransfersPanel />
           </section>
           <InspectPanel />
         </main>
-        <TransfersPanel />
+        <StatusBar />
         <ContextMenu />
         <DeleteDialog />
         <ImportDialog />

@@ -10,10 +10,17 @@ export const SHORTCUTS: readonly [string, string][] = [
   ['Space', 'Toggle the focused snapshot'],
   ['Ctrl/⌘ + A', 'Select all shown'],
   ['Enter', 'Inspect the snapshot'],
+  ['F2', 'Rename the snapshot'],
+  ['Enter (in a name or description)', 'Save the edit'],
+  ['Shift + Enter (in a description)', 'New line'],
+  ['Escape (in a field)', 'Cancel the edit'],
   ['Delete (Mac: delete ⌫)', 'Move the selection to the trash (Undo in the message)'],
   ['Shift+Delete', 'Delete the selection for ever (asks first)'],
   ['Shift + F10 or Menu key', 'Actions for the snapshot'],
-  ['Escape', 'Clear the selection, close a dialog or menu'],
+  ['Escape', 'Clear the selection, close a dialog, menu or the transfers panel'],
+  ['← → (on a column header)', 'Move between columns'],
+  ['Ctrl/⌘ + ← → (on a column header)', 'Narrow or widen the column'],
+  ['Shift + F10 (on a column header)', 'Choose columns'],
   ['Ctrl/⌘ + F', 'Search'],
   ['F5', 'Refresh the list'],
   ['Ctrl/⌘ + O', 'Import…'],
@@ -28,7 +35,16 @@ export function HelpOverlay() {
   if (!open) return null;
   const close = () => app.stores.ui.getState().setHelp(false);
   return (
-    <Dialog title="Keyboard shortcuts" onClose={close} className="help">
+    <Dialog
+      title="Keyboard shortcuts"
+      onClose={close}
+      className="help"
+      footer={
+        <button type="button" className="primary" onClick={close} data-autofocus>
+          Close
+        </button>
+      }
+    >
       <table className="shortcuts">
         <thead>
           <tr>
@@ -51,11 +67,6 @@ export function HelpOverlay() {
         To import, drop <code>.tgz</code>, <code>.tar.gz</code> or <code>.tar</code> archives on the window or use Import…. Right-click a snapshot for
         more actions.
       </p>
-      <div className="dialog-actions">
-        <button type="button" className="primary" onClick={close}>
-          Close
-        </button>
-      </div>
     </Dialog>
   );
 }

@@ -1,17 +1,20 @@
-import { useEffect, useRef } from 'react';
-import { useApp, useSelection, useUi, useView } from './context';
+import { useEffect, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
+import { useApp, useSelection, useUi, useView } from '../app/context';
 import type { ThemeChoice } from '../shared/ui-store';
 import { TrashButton } from '../features/trash/TrashButton';
+import { MenuPopup } from '../features/snapshots/MenuPopup';
 import { TransfersIndicator } from '../features/transfers/TransfersIndicator';
 
-const THEME_LABEL: Record<ThemeChoice, string> = { system: 'Theme: follows the system', light: 'Theme: light', dark: 'Theme: dark' };
+export const THEME_NAMES: Record<ThemeChoice, string> = { system: 'System', light: 'Light', dark: 'Dark' };
 const THEME_ICON: Record<ThemeChoice, string> = { system: '◐', light: '☀', dark: '☾' };
+/** The spinner shows at least this long, so a fast refresh is still seen to happen. */
+const REFRESH_MIN_MS = 600;
 
 /** The window's actions: import, export, push, pull, delete, refresh, search, transfers, theme, settings, help. */
 export function Toolbar() {
   const app = useApp();
   const count = useSelection((s) => s.selected.size);
-  const theme = useUi((s) => s.theme);
   const ui = app.stores.ui.getState();
 
   return (
@@ -28,19 +31,15 @@ export function Toolbar() {
       <button type="button" title="Pull a snapshot from an OCI registry" onClick={() => app.registry.openPull()}>
         Pull…
       </button>
-      <button type="button" className="danger" disabled={count === 0} onClick={() => void app.trash.moveToTrash(app.snapshots.selectedIds())}>
+      <button type="button" className="danger" disabled={count === 0} onClick={() => app.moveSelectedToTrash()}>
         Delete
       </button>
-      <button type="button" onClick={() => void app.snapshots.refresh()}>
-        Refresh
-      </button>
+      <RefreshButton />
       <SearchBox />
       <span className="toolbar-spacer" />
       <TransfersIndicator />
       <TrashButton />
-      <button type="button" className="icon" aria-label={`${THEME_LABEL[theme]} (change)`} title={THEME_LABEL[theme]} onClick={() => ui.cycleTheme()}>
-        <span aria-hidden="true">{THEME_ICON[theme]}</span>
-      </button>
+      <ThemeMenuButton />
       <button type="button" className="icon" aria-label="Settings" title="Settings" onClick={() => ui.setSettings(true)}>
         <span aria-hidden="true">⚙</span>
       </button>
@@ -48,6 +47,72 @@ export function Toolbar() {
         <span aria-hidden="true">?</span>
       </button>
     </header>
+  );
+}
+
+/** Refresh, with a spinner while the list is read (kept briefly, so a quick read is still seen). */
+function RefreshButton() {
+  const app = useApp();
+  const [busy, setBusy] = useState(false);
+  const run = async () => {
+    setBusy(true);
+    await Promise.all([app.snapshots.refresh(), new Promise((r) => setTimeout(r, REFRESH_MIN_MS))]);
+    setBusy(false);
+  };
+  return (
+    <button type="button" className={busy ? 'refresh busy' : 'refresh'} aria-busy={busy} title="Refresh (F5)" onClick={() => void run()}>
+      <span className="refresh-icon" aria-hidden="true">
+        ↻
+      </span>
+      Refresh
+    </button>
+  );
+}
+
+/** The theme as a menu of named choices: System, Light, Dark. */
+function ThemeMenuButton() {
+  const app = useApp();
+  const theme = useUi((s) => s.theme);
+  const [menu, setMenu] = useState<{ x: number; y: number } | null>(null);
+  const ref = useRef<HTMLButtonElement>(null);
+  return (
+    <>
+      <button
+        ref={ref}
+        type="button"
+        className="icon"
+        aria-label={`Theme: ${THEME_NAMES[theme]}`}
+        title={`Theme: ${THEME_NAMES[theme]}`}
+        aria-haspopup="menu"
+        aria-expanded={menu !== null}
+        onClick={(e) => {
+          const r = e.currentTarget.getBoundingClientRect();
+          setMenu(menu ? null : { x: r.right - 180, y: r.bottom + 4 });
+        }}
+      >
+        <span aria-hidden="true">{THEME_ICON[theme]}</span>
+      </button>
+      {menu
+        ? createPortal(
+            <MenuPopup
+              label="Theme"
+              x={menu.x}
+              y={menu.y}
+              onClose={(restore) => {
+                setMenu(null);
+                if (restore) ref.current?.focus();
+              }}
+              items={(['system', 'light', 'dark'] as const).map((t) => ({
+                label: t === 'system' ? 'System (follow the OS)' : THEME_NAMES[t],
+                kind: 'radio' as const,
+                checked: theme === t,
+                run: () => app.stores.ui.getState().setTheme(t),
+              }))}
+            />,
+            document.body,
+          )
+        : null}
+    </>
   );
 }
 

@@ -1,6 +1,6 @@
 import type { MenuCommand, SnapdeskApi } from '../contract';
 import { createExportActions, type ExportActions } from '../features/exports/actions';
-import { createImportActions, type ImportActions } from '../features/imports/actions';
+import { createImportActions, isTyping, type ImportActions } from '../features/imports/actions';
 import { RegistryActions } from '../features/registry/actions';
 import { createSettingsActions, type SettingsActions } from '../features/settings/actions';
 import { createSnapshotActions, type SnapshotActions } from '../features/snapshots/actions';
@@ -25,23 +25,38 @@ export interface AppModel {
   registry: RegistryActions;
   /** Deletes that can be undone. */
   trash: TrashActions;
+  /** The window's Delete: to the trash, with Undo; the selection moves to the next row. */
+  moveSelectedToTrash(): void;
   /** Loads what the window shows and listens for changes; returns the unsubscriber. */
   start(): () => void;
 }
 
 export function createAppModel(api: SnapdeskApi, stores: Stores = createStores()): AppModel {
-  const run = createRunAction(stores.toasts);
+  const run = createRunAction(stores.ui);
   const snapshots = createSnapshotActions({ api, run, stores });
   const transfers = createTransferActions({ api, run, stores });
   const settings = createSettingsActions({ api, run, stores, snapshots });
   const exports = createExportActions({ api, run, stores, snapshots, transfers });
   const imports = createImportActions({ api, run, stores, snapshots, transfers });
   const registry = new RegistryActions(api, stores, snapshots);
-  const trash = new TrashActions({ api, toasts: stores.toasts, refreshSnapshots: () => snapshots.refresh(), nameOf: (id) => snapshots.nameOf(id) });
+  const trash = new TrashActions({ api, ui: stores.ui, refreshSnapshots: () => snapshots.refresh(), nameOf: (id) => snapshots.nameOf(id) });
   for (const kind of ['push', 'pull'] as const) {
     transfers.onEnded(kind, (task) => {
       registry.onTaskEnded(task);
+      const pulled = task.kind === 'pull' && task.state === 'done' ? task.result?.snapshotId : undefined;
+      // A pulled snapshot is selected and scrolled to, as a new import is.
+      if (pulled) void snapshots.refresh().then(() => stores.snapshots.getState().byId.has(pulled) && snapshots.showSnapshot(pulled, !isTyping()));
       return true;
+    });
+  }
+
+  /** The window's Delete moves to the trash, no question asked (the toast offers Undo); the selection moves on. */
+  function moveSelectedToTrash(): void {
+    const ids = snapshots.selectedIds();
+    const order = stores.visible().map((s) => s.id);
+    void trash.moveToTrash(ids).then(() => {
+      const byId = stores.snapshots.getState().byId;
+      snapshots.selectAfterDelete(ids.filter((id) => !byId.has(id)), order);
     });
   }
 
@@ -56,8 +71,7 @@ export function createAppModel(api: SnapdeskApi, stores: Stores = createStores()
         void exports.exportSelected();
         break;
       case 'delete':
-        // The window's Delete moves to the trash, no question asked: the toast offers Undo.
-        void trash.moveToTrash(snapshots.selectedIds());
+        moveSelectedToTrash();
         break;
       case 'selectAll':
         snapshots.selectAllShown();
@@ -89,6 +103,7 @@ export function createAppModel(api: SnapdeskApi, stores: Stores = createStores()
     settings,
     registry,
     trash,
+    moveSelectedToTrash,
     start() {
       const offs = [snapshots.start(), settings.start(), transfers.start(), imports.start(), trash.start(), api.on('menu.command', ({ command }) => onMenu(command))];
       return () => offs.forEach((off) => off());

@@ -10,7 +10,6 @@ import type { SnapshotsState } from '../features/snapshots/snapshots-store';
 import type { ViewState } from '../features/snapshots/view-store';
 import type { TasksState } from '../features/transfers/tasks-store';
 import type { UploadsState } from '../features/transfers/uploads-store';
-import type { ToastsState } from '../shared/toasts-store';
 import type { UiState } from '../shared/ui-store';
 
 /** This window's stores and features' actions; never a module global, so tests pass a model over a fake API. */
@@ -31,7 +30,6 @@ export const useSelection = <T,>(sel: (s: SelectionState) => T): T => useStore(u
 export const useView = <T,>(sel: (s: ViewState) => T): T => useStore(useStores().view, sel);
 export const useTasks = <T,>(sel: (s: TasksState) => T): T => useStore(useStores().tasks, sel);
 export const useUi = <T,>(sel: (s: UiState) => T): T => useStore(useStores().ui, sel);
-export const useToasts = <T,>(sel: (s: ToastsState) => T): T => useStore(useStores().toasts, sel);
 export const useImports = <T,>(sel: (s: ImportState) => T): T => useStore(useStores().imports, sel);
 export const useUploads = <T,>(sel: (s: UploadsState) => T): T => useStore(useStores().uploads, sel);
 export const useSettings = <T,>(sel: (s: SettingsState) => T): T => useStore(useStores().settings, sel);

@@ -6,13 +6,12 @@ import { createSnapshotsStore } from '../features/snapshots/snapshots-store';
 import { createViewStore, visibleSnapshots } from '../features/snapshots/view-store';
 import { createTasksStore } from '../features/transfers/tasks-store';
 import { createUploadsStore } from '../features/transfers/uploads-store';
-import { createToastsStore } from '../shared/toasts-store';
 import { createUiStore } from '../shared/ui-store';
 import type { SnapshotSummary } from '../../src-core/types';
 
 /**
  * One set of stores per window (and per test). Each belongs to a feature
- * (snapshots, imports, transfers, settings, registry) or is shared (ui: theme, open panels, focus; toasts);
+ * (snapshots, imports, transfers, settings, registry) or is shared (ui: theme, open panels, focus requests, toasts);
  * features' actions write them, components read them.
  */
 export interface Stores {
@@ -24,7 +23,6 @@ export interface Stores {
   uploads: ReturnType<typeof createUploadsStore>;
   imports: ReturnType<typeof createImportStore>;
   ui: ReturnType<typeof createUiStore>;
-  toasts: ReturnType<typeof createToastsStore>;
   registry: ReturnType<typeof createRegistryStore>;
   /** The rows as shown (filtered + sorted), memoized on the inputs' identities. */
   visible(): SnapshotSummary[];
@@ -43,7 +41,6 @@ export function createStores(): Stores {
     uploads: createUploadsStore(),
     imports: createImportStore(),
     ui: createUiStore(),
-    toasts: createToastsStore(),
     registry: createRegistryStore(),
     visible() {
       const { list } = snapshots.getState();

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type FocusEvent, type KeyboardEvent, type ReactNode } from 'react';
 
 const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
@@ -11,13 +11,18 @@ interface DialogProps {
   /** role="alertdialog" for confirmations. */
   alert?: boolean;
   description?: ReactNode;
+  /** The buttons: pinned under the scrolling body, so no amount of content pushes them out of view. */
+  footer?: ReactNode;
 }
 
 /**
- * A modal dialog: focus moves in (to `[data-autofocus]` or the first control),
- * Tab cycles inside, Escape closes, and focus returns to where it was.
+ * A modal dialog, anchored near the top (it does not re-centre as its
+ * content grows): focus moves in (to `[data-autofocus]` or the first
+ * control) without scrolling the body away from its top, Tab cycles inside,
+ * Escape closes, focus never falls out to the page (a button that disables
+ * itself hands it to the dialog), and on close focus returns to where it was.
  */
-export function Dialog({ title, onClose, children, className, alert, description }: DialogProps) {
+export function Dialog({ title, onClose, children, className, alert, description, footer }: DialogProps) {
   const ref = useRef<HTMLDivElement>(null);
   const titleId = useId();
   const descId = useId();
@@ -30,7 +35,8 @@ export function Dialog({ title, onClose, children, className, alert, description
     const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const box = ref.current;
     const target = box?.querySelector<HTMLElement>('[data-autofocus]') ?? box?.querySelector<HTMLElement>(FOCUSABLE) ?? box;
-    target?.focus();
+    target?.focus({ preventScroll: true });
+    box?.querySelector('.dialog-body')?.scrollTo?.({ top: 0 });
     return () => {
       // Return focus only if it is still inside the closing dialog (or lost), not if the user moved on.
       const lost = !document.activeElement || document.activeElement === document.body || box?.contains(document.activeElement);
@@ -67,6 +73,16 @@ export function Dialog({ title, onClose, children, className, alert, description
     }
   };
 
+  // A focused button that becomes disabled (e.g. "Reset to default" once reset) drops focus to the page,
+  // where Escape no longer reaches the dialog: take it back.
+  const onBlur = (e: FocusEvent<HTMLDivElement>) => {
+    if (e.relatedTarget !== null) return;
+    const box = ref.current;
+    setTimeout(() => {
+      if (box?.isConnected && (document.activeElement === document.body || document.activeElement === null)) box.focus({ preventScroll: true });
+    }, 0);
+  };
+
   return (
     <div className="backdrop">
       <div
@@ -78,16 +94,20 @@ export function Dialog({ title, onClose, children, className, alert, description
         aria-describedby={description ? descId : undefined}
         tabIndex={-1}
         onKeyDown={onKeyDown}
+        onBlur={onBlur}
       >
         <h2 id={titleId} className="dialog-title">
           {title}
         </h2>
-        {description ? (
-          <div id={descId} className="dialog-description">
-            {description}
-          </div>
-        ) : null}
-        {children}
+        <div className="dialog-body">
+          {description ? (
+            <div id={descId} className="dialog-description">
+              {description}
+            </div>
+          ) : null}
+          {children}
+        </div>
+        {footer ? <div className="dialog-actions dialog-footer">{footer}</div> : null}
       </div>
     </div>
   );

@@ -1,6 +1,12 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { errorMessage } from '../format/errors';
 
+/** What is wrong with a draft, checked as the user types, and a one-click fix when there is one. */
+export interface DraftCheck {
+  problem: string;
+  suggestion?: string | null;
+}
+
 interface EditableTextProps {
   /** Field label, e.g. "Name". */
   label: string;
@@ -8,25 +14,30 @@ interface EditableTextProps {
   /** Shown when value is empty. */
   placeholder: string;
   multiline?: boolean;
-  /** Local check before saving; returns a problem or null. */
-  validate?: (value: string) => string | null;
+  /** Checked on every keystroke and before saving; null when the draft is fine. */
+  check?: (value: string) => DraftCheck | null;
   /** Saves; a rejection's message is shown at the input. */
   onSave: (value: string) => Promise<void>;
-  /** Start editing when this changes (e.g. context menu "Rename"). */
+  /** Start editing when this changes (e.g. context menu "Rename", F2). */
   editSignal?: number;
 }
 
 /**
- * A value with an Edit button that turns into a labelled input. Errors —
- * including the store's name_conflict — appear under the input the user typed in.
+ * A value with an Edit button that turns into a labelled input. Enter saves
+ * (Shift+Enter is a new line in a multi-line field), Escape cancels, and
+ * focus comes back to the Edit button either way. Problems — a taken name
+ * as you type, or the store's refusal — appear under the input. Leaving
+ * while editing (another row clicked) saves the draft rather than losing it.
  */
-export function EditableText({ label, value, placeholder, multiline, validate, onSave, editSignal }: EditableTextProps) {
+export function EditableText({ label, value, placeholder, multiline, check, onSave, editSignal }: EditableTextProps) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(value);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const inputRef = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
   const editButton = useRef<HTMLButtonElement>(null);
+  /** Set when editing ends by the user's hand, so focus goes back to the Edit button once it is drawn. */
+  const returnFocus = useRef(false);
   const inputId = useId();
   const errorId = useId();
 
@@ -46,6 +57,9 @@ export function EditableText({ label, value, placeholder, multiline, validate, o
     if (editing) {
       inputRef.current?.focus();
       inputRef.current?.select();
+    } else if (returnFocus.current) {
+      returnFocus.current = false;
+      editButton.current?.focus();
     }
   }, [editing]);
 
@@ -53,21 +67,38 @@ export function EditableText({ label, value, placeholder, multiline, validate, o
     if (error && !saving) inputRef.current?.focus();
   }, [error, saving]);
 
+  // Unmounting mid-edit (another snapshot selected) saves a changed, valid draft instead of throwing it away.
+  const pending = useRef<{ draft: string; value: string; editing: boolean; saving: boolean }>({ draft, value, editing, saving });
+  const saveRef = useRef({ onSave, check });
+  useEffect(() => {
+    pending.current = { draft, value, editing, saving };
+    saveRef.current = { onSave, check };
+  });
+  useEffect(
+    () => () => {
+      const p = pending.current;
+      if (!p.editing || p.saving || p.draft === p.value || saveRef.current.check?.(p.draft)) return;
+      saveRef.current.onSave(p.draft).catch(() => undefined);
+    },
+    [],
+  );
+
   const stop = () => {
+    returnFocus.current = true;
     setEditing(false);
     setError(null);
-    // Keep keyboard users where they were.
-    queueMicrotask(() => editButton.current?.focus());
   };
+
+  const live = draft !== value ? (check?.(draft) ?? null) : null;
 
   const save = async () => {
     if (draft === value) {
       stop();
       return;
     }
-    const problem = validate?.(draft) ?? null;
-    if (problem) {
-      setError(problem);
+    if (live) {
+      setError(null);
+      inputRef.current?.focus();
       return;
     }
     setSaving(true);
@@ -75,7 +106,7 @@ export function EditableText({ label, value, placeholder, multiline, validate, o
       await onSave(draft);
       stop();
     } catch (err) {
-      // Focus returns to the input once it is enabled again (effect below).
+      // Focus returns to the input once it is enabled again (effect above).
       setError(errorMessage(err));
     } finally {
       setSaving(false);
@@ -87,7 +118,7 @@ export function EditableText({ label, value, placeholder, multiline, validate, o
       e.preventDefault();
       e.stopPropagation();
       stop();
-    } else if (e.key === 'Enter' && e.target === inputRef.current && (!multiline || e.ctrlKey || e.metaKey)) {
+    } else if (e.key === 'Enter' && e.target === inputRef.current && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       void save();
     }
@@ -104,12 +135,13 @@ export function EditableText({ label, value, placeholder, multiline, validate, o
     );
   }
 
+  const shown = error ?? live?.problem ?? null;
   const common = {
     id: inputId,
     value: draft,
     disabled: saving,
-    'aria-invalid': error ? true : undefined,
-    'aria-describedby': error ? errorId : undefined,
+    'aria-invalid': shown ? true : undefined,
+    'aria-describedby': shown ? errorId : undefined,
   } as const;
 
   return (
@@ -120,21 +152,45 @@ export function EditableText({ label, value, placeholder, multiline, validate, o
       {multiline ? (
         <textarea {...common} ref={inputRef} rows={3} maxLength={4096} onChange={(e) => setDraft(e.target.value)} />
       ) : (
-        <input {...common} ref={inputRef} type="text" maxLength={256} autoComplete="off" spellCheck={false} onChange={(e) => setDraft(e.target.value)} />
+        <input
+          {...common}
+          ref={inputRef}
+          type="text"
+          maxLength={256}
+          autoComplete="off"
+          spellCheck={false}
+          onChange={(e) => {
+            setDraft(e.target.value);
+            setError(null);
+          }}
+        />
       )}
+      {/* Always present (and, where checked as typed, a line tall), so the buttons below do not jump as a problem comes and goes. */}
+      <div className={check ? 'field-problem reserved' : 'field-problem'} id={errorId} aria-live="polite">
+        {shown ? <span className="field-error">{shown}</span> : null}
+        {!error && live?.suggestion ? (
+          <button type="button" className="small" onClick={() => {
+              setDraft(live.suggestion ?? draft);
+              inputRef.current?.focus();
+            }}
+          >
+            Use “{live.suggestion}”
+          </button>
+        ) : null}
+      </div>
       <div className="editable-actions">
-        <button type="button" className="primary small" onClick={() => void save()} disabled={saving}>
+        <button type="button" className="primary small" onClick={() => void save()} disabled={saving || live !== null}>
           Save
         </button>
         <button type="button" className="small" onClick={stop} disabled={saving}>
           Cancel
         </button>
+        {multiline ? (
+          <span className="muted hint">
+            <kbd>Enter</kbd> saves · <kbd>Shift</kbd>+<kbd>Enter</kbd> new line
+          </span>
+        ) : null}
       </div>
-      {error ? (
-        <p id={errorId} className="field-error" role="alert">
-          {error}
-        </p>
-      ) : null}
     </div>
   );
 }

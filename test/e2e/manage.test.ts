@@ -77,11 +77,10 @@ describe('managing snapshots in a real browser over a real store', () => {
     const { desk: ui } = desk;
     await ui.select('web-golden');
 
-    // A taken name is refused where it was typed, and nothing changes.
+    // A taken name is flagged as it is typed, in the import dialog's words, and nothing is sent.
     await ui.renameInline('other');
-    const refusal = ui.details.getByRole('alert');
-    await refusal.waitFor();
-    expect(await refusal.textContent()).toMatch(/already exists/);
+    await ui.details.getByText('A snapshot named “other” already exists. Choose another name.').waitFor();
+    expect(await ui.details.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
     await ui.details.getByRole('button', { name: 'Cancel' }).click();
 
     await ui.renameInline('web-renamed');

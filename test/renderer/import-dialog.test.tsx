@@ -66,34 +66,45 @@ describe('importing archives', () => {
     act(() => {
       api.finish('task1');
     });
-    expect(await screen.findByRole('row', { name: 'fresh-web' })).toBeInTheDocument();
-    expect(await screen.findByText('Imported fresh-web.')).toBeInTheDocument();
+    // The new snapshot is selected (and scrolled to); the open drawer says the name it was saved under, so no toast repeats it.
+    const row = await screen.findByRole('row', { name: 'fresh-web' });
+    await waitFor(() => expect(row).toHaveAttribute('aria-selected', 'true'));
+    const done = within(screen.getByRole('region', { name: 'Transfers' })).getByRole('listitem', { name: 'Import fresh.tgz' });
+    expect(done).toHaveTextContent('Saved as fresh-web');
+    expect(screen.queryByText('Imported fresh-web.')).not.toBeInTheDocument();
   });
 
-  it('a taken name is flagged at once with a free name one click away', async () => {
+  it('a taken name in the archive is replaced by a free one, said beside the field; typing a taken name disables Import with the reason', async () => {
     const api = apiWithGolden();
     const { user } = await renderApp(api);
     drop([file('cocoon-ch.tar.gz')]);
     const dialog = await screen.findByRole('dialog', { name: 'Import snapshot' });
     const name = await within(dialog).findByRole('textbox', { name: /^Name for/ });
-    expect(name).toHaveValue('web-golden');
+    await waitFor(() => expect(name).toHaveValue('web-golden-2'));
     await waitFor(() => expect(name).toHaveFocus());
-    expect(name).toHaveAttribute('aria-invalid', 'true');
-    expect(name).toHaveAccessibleDescription(/A snapshot named “web-golden” already exists/);
-    await user.click(within(dialog).getByRole('button', { name: 'Use “web-golden-2”' }));
-    expect(name).toHaveValue('web-golden-2');
     expect(name).not.toHaveAttribute('aria-invalid');
-    // Typing a taken name is flagged too.
+    expect(within(dialog).getByText('“web-golden” is already taken, so this one will be named “web-golden-2”.')).toBeInTheDocument();
+    const importButton = within(dialog).getByRole('button', { name: 'Import' });
+    expect(importButton).toBeEnabled();
+    // A single archive has nothing to skip: Cancel does that.
+    expect(within(dialog).queryByRole('button', { name: /^Skip/ })).not.toBeInTheDocument();
+    // Typing a taken name is flagged, in the same words as renaming in the details pane, and Import says why it waits.
     await user.clear(name);
     await user.type(name, 'web-golden');
     expect(name).toHaveAttribute('aria-invalid', 'true');
-    // Import does not go ahead with a taken name; it points at the field instead.
-    await user.click(within(dialog).getByRole('button', { name: 'Import' }));
+    expect(name).toHaveAccessibleDescription(/A snapshot named “web-golden” already exists. Choose another name./);
+    expect(importButton).toBeDisabled();
+    expect(importButton).toHaveAccessibleDescription('Choose a free name for cocoon-ch.tar.gz to import.');
+    // Enter in the field does not import either; the field keeps focus.
+    await user.type(name, '{Enter}');
     expect(api.callsOf('archives.import')).toEqual([]);
     expect(name).toHaveFocus();
+    await user.click(within(dialog).getByRole('button', { name: 'Use “web-golden-2”' }));
+    expect(name).toHaveValue('web-golden-2');
+    expect(importButton).toBeEnabled();
   });
 
-  it('two archives of one taken name are offered different free names, and a name another archive uses is flagged', async () => {
+  it('two archives of one taken name get different free names, and a name another archive uses is flagged on both', async () => {
     const api = apiWithGolden();
     api.archiveFor('web-golden.tgz', { name: 'web-golden' });
     api.archiveFor('golden copy.tar.gz', { name: 'web-golden' });
@@ -104,53 +115,47 @@ describe('importing archives', () => {
     const second = within(dialog).getByRole('group', { name: /^golden copy\.tar\.gz/ });
     const firstName = await within(first).findByRole('textbox', { name: 'Name for web-golden.tgz' });
     const secondName = await within(second).findByRole('textbox', { name: 'Name for golden copy.tar.gz' });
-    expect(firstName).toHaveAttribute('aria-invalid', 'true');
-    expect(secondName).toHaveAttribute('aria-invalid', 'true');
-    // Taking both offers must not make the two imports collide.
-    expect(within(first).getByRole('button', { name: 'Use “web-golden-2”' })).toBeInTheDocument();
-    expect(within(second).getByRole('button', { name: 'Use “web-golden-3”' })).toBeInTheDocument();
-
-    await user.click(within(first).getByRole('button', { name: 'Use “web-golden-2”' }));
-    expect(firstName).toHaveValue('web-golden-2');
+    // Filling in both free names must not make the two imports collide.
+    await waitFor(() => expect(new Set([(firstName as HTMLInputElement).value, (secondName as HTMLInputElement).value])).toEqual(new Set(['web-golden-2', 'web-golden-3'])));
     expect(firstName).not.toHaveAttribute('aria-invalid');
-    expect(within(second).queryByRole('button', { name: 'Use “web-golden-2”' })).not.toBeInTheDocument();
-    expect(within(second).getByRole('button', { name: 'Use “web-golden-3”' })).toBeInTheDocument();
+    expect(secondName).not.toHaveAttribute('aria-invalid');
 
-    // A name the other archive already uses is flagged, on both, and Import sends nothing.
+    // A name the other archive already uses is flagged, on both, and Import waits.
+    const taken = (firstName as HTMLInputElement).value;
     await user.clear(secondName);
-    await user.type(secondName, 'web-golden-2');
+    await user.type(secondName, taken);
     expect(secondName).toHaveAttribute('aria-invalid', 'true');
-    expect(secondName).toHaveAccessibleDescription(/Another archive in this import is also named “web-golden-2”/);
+    expect(secondName).toHaveAccessibleDescription(new RegExp(`Another archive in this import is also named “${taken}”`));
     expect(firstName).toHaveAttribute('aria-invalid', 'true');
-    // Each is offered its own free name.
-    expect(within(first).getByRole('button', { name: 'Use “web-golden-3”' })).toBeInTheDocument();
-    expect(within(second).getByRole('button', { name: 'Use “web-golden-4”' })).toBeInTheDocument();
-    await user.click(within(dialog).getByRole('button', { name: 'Import 2 snapshots' }));
+    expect(within(dialog).getByRole('button', { name: 'Import 2 snapshots' })).toBeDisabled();
     expect(api.callsOf('archives.import')).toEqual([]);
-    expect(firstName).toHaveFocus();
 
-    await user.click(within(second).getByRole('button', { name: 'Use “web-golden-4”' }));
+    await user.click(within(second).getByRole('button', { name: /^Use “web-golden-\d”/ }));
     expect(firstName).not.toHaveAttribute('aria-invalid');
     await user.click(within(dialog).getByRole('button', { name: 'Import 2 snapshots' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
-    expect((api.callsOf('archives.import') as { name?: string }[]).map((c) => c.name)).toEqual(['web-golden-2', 'web-golden-4']);
+    const sent = (api.callsOf('archives.import') as { name?: string }[]).map((c) => c.name);
+    expect(new Set(sent).size).toBe(2);
+    expect(sent).not.toContain('web-golden');
   });
 
-  it('Import points at the field with the problem even when an archive above it has no name field', async () => {
+  it('the title counts only archives that can be imported; an unreadable one says why in plain words, details behind a disclosure', async () => {
     const api = apiWithGolden();
-    const broken = api.addArchive('broken.tgz', { name: 'x' }, 100, { code: 'invalid_archive', message: 'invalid snapshot archive: snapshot.json is missing' });
-    const golden = api.addArchive('cocoon-ch.tar.gz', { name: 'web-golden' });
+    const broken = api.addArchive('broken.tgz', { name: 'x' }, 100, { code: 'invalid_archive', message: 'tar header field checksum is not an octal number (…)' });
+    const golden = api.addArchive('fresh.tgz', { name: 'fresh' });
     const { user } = await renderApp(api);
     act(() => api.emit('archives.opened', { archives: [broken.ref, golden.ref] }));
-    const dialog = await screen.findByRole('dialog', { name: 'Import 2 snapshots' });
-    await within(dialog).findByText(/broken\.tgz cannot be imported/);
-    const name = await within(dialog).findByRole('textbox', { name: 'Name for cocoon-ch.tar.gz' });
+    const dialog = await screen.findByRole('dialog', { name: 'Import snapshot' });
+    const bad = within(dialog).getByRole('group', { name: /broken\.tgz/ });
+    expect(await within(bad).findByRole('alert')).toHaveTextContent('broken.tgz cannot be imported: the file is not a valid snapshot archive.');
+    expect(within(bad).getByRole('alert')).not.toHaveTextContent('octal');
+    expect(within(bad).getByText('Details').closest('details')).toHaveTextContent('tar header field checksum is not an octal number (…)');
+    await within(dialog).findByRole('textbox', { name: 'Name for fresh.tgz' });
     await user.click(within(dialog).getByRole('button', { name: 'Import' }));
-    expect(api.callsOf('archives.import')).toEqual([]);
-    expect(name).toHaveFocus();
+    await waitFor(() => expect(api.callsOf('archives.import')).toHaveLength(1));
   });
 
-  it('a name an import already under way will take is flagged in a later import', async () => {
+  it('a name an import already under way will take is replaced by a free one in a later import', async () => {
     const api = apiWithGolden();
     const { user } = await renderApp(api);
     drop([file('fresh.tgz')]);
@@ -162,9 +167,12 @@ describe('importing archives', () => {
     drop([file('fresh.tgz')]);
     dialog = await screen.findByRole('dialog', { name: 'Import snapshot' });
     const name = await within(dialog).findByRole('textbox', { name: 'Name for fresh.tgz' });
-    await waitFor(() => expect(name).toHaveAttribute('aria-invalid', 'true'));
+    await waitFor(() => expect(name).toHaveValue('fresh-2'));
+    expect(within(dialog).getByText('“fresh” is already taken, so this one will be named “fresh-2”.')).toBeInTheDocument();
+    // Typing it back is flagged with the reason.
+    await user.clear(name);
+    await user.type(name, 'fresh');
     expect(name).toHaveAccessibleDescription(/An import already under way will be named “fresh”/);
-    expect(within(dialog).getByRole('button', { name: 'Use “fresh-2”' })).toBeInTheDocument();
   });
 
   it('a name conflict at commit brings the prompt back for that archive instead of failing', async () => {
@@ -183,10 +191,10 @@ describe('importing archives', () => {
     });
     const again = await screen.findByRole('dialog', { name: 'Import snapshot' });
     const name = within(again).getByRole('textbox', { name: 'Name for fresh.tgz' });
-    await waitFor(() => expect(name).toHaveAccessibleDescription(/a snapshot named "fresh" already exists/));
-    expect(within(again).getByRole('button', { name: 'Use “fresh-2”' })).toBeInTheDocument();
+    // The free name is filled in, and the dialog says why.
+    await waitFor(() => expect(name).toHaveValue('fresh-2'));
+    expect(within(again).getByText('“fresh” is already taken, so this one will be named “fresh-2”.')).toBeInTheDocument();
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
-    await user.click(within(again).getByRole('button', { name: 'Use “fresh-2”' }));
     await user.click(within(again).getByRole('button', { name: 'Import' }));
     await waitFor(() => expect(api.callsOf('archives.import')).toHaveLength(2));
     expect((api.callsOf('archives.import')[1] as { name: string }).name).toBe('fresh-2');
@@ -221,13 +229,13 @@ describe('importing archives', () => {
     expect(within(dialog).getByRole('group', { name: /fresh\.tgz/ })).toBeInTheDocument();
   });
 
-  it('an archive that cannot be read says why and can be removed', async () => {
+  it('an archive that cannot be read can be removed', async () => {
     const api = apiWithGolden();
     const a = api.addArchive('broken.tgz', { name: 'x' }, 100, { code: 'invalid_archive', message: 'invalid snapshot archive: snapshot.json is missing' });
     const { user } = await renderApp(api);
     act(() => api.emit('archives.opened', { archives: [a.ref] }));
     const dialog = await screen.findByRole('dialog');
-    expect(await within(dialog).findByText(/broken\.tgz cannot be imported: invalid snapshot archive: snapshot\.json is missing/)).toBeInTheDocument();
+    expect(await within(dialog).findByText('broken.tgz cannot be imported: the file is not a valid snapshot archive.')).toBeInTheDocument();
     await user.click(within(dialog).getByRole('button', { name: 'Remove broken.tgz' }));
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
   });

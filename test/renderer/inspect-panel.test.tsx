@@ -102,7 +102,7 @@ describe('the inspect panel', () => {
     expect(screen.queryByRole('textbox', { name: 'Name' })).not.toBeInTheDocument();
   });
 
-  it('shows a name conflict from the store at the input, keeping what the user typed', async () => {
+  it('a taken name is flagged as typed in the import dialog’s words with a free name offered; the store’s own refusal shows at the input', async () => {
     const { api } = setup();
     const { user } = await renderApp(api);
     await inspect('web-golden', user);
@@ -110,12 +110,23 @@ describe('the inspect panel', () => {
     const input = screen.getByRole('textbox', { name: 'Name' });
     await user.clear(input);
     await user.type(input, 'db-base');
-    await user.click(screen.getByRole('button', { name: 'Save' }));
-    const error = await screen.findByText(/a snapshot named "db-base" already exists/);
+    // Checked as typed, in the import dialog's words, with Save held back and a free name offered.
+    const error = screen.getByText('A snapshot named “db-base” already exists. Choose another name.');
     expect(input).toHaveAttribute('aria-invalid', 'true');
     expect(input).toHaveAccessibleDescription(/already exists/);
     expect(input).toHaveValue('db-base');
-    expect(error.id).toBe(input.getAttribute('aria-describedby'));
+    expect(error.closest('[id]')?.id).toBe(input.getAttribute('aria-describedby'));
+    expect(screen.getByRole('button', { name: 'Save' })).toBeDisabled();
+    await user.click(screen.getByRole('button', { name: 'Use “db-base-2”' }));
+    expect(input).toHaveValue('db-base-2');
+    expect(input).toHaveFocus();
+    expect(input).not.toHaveAttribute('aria-invalid');
+    // A name taken meanwhile (not yet in the list) is refused by the store and shown at the input, keeping the text.
+    api.snapshots.push(makeSnapshot({ name: 'db-base-2' }));
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await screen.findByText(/a snapshot named "db-base-2" already exists/);
+    expect(input).toHaveValue('db-base-2');
+    expect(input).toHaveAttribute('aria-invalid', 'true');
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('textbox', { name: 'Name' })).not.toBeInTheDocument();
     expect(screen.getByRole('row', { name: 'web-golden' })).toBeInTheDocument();
@@ -158,7 +169,7 @@ describe('the inspect panel', () => {
     screen.getByRole('grid').focus();
     await user.keyboard('{Control>}a{/Control}');
     expect(screen.getByText('2 snapshots selected')).toBeInTheDocument();
-    expect(screen.getByText(/6 MiB on disk/)).toBeInTheDocument();
+    expect(screen.getByRole('complementary', { name: 'Details' })).toHaveTextContent(/6 MiB on disk/);
   });
 
   it('renders text from archives as text, never markup', async () => {

@@ -4,8 +4,18 @@ import { App } from '../../renderer/App';
 import { createAppModel } from '../../renderer/app/app-model';
 import type { FakeApi } from './fake-api';
 
+// The window saves its layout (sort, columns, details pane) in localStorage: every test starts from none.
+afterEach(() => localStorage.clear());
+
+/** The window size tests assume unless they set another (jsdom's default 1024 would collapse the details pane). */
+export function setWindowWidth(width: number): void {
+  Object.defineProperty(window, 'innerWidth', { configurable: true, writable: true, value: width });
+  window.dispatchEvent(new Event('resize'));
+}
+
 /** Renders the whole window against a fake API and waits for the first list. */
-export async function renderApp(api: FakeApi) {
+export async function renderApp(api: FakeApi, opts: { width?: number } = {}) {
+  setWindowWidth(opts.width ?? 1280);
   const user = userEvent.setup();
   const app = createAppModel(api);
   const view = render(<App api={api} model={app} />);
@@ -16,7 +26,7 @@ export async function renderApp(api: FakeApi) {
 
 /** The grid's data rows currently in the DOM (the header row excluded). */
 export function dataRows(): HTMLElement[] {
-  return screen.getAllByRole('row').filter((r) => r.getAttribute('aria-rowindex') !== '1' && r.closest('[role="rowgroup"]')?.classList.contains('grid-body'));
+  return screen.getAllByRole('row').filter((r) => r.getAttribute('aria-rowindex') !== '1' && r.closest('[role="rowgroup"]')?.classList.contains('grid-rows'));
 }
 
 // jsdom has no layout: give the table body the height a browser would (600 px, the spacer's height to scroll),
@@ -35,7 +45,7 @@ if (typeof HTMLElement !== 'undefined' && !('__snapdeskLayout' in HTMLElement.pr
   Object.defineProperty(HTMLElement.prototype, 'scrollHeight', {
     configurable: true,
     get(this: HTMLElement) {
-      if (isBody(this)) return parseFloat((this.firstElementChild as HTMLElement | null)?.style.height ?? '0') || 0;
+      if (isBody(this)) return parseFloat(this.querySelector<HTMLElement>('.grid-spacer')?.style.height ?? '0') || 0;
       return scrollHeight?.get?.call(this) ?? 0;
     },
   });

@@ -1,10 +1,13 @@
 // @vitest-environment jsdom
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createSelectionStore } from '../../renderer/features/snapshots/selection-store';
 import { aggregate, createTasksStore, taskPercent } from '../../renderer/features/transfers/tasks-store';
 import { createViewStore, visibleSnapshots } from '../../renderer/features/snapshots/view-store';
 import type { Task } from '../../renderer/contract';
 import { GiB, MiB, makeSnapshot } from './fake-api';
+
+// The view store saves the layout; each test starts from none.
+afterEach(() => localStorage.clear());
 
 const order = ['a', 'b', 'c', 'd', 'e'];
 

@@ -8,6 +8,7 @@ import { SnapshotTable } from '../../renderer/features/snapshots/SnapshotTable';
 import { TaskRow } from '../../renderer/features/transfers/TaskRow';
 import { Toolbar } from '../../renderer/app/Toolbar';
 import { TransfersPanel } from '../../renderer/features/transfers/TransfersPanel';
+import type { Task } from '../../renderer/contract';
 import { FakeApi, MiB, makeSnapshot } from './fake-api';
 import { renderApp } from './render-app';
 
@@ -112,28 +113,45 @@ describe('the transfers panel', () => {
     expect(within(row).queryByRole('button', { name: /Cancel/ })).not.toBeInTheDocument();
   });
 
-  it('a failure is explained in plain words', async () => {
+  it('a failure is one plain line with the details behind a disclosure, and its bar looks failed', async () => {
     const { api } = await withExport();
     act(() => {
+      api.progress('task1', 300);
       api.fail('task1', { code: 'no_space', message: 'not enough disk space: ENOSPC: no space left on device, write' });
     });
     const row = screen.getByRole('listitem', { name: 'Export web-golden' });
     expect(row).toHaveTextContent('Failed');
-    expect(row).toHaveTextContent('not enough disk space: ENOSPC: no space left on device, write');
-    expect(screen.getByRole('alert')).toHaveTextContent('Export web-golden failed: not enough disk space');
+    expect(row).toHaveTextContent('There is not enough free disk space.');
+    expect(within(row).getByText('Details').closest('details')).toHaveTextContent('ENOSPC: no space left on device, write');
+    expect(row).toHaveClass('failed');
+    // The bar stops where the work stopped (not full) and says how it ended.
+    const bar = within(row).getByRole('progressbar');
+    expect(bar).toHaveAttribute('aria-valuetext', expect.stringMatching(/^Failed at \d+%$/));
+    expect((bar.firstElementChild as HTMLElement).style.width).not.toBe('100%');
   });
 
-  it('notifications move beside the transfers drawer while it is open, so a failed task’s row stays visible', async () => {
-    const { api, user } = await withExport();
+  it('no toast repeats what the open drawer shows; with the drawer closed a failure toasts once, with Show transfers', async () => {
+    const { api, user, stores, app } = await withExport();
     act(() => {
       api.fail('task1', { code: 'no_space', message: 'not enough disk space' });
     });
-    const notifications = screen.getByRole('alert').parentElement as HTMLElement;
-    expect(notifications).toHaveAccessibleName('Notifications');
     expect(screen.getByRole('region', { name: 'Transfers' })).toBeInTheDocument();
-    expect(notifications).toHaveClass('beside-drawer');
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+
     await user.click(screen.getByRole('button', { name: 'Close transfers' }));
-    expect(notifications).not.toHaveClass('beside-drawer');
+    act(() => {
+      stores.tasks.getState().upsert({ ...(stores.tasks.getState().byId.task1 as Task), id: 'task9', state: 'running', finishedAt: null, error: null });
+    });
+    act(() => {
+      app.transfers.track({ ...(stores.tasks.getState().byId.task9 as Task), state: 'failed', finishedAt: Date.now(), error: { code: 'io', message: 'EIO: i/o error, read' } });
+    });
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent(/^Export web-golden failed: the disk could not be read or written\./);
+    // The toolbar says a transfer failed since the drawer was last open.
+    expect(screen.getByRole('button', { name: /Transfers: .*1 failed/ })).toBeInTheDocument();
+    await user.click(within(alert).getByRole('button', { name: 'Show transfers' }));
+    expect(screen.getByRole('region', { name: 'Transfers' })).toBeInTheDocument();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
   });
 
   it('a finished export offers Show in folder on the desktop only', async () => {

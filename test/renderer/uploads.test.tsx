@@ -39,7 +39,7 @@ describe('uploading dropped files in the browser', () => {
     act(() => upload.progress(0, 900));
     expect(bar).toHaveAttribute('aria-valuenow', '45');
     expect(bar).toHaveAttribute('aria-valuetext', expect.stringMatching(/^45%, /));
-    const card = screen.getByRole('region', { name: 'Upload of big.tgz' });
+    const card = within(screen.getByRole('region', { name: 'Transfers' })).getByRole('listitem', { name: 'Upload of big.tgz' });
     expect(within(card).getByText('45%')).toBeInTheDocument();
     // Nothing to preview until the whole archive is on the server.
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
@@ -72,11 +72,11 @@ describe('uploading dropped files in the browser', () => {
     drop([file('first.tgz', 1000), file('second.tar', 4000)]);
     const upload = await nextUpload(api);
     act(() => upload.progress(0, 250));
-    const card = await screen.findByRole('region', { name: 'Upload of 2 files' });
+    const card = within(await screen.findByRole('region', { name: 'Transfers' })).getByRole('listitem', { name: 'Upload of 2 files' });
     expect(within(card).getByRole('progressbar', { name: 'Uploading first.tgz' })).toHaveAttribute('aria-valuenow', '25');
     const second = within(card).getByRole('progressbar', { name: 'Uploading second.tar' });
     expect(second).toHaveAttribute('aria-valuenow', '0');
-    expect(within(within(card).getByRole('listitem', { name: 'second.tar' })).getByText('Waiting')).toBeInTheDocument();
+    expect(within(within(card).getByRole('group', { name: 'second.tar' })).getByText('Waiting')).toBeInTheDocument();
 
     act(() => {
       upload.progress(0, 1000);
@@ -87,7 +87,7 @@ describe('uploading dropped files in the browser', () => {
 
     await user.click(within(card).getByRole('button', { name: 'Cancel upload of 2 files' }));
     expect(await screen.findByText('Upload of first.tgz and second.tar cancelled; nothing was kept.')).toBeInTheDocument();
-    expect(screen.queryByRole('region', { name: 'Upload of 2 files' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('listitem', { name: 'Upload of 2 files' })).not.toBeInTheDocument();
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
   });
 
@@ -103,7 +103,7 @@ describe('uploading dropped files in the browser', () => {
     const dialog = await screen.findByRole('dialog', { name: 'Import 2 snapshots' });
     expect(await within(dialog).findByRole('textbox', { name: 'Name for first.tgz' })).toHaveValue('first');
     expect(await within(dialog).findByRole('textbox', { name: 'Name for second.tar' })).toHaveValue('second');
-    expect(screen.queryByRole('region', { name: 'Upload of 2 files' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('listitem', { name: 'Upload of 2 files' })).not.toBeInTheDocument();
   });
 
   it('an upload the server refuses says why, and its bar goes away', async () => {
@@ -114,7 +114,8 @@ describe('uploading dropped files in the browser', () => {
     await screen.findByRole('progressbar', { name: 'Uploading big.tgz' });
     act(() => upload.fail(new SnapDeskError('no_space', 'not enough space in /tmp for big.tgz')));
     const alert = await screen.findByRole('alert');
-    expect(alert).toHaveTextContent('Could not open big.tgz: not enough space in /tmp for big.tgz');
+    expect(alert).toHaveTextContent(/^Could not open big\.tgz: there is not enough free disk space\./);
+    expect(within(alert).getByText('Details').closest('details')).toHaveTextContent('not enough space in /tmp for big.tgz');
     expect(screen.queryByRole('progressbar', { name: 'Uploading big.tgz' })).not.toBeInTheDocument();
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
   });

@@ -14,20 +14,33 @@ afterEach(() => {
 });
 
 describe('theme', () => {
-  it('follows the system until chosen, cycles light → dark → system, and remembers the choice', async () => {
+  it('is a menu of named choices (System, Light, Dark) that follows the system until chosen and remembers the choice', async () => {
     const { user, unmount } = await renderApp(new FakeApi());
     expect(document.documentElement.dataset.theme).toBeUndefined();
-    await user.click(screen.getByRole('button', { name: /Theme: follows the system/ }));
-    expect(document.documentElement.dataset.theme).toBe('light');
-    expect(localStorage.getItem(THEME_KEY)).toBe('light');
-    await user.click(screen.getByRole('button', { name: /Theme: light/ }));
+    const button = screen.getByRole('button', { name: 'Theme: System' });
+    expect(button).toHaveAttribute('aria-haspopup', 'menu');
+    await user.click(button);
+    const menu = screen.getByRole('menu', { name: 'Theme' });
+    const choices = within(menu).getAllByRole('menuitemradio');
+    expect(choices.map((c) => c.textContent?.replace(/^[●✓]/, ''))).toEqual(['System (follow the OS)', 'Light', 'Dark']);
+    expect(within(menu).getByRole('menuitemradio', { name: 'System (follow the OS)' })).toHaveAttribute('aria-checked', 'true');
+    expect(within(menu).getByRole('menuitemradio', { name: 'System (follow the OS)' })).toHaveFocus();
+    await user.keyboard('{ArrowDown}{ArrowDown}{Enter}');
+    expect(screen.queryByRole('menu')).not.toBeInTheDocument();
     expect(document.documentElement.dataset.theme).toBe('dark');
+    expect(localStorage.getItem(THEME_KEY)).toBe('dark');
+    expect(screen.getByRole('button', { name: 'Theme: Dark' })).toHaveFocus();
     unmount();
     const again = await renderApp(new FakeApi());
     expect(document.documentElement.dataset.theme).toBe('dark');
-    await again.user.click(screen.getByRole('button', { name: /Theme: dark/ }));
+    await again.user.click(screen.getByRole('button', { name: 'Theme: Dark' }));
+    await again.user.click(screen.getByRole('menuitemradio', { name: 'System (follow the OS)' }));
     expect(document.documentElement.dataset.theme).toBeUndefined();
     expect(localStorage.getItem(THEME_KEY)).toBeNull();
+    // Escape closes the menu without a change.
+    await again.user.click(screen.getByRole('button', { name: 'Theme: System' }));
+    await again.user.keyboard('{Escape}');
+    expect(screen.queryByRole('menu')).not.toBeInTheDocument();
   });
 });
 
@@ -74,23 +87,48 @@ describe('help overlay', () => {
 });
 
 describe('toasts', () => {
-  it('results fade on their own; errors stay until dismissed', async () => {
+  it('results fade after a few seconds; errors stay longer but fade too; repeats collapse into one with a count', async () => {
     const api = new FakeApi({ snapshots: two() });
     const { stores } = await renderApp(api);
     vi.useFakeTimers();
     act(() => {
-      stores.toasts.getState().show('success', 'Exported alpha.tgz.');
-      stores.toasts.getState().show('error', 'Import failed: disk full');
+      stores.ui.getState().toast('success', 'Exported alpha.tgz.');
+      stores.ui.getState().toast('error', 'Could not open x.tgz: the file is not a valid snapshot archive.', { detail: 'tar header field checksum is not an octal number' });
+      stores.ui.getState().toast('error', 'Could not open x.tgz: the file is not a valid snapshot archive.', { detail: 'tar header field checksum is not an octal number' });
+      stores.ui.getState().toast('error', 'Could not open x.tgz: the file is not a valid snapshot archive.', { detail: 'tar header field checksum is not an octal number' });
     });
     expect(screen.getByRole('status')).toHaveTextContent('Exported alpha.tgz.');
+    // Three bad drops of one file: one toast, "×3", the parser's words only behind Details.
+    const alert = screen.getByRole('alert');
+    expect(screen.getAllByRole('alert')).toHaveLength(1);
+    expect(alert).toHaveTextContent('×3');
+    expect(within(alert).getByText('Details').closest('details')).not.toHaveAttribute('open');
+    expect(within(alert).getByText('tar header field checksum is not an octal number')).not.toBeVisible();
     act(() => {
       vi.advanceTimersByTime(7000);
     });
     expect(screen.queryByText('Exported alpha.tgz.')).not.toBeInTheDocument();
-    const alert = screen.getByRole('alert');
-    expect(alert).toHaveTextContent('Import failed: disk full');
+    expect(screen.getByRole('alert')).toBeInTheDocument();
+    act(() => {
+      vi.advanceTimersByTime(9000);
+    });
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
     vi.useRealTimers();
-    act(() => within(alert).getByRole('button', { name: 'Dismiss' }).click());
+  });
+
+  it('a toast carries an action button, and a toast can be dismissed', async () => {
+    const { stores, user } = await renderApp(new FakeApi({ snapshots: two() }));
+    let undone = 0;
+    act(() => {
+      stores.ui.getState().toast('success', 'Deleted alpha.', { action: { label: 'Undo', run: () => undone++ } });
+    });
+    await user.click(within(screen.getByRole('status')).getByRole('button', { name: 'Undo' }));
+    expect(undone).toBe(1);
+    expect(screen.queryByText('Deleted alpha.')).not.toBeInTheDocument();
+    act(() => {
+      stores.ui.getState().toast('error', 'Nope.');
+    });
+    await user.click(within(screen.getByRole('alert')).getByRole('button', { name: 'Dismiss' }));
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
   });
 });
@@ -129,27 +167,42 @@ describe('menu commands', () => {
 });
 
 describe('settings', () => {
-  it('shows the store root; Change… exists on the desktop and re-lists; Reset goes back to the default', async () => {
+  it('opens on its first control (the theme), not on a folder action; shows the store root; Change folder… re-lists; Reset keeps focus in the dialog', async () => {
     const api = new FakeApi({ snapshots: two() });
     const { user } = await renderApp(api);
     await user.click(screen.getByRole('button', { name: 'Settings' }));
     const dialog = screen.getByRole('dialog', { name: 'Settings' });
+    expect(within(dialog).getByRole('combobox', { name: 'Theme' })).toHaveFocus();
     expect(within(dialog).getByTestId('store-root')).toHaveTextContent('/var/lib/cocoon');
-    expect(within(dialog).getByRole('button', { name: 'Reset to default' })).toBeDisabled();
+    expect(within(dialog).getByRole('button', { name: 'Reset folder to default' })).toBeDisabled();
     const lists = api.callsOf('snapshots.list').length;
-    await user.click(within(dialog).getByRole('button', { name: 'Change…' }));
+    const change = within(dialog).getByRole('button', { name: 'Change folder…' });
+    await user.click(change);
     await waitFor(() => expect(within(dialog).getByTestId('store-root')).toHaveTextContent('/srv/other-store'));
     expect(dialog).toHaveTextContent('chosen in Settings');
     expect(api.callsOf('snapshots.list').length).toBeGreaterThan(lists);
-    await user.click(within(dialog).getByRole('button', { name: 'Reset to default' }));
+    // Focus comes back to the button once the action is done.
+    await waitFor(() => expect(change).toHaveFocus());
+    await user.click(within(dialog).getByRole('button', { name: 'Reset folder to default' }));
     await waitFor(() => expect(within(dialog).getByTestId('store-root')).toHaveTextContent('/var/lib/cocoon'));
     expect(api.callsOf('settings.resetRoot')).toHaveLength(1);
+    // Reset disabled itself: focus goes to Close, not the page, and Escape still closes the dialog.
+    await waitFor(() => expect(within(dialog).getByRole('button', { name: 'Close' })).toHaveFocus());
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
   });
 
-  it('has no Change… in the browser', async () => {
+  it('the theme can be chosen in Settings too', async () => {
+    const { user } = await renderApp(new FakeApi());
+    await user.click(screen.getByRole('button', { name: 'Settings' }));
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Theme' }), 'Light');
+    expect(document.documentElement.dataset.theme).toBe('light');
+  });
+
+  it('has no Change folder… in the browser', async () => {
     const api = new FakeApi({ transport: 'web' });
     const { user } = await renderApp(api);
     await user.click(screen.getByRole('button', { name: 'Settings' }));
-    expect(screen.queryByRole('button', { name: 'Change…' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Change folder…' })).not.toBeInTheDocument();
   });
 });

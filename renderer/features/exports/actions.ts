@@ -7,7 +7,7 @@ import type { TransferActions } from '../transfers/actions';
 export interface ExportDeps {
   api: SnapdeskApi;
   run: RunAction;
-  stores: Pick<Stores, 'tasks' | 'toasts'>;
+  stores: Pick<Stores, 'tasks' | 'ui'>;
   snapshots: Pick<SnapshotActions, 'selectedIds' | 'nameOf'>;
   transfers: Pick<TransferActions, 'onEnded' | 'openDrawer'>;
 }
@@ -18,7 +18,8 @@ export type ExportActions = ReturnType<typeof createExportActions>;
 export function createExportActions({ api, run, stores, snapshots, transfers }: ExportDeps) {
   transfers.onEnded('export', (task: Task) => {
     if (task.state !== 'done') return false;
-    stores.toasts.getState().show('success', `Exported ${task.result?.fileName ?? task.title}.`);
+    // The open drawer already says so.
+    if (!stores.ui.getState().transfersOpen) stores.ui.getState().toast('success', `Exported ${task.result?.fileName ?? task.title}.`);
     return true;
   });
 
@@ -36,7 +37,7 @@ export function createExportActions({ api, run, stores, snapshots, transfers }: 
       });
       if (outcome === 'stopped') {
         // Cancelling a save dialog stops the rest of the batch.
-        if (ids.length > 1) stores.toasts.getState().show('info', `Export stopped: ${started} of ${ids.length} started.`);
+        if (ids.length > 1) stores.ui.getState().toast('info', `Export stopped: ${started} of ${ids.length} started.`);
         break;
       }
     }

@@ -25,6 +25,10 @@ function ImportForm({ items }: { items: readonly ImportItem[] }) {
   const checks = app.imports.nameChecks(items);
   const ready = items.filter((i) => i.preview !== null);
   const loading = items.some((i) => i.preview === null && i.previewError === null);
+  const formId = useId();
+  const reasonId = useId();
+  const firstProblem = checks.findIndex((c) => c.problem !== null);
+  const blocked = firstProblem >= 0 ? items[firstProblem] : undefined;
 
   const focusName = (index: number) => {
     // Items still reading or unreadable have no name field, so a field is found by its archive, not by position.
@@ -51,10 +55,38 @@ function ImportForm({ items }: { items: readonly ImportItem[] }) {
     formRef.current?.querySelector<HTMLInputElement>('input[data-name-input]')?.focus();
   }, [firstReady]);
 
-  const title = items.length === 1 ? 'Import snapshot' : `Import ${items.length} snapshots`;
+  // The title counts what can be imported; unreadable files are listed but not counted.
+  const importable = items.filter((i) => i.previewError === null).length;
+  const title = importable <= 1 ? 'Import snapshot' : `Import ${importable} snapshots`;
   return (
-    <Dialog title={title} onClose={() => app.imports.cancel()} className="import-dialog">
+    <Dialog
+      title={title}
+      onClose={() => app.imports.cancel()}
+      className="import-dialog"
+      footer={
+        <>
+          {blocked ? (
+            <span className="footer-reason" id={reasonId}>
+              Choose a free name for {blocked.archive.name} to import.
+            </span>
+          ) : null}
+          <button type="button" onClick={() => app.imports.cancel()}>
+            Cancel
+          </button>
+          <button
+            type="submit"
+            form={formId}
+            className="primary"
+            disabled={busy || loading || ready.length === 0 || blocked !== undefined}
+            aria-describedby={blocked ? reasonId : undefined}
+          >
+            {loading ? 'Reading archives…' : ready.length > 1 ? `Import ${ready.length} snapshots` : 'Import'}
+          </button>
+        </>
+      }
+    >
       <form
+        id={formId}
         ref={formRef}
         onSubmit={(e) => {
           e.preventDefault();
@@ -64,23 +96,15 @@ function ImportForm({ items }: { items: readonly ImportItem[] }) {
       >
         <div className="import-items">
           {items.map((item, i) => (
-            <ImportItemFields key={item.archive.id} item={item} check={checks[i] as NameCheck} first={i === 0} />
+            <ImportItemFields key={item.archive.id} item={item} check={checks[i] as NameCheck} first={i === 0} single={items.length === 1} />
           ))}
-        </div>
-        <div className="dialog-actions">
-          <button type="button" onClick={() => app.imports.cancel()}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy || loading || ready.length === 0}>
-            {loading ? 'Reading archives…' : ready.length > 1 ? `Import ${ready.length} snapshots` : 'Import'}
-          </button>
         </div>
       </form>
     </Dialog>
   );
 }
 
-function ImportItemFields({ item, check, first }: { item: ImportItem; check: NameCheck; first: boolean }) {
+function ImportItemFields({ item, check, first, single }: { item: ImportItem; check: NameCheck; first: boolean; single: boolean }) {
   const app = useApp();
   const nameId = useId();
   const descId = useId();
@@ -92,13 +116,19 @@ function ImportItemFields({ item, check, first }: { item: ImportItem; check: Nam
   return (
     <fieldset className="import-item">
       <legend>
-        {a.name} <span className="muted">({formatBytes(a.size)})</span>
+        <span className="legend-name">{a.name}</span> <span className="muted">({formatBytes(a.size)})</span>
       </legend>
       {item.previewError ? (
         <div className="import-error">
           <p className="error-text" role="alert">
-            {a.name} cannot be imported: {item.previewError}
+            {a.name} cannot be imported: {item.previewError}.
           </p>
+          {item.previewDetail ? (
+            <details className="import-error-detail">
+              <summary>Details</summary>
+              <p className="selectable">{item.previewDetail}</p>
+            </details>
+          ) : null}
           <button type="button" className="small" onClick={() => app.imports.discard(a.id)}>
             Remove {a.name}
           </button>
@@ -149,19 +179,26 @@ function ImportItemFields({ item, check, first }: { item: ImportItem; check: Nam
               placeholder={c.name ? `keep “${c.name}”` : 'unnamed'}
               aria-invalid={check.problem ? true : undefined}
               aria-describedby={check.problem ? problemId : undefined}
-              onChange={(e) => update({ name: e.target.value, nameError: null })}
+              onChange={(e) => update({ name: e.target.value, nameError: null, renamedFrom: null })}
             />
           </div>
-          {check.problem ? (
-            <div className="name-problem" id={problemId}>
-              <span className="field-error">{check.problem}</span>
-              {check.suggestion ? (
-                <button type="button" className="small" onClick={() => update({ name: check.suggestion ?? '', nameError: null })}>
-                  Use “{check.suggestion}”
-                </button>
-              ) : null}
-            </div>
-          ) : null}
+          {/* Always there and at least one line tall, so nothing below moves as a problem comes and goes. */}
+          <div className="name-problem" id={problemId} aria-live="polite">
+            {check.problem ? (
+              <>
+                <span className="field-error">{check.problem}</span>
+                {check.suggestion ? (
+                  <button type="button" className="small" onClick={() => update({ name: check.suggestion ?? '', nameError: null })}>
+                    Use “{check.suggestion}”
+                  </button>
+                ) : null}
+              </>
+            ) : item.renamedFrom && item.name.trim() !== '' && item.name !== item.renamedFrom ? (
+              <span className="field-note">
+                “{item.renamedFrom}” is already taken, so this one will be named “{item.name}”.
+              </span>
+            ) : null}
+          </div>
           <div className="form-row">
             <label htmlFor={descId}>
               Description{' '}
@@ -177,9 +214,11 @@ function ImportItemFields({ item, check, first }: { item: ImportItem; check: Nam
               onChange={(e) => update({ description: e.target.value })}
             />
           </div>
-          <button type="button" className="small link" onClick={() => app.imports.discard(a.id)}>
-            Skip {a.name}
-          </button>
+          {single ? null : (
+            <button type="button" className="small link" onClick={() => app.imports.discard(a.id)}>
+              Skip {a.name}
+            </button>
+          )}
         </>
       )}
     </fieldset>

@@ -1,7 +1,8 @@
 import type { ArchiveRef, SnapdeskApi, Task } from '../../contract';
 import type { ErrorData } from '../../../src-core/errors';
 import type { Stores } from '../../app/stores';
-import { errorCode, errorMessage } from '../../format/errors';
+import { errorCode, errorMessage, plainError } from '../../format/errors';
+import { nameProblem } from '../../format/names';
 import { displayName, listNames } from '../../format/ids';
 import type { RunAction } from '../../shared/run-action';
 import type { SnapshotActions } from '../snapshots/actions';
@@ -12,11 +13,17 @@ import { splitArchiveFiles } from './file-kinds';
 import type { ImportItem } from './import-store';
 import { checkImportNames, effectiveName, type NameCheck } from './import-names';
 
+/** True while the user types in a field: a background event must not take their focus. */
+export const isTyping = (): boolean => {
+  const el = typeof document === 'undefined' ? null : document.activeElement;
+  return el instanceof HTMLElement && (el.isContentEditable || el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT');
+};
+
 export interface ImportDeps {
   api: SnapdeskApi;
   run: RunAction;
-  stores: Pick<Stores, 'imports' | 'snapshots' | 'tasks' | 'settings' | 'toasts'>;
-  snapshots: Pick<SnapshotActions, 'refresh'>;
+  stores: Pick<Stores, 'imports' | 'snapshots' | 'tasks' | 'settings' | 'ui'>;
+  snapshots: Pick<SnapshotActions, 'refresh' | 'showSnapshot'>;
   transfers: Pick<TransferActions, 'track' | 'onEnded' | 'openDrawer' | 'beginUpload'>;
 }
 
@@ -30,7 +37,7 @@ export type ImportActions = ReturnType<typeof createImportActions>;
 export function createImportActions({ api, run, stores, snapshots, transfers }: ImportDeps) {
   /** The browser transport has no native dialog: a hidden file input registers itself here. */
   let filePicker: (() => void) | null = null;
-  const toast = (kind: 'info' | 'success' | 'error', message: string) => stores.toasts.getState().show(kind, message);
+  const toast = (kind: 'info' | 'success' | 'error', message: string) => stores.ui.getState().toast(kind, message);
 
   function open(archives: readonly ArchiveRef[]): void {
     if (archives.length === 0) return;
@@ -50,10 +57,26 @@ export function createImportActions({ api, run, stores, snapshots, transfers }: 
       } else {
         imports.update(archiveId, { preview, name: preview.config.name, description: preview.config.description ?? '' });
       }
+      prefillFreeName(archiveId);
     } catch (err) {
       // Shown in the dialog, at the archive it concerns.
-      imports.update(archiveId, { previewError: errorMessage(err) });
+      const { reason, detail } = plainError(err);
+      imports.update(archiveId, { previewError: reason, previewDetail: detail });
     }
+  }
+
+  /**
+   * A taken name (in the archive, or taken meanwhile) is replaced by the free
+   * one the dialog would offer, so Import imports; the dialog says so beside
+   * the field. Other problems (a bad character) stay for the user to fix.
+   */
+  function prefillFreeName(archiveId: string): void {
+    const pending = stores.imports.getState().pending;
+    const index = pending.findIndex((i) => i.archive.id === archiveId);
+    const item = pending[index];
+    const check = nameChecks(pending)[index];
+    if (!item || !check?.problem || !check.suggestion || nameProblem(item.name)) return;
+    stores.imports.getState().update(archiveId, { name: check.suggestion, nameError: null, renamedFrom: effectiveName(item) });
   }
 
   function release(archiveId: string): void {
@@ -83,7 +106,13 @@ export function createImportActions({ api, run, stores, snapshots, transfers }: 
     // A finished import's archive is no longer needed (a conflict above keeps it for the re-prompt).
     if (item && task.state !== 'done') release(item.archive.id);
     if (task.state !== 'done') return false;
-    void snapshots.refresh().then(() => toast('success', `Imported ${importedName(task)}.`));
+    void snapshots.refresh().then(() => {
+      const id = task.result?.snapshotId;
+      // The new snapshot is selected and scrolled to; focus stays where the user is typing.
+      if (id && stores.snapshots.getState().byId.has(id)) snapshots.showSnapshot(id, !isTyping());
+      // The open drawer already says so.
+      if (!stores.ui.getState().transfersOpen) toast('success', `Imported ${importedName(task)}.`);
+    });
     return true;
   }
   transfers.onEnded('import', taskEnded);
@@ -112,7 +141,8 @@ export function createImportActions({ api, run, stores, snapshots, transfers }: 
       if (latest && !isActive(latest)) {
         stores.imports.getState().finished(task.id);
         if (latest.state === 'failed' && latest.error?.code === 'name_conflict') reprompt(item, latest.error);
-      } else {
+      } else if (!latest) {
+        // Only when no event came first: the reply is older than any event (a done import must not fall back to 17%).
         transfers.track(task);
       }
       transfers.openDrawer();
@@ -121,7 +151,8 @@ export function createImportActions({ api, run, stores, snapshots, transfers }: 
       if (errorCode(err) === 'name_conflict') {
         imports.update(item.archive.id, { nameError: errorMessage(err) });
       } else {
-        imports.update(item.archive.id, { nameError: null, previewError: errorMessage(err) });
+        const { reason, detail } = plainError(err);
+        imports.update(item.archive.id, { nameError: null, previewError: reason, previewDetail: detail });
       }
     }
   }
@@ -139,7 +170,7 @@ export function createImportActions({ api, run, stores, snapshots, transfers }: 
         filePicker?.();
         return;
       }
-      await run(null, async () => open(await api.call('archives.pick')));
+      await run('Could not open the archives', async () => open(await api.call('archives.pick')));
     },
     /** Dropped or picked files: archives go to the import dialog, anything else is refused by name. */
     async importFiles(files: readonly File[]): Promise<void> {

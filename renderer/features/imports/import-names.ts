@@ -15,6 +15,11 @@ export interface NameContext {
   running: ReadonlySet<string>;
 }
 
+/** The words for a taken name, the same in the import dialog and the details pane. */
+export function nameTakenProblem(name: string): string {
+  return `A snapshot named “${name}” already exists. Choose another name.`;
+}
+
 const OK: NameCheck = { problem: null, suggestion: null };
 
 /** The name an import will get: what the user typed, else the archive's own. */
@@ -52,7 +57,7 @@ export function checkImportNames(items: readonly ImportItem[], ctx: NameContext)
     if (item.nameError) return { problem: item.nameError, suggestion: suggest() };
     if (name === '') return OK;
     if ((preview.nameTaken && name === preview.config.name) || ctx.inStore(name)) {
-      return { problem: `A snapshot named “${name}” already exists. Choose another name.`, suggestion: suggest() };
+      return { problem: nameTakenProblem(name), suggestion: suggest() };
     }
     if (ctx.running.has(name)) {
       return { problem: `An import already under way will be named “${name}”.`, suggestion: suggest() };

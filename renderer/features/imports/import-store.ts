@@ -10,10 +10,15 @@ import type { ArchivePreview } from '../../../src-core/types';
 export interface ImportItem {
   archive: ArchiveRef;
   preview: ArchivePreview | null;
+  /** Why the archive cannot be imported, in plain words. */
   previewError: string | null;
+  /** The reader's own words for it (shown behind "Details"). */
+  previewDetail?: string | null;
   /** What the user typed; '' means "keep the archive's own". */
   name: string;
   description: string;
+  /** Set when the archive's name (or the one chosen) was taken and a free one was filled in for it. */
+  renamedFrom?: string | null;
   /** An error to show at the name field (e.g. a conflict reported at commit); the dialog offers a free name beside it. */
   nameError: string | null;
 }

@@ -61,7 +61,7 @@ export class RegistryActions {
   openPush(): void {
     const ids = this.host.selectedIds();
     if (ids.length !== 1) {
-      this.stores.toasts.getState().show('info', ids.length === 0 ? 'Select the snapshot to push.' : 'Push one snapshot at a time: select just one.');
+      this.stores.ui.getState().toast('info', ids.length === 0 ? 'Select the snapshot to push.' : 'Push one snapshot at a time: select just one.');
       return;
     }
     const id = ids[0] as string;
@@ -168,10 +168,10 @@ export class RegistryActions {
       return;
     }
     this.state.setSignIn(null);
-    this.stores.toasts.getState().show('success', `Signed in to ${draft.registry}.`);
+    this.stores.ui.getState().toast('success', `Signed in to ${draft.registry}.`);
     const retry = this.retries.get(draft.registry);
     this.retries.delete(draft.registry);
-    if (retry) await retry().catch((err: unknown) => this.stores.toasts.getState().show('error', errorMessage(err)));
+    if (retry) await retry().catch((err: unknown) => this.stores.ui.getState().toast('error', errorMessage(err)));
   }
 
   cancelSignIn(): void {
@@ -184,18 +184,18 @@ export class RegistryActions {
 
   /** A push or pull task ended: say so; a refusal by the registry offers sign-in and starts the task again after it. */
   onTaskEnded(task: Task): void {
-    const ui = this.stores.toasts.getState();
+    const ui = this.stores.ui.getState();
     const again = this.restart.get(task.id);
     this.restart.delete(task.id);
     if (task.state === 'done') {
-      if (task.kind === 'pull') void this.host.refresh().then(() => ui.show('success', `${task.title}: done.`));
-      else ui.show('success', `Pushed to ${task.result?.reference ?? 'the registry'}.`);
+      if (task.kind === 'pull') void this.host.refresh().then(() => ui.toast('success', `${task.title}: done.`));
+      else ui.toast('success', `Pushed to ${task.result?.reference ?? 'the registry'}.`);
       return;
     }
     if (task.state !== 'failed') return;
     const registry = refusedBy(task.error);
     if (registry) this.askSignIn(registry, task.error?.message ?? 'The registry refused access.', again);
-    else ui.show('error', `${task.title} failed: ${task.error?.message ?? 'unknown error'}`);
+    else ui.toast('error', `${task.title} failed: ${task.error?.message ?? 'unknown error'}`);
   }
 }
 

@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import type { ThemeChoice } from '../../shared/ui-store';
 import { useSettings, useApp, useIsDesktop, useUi } from '../../app/context';
 import type { Settings } from '../../contract';
 import { TrashSettings } from '../trash/TrashSettings';
@@ -29,7 +30,19 @@ function SettingsForm() {
     void app.settings.load();
   }, [app]);
 
-  const run = async (fn: () => Promise<void>) => {
+  const closeRef = useRef<HTMLButtonElement>(null);
+  const theme = useUi((s) => s.theme);
+  // Buttons are disabled while an action runs, which drops their focus: give it back once they are enabled
+  // (or to Close, when the action disabled its own button, as "Reset to default" does).
+  const refocus = useRef<HTMLButtonElement | null>(null);
+  useEffect(() => {
+    const from = refocus.current;
+    if (busy || !from) return;
+    refocus.current = null;
+    (from.isConnected && !from.disabled ? from : closeRef.current)?.focus();
+  }, [busy]);
+  const run = async (fn: () => Promise<void>, from: HTMLButtonElement) => {
+    refocus.current = from;
     setBusy(true);
     try {
       await fn();
@@ -39,8 +52,30 @@ function SettingsForm() {
   };
 
   return (
-    <Dialog title="Settings" onClose={close}>
-      <dl className="fields">
+    <Dialog
+      title="Settings"
+      onClose={close}
+      className="settings"
+      footer={
+        <button ref={closeRef} type="button" className="primary" onClick={close}>
+          Close
+        </button>
+      }
+    >
+      <div className="form-row">
+        <label htmlFor="settings-theme">Theme</label>
+        <select
+          id="settings-theme"
+          data-autofocus
+          value={theme}
+          onChange={(e) => app.stores.ui.getState().setTheme(e.target.value as ThemeChoice)}
+        >
+          <option value="system">System (follow the OS)</option>
+          <option value="light">Light</option>
+          <option value="dark">Dark</option>
+        </select>
+      </div>
+      <dl className="fields settings-fields">
         <div className="field">
           <dt>Store folder</dt>
           <dd>
@@ -65,23 +100,20 @@ function SettingsForm() {
           </div>
         ) : null}
       </dl>
-      <TrashSettings />
-      <div className="dialog-actions">
+      <div className="actions">
         {desktop ? (
-          <button type="button" disabled={busy} onClick={() => void run(() => app.settings.chooseRoot())}>
-            Change…
+          <button type="button" disabled={busy} onClick={(e) => void run(() => app.settings.chooseRoot(), e.currentTarget)}>
+            Change folder…
           </button>
         ) : null}
-        <button type="button" disabled={busy || settings?.rootSource === 'default'} onClick={() => void run(() => app.settings.resetRoot())}>
-          Reset to default
+        <button type="button" disabled={busy || settings?.rootSource === 'default'} onClick={(e) => void run(() => app.settings.resetRoot(), e.currentTarget)}>
+          Reset folder to default
         </button>
-        <button type="button" disabled={busy} onClick={() => void run(() => app.settings.cleanUp())}>
+        <button type="button" disabled={busy} onClick={(e) => void run(() => app.settings.cleanUp(), e.currentTarget)}>
           Clean up leftovers
         </button>
-        <button type="button" className="primary" onClick={close}>
-          Close
-        </button>
       </div>
+      <TrashSettings />
     </Dialog>
   );
 }

@@ -6,7 +6,7 @@ import type { SnapshotActions } from '../snapshots/actions';
 export interface SettingsDeps {
   api: SnapdeskApi;
   run: RunAction;
-  stores: Pick<Stores, 'settings' | 'toasts'>;
+  stores: Pick<Stores, 'settings' | 'ui'>;
   snapshots: Pick<SnapshotActions, 'refresh'>;
 }
 
@@ -25,7 +25,7 @@ export function createSettingsActions({ api, run, stores, snapshots }: SettingsD
   return {
     load,
     async chooseRoot(): Promise<void> {
-      await run(null, async () => {
+      await run('Could not change the store folder', async () => {
         const settings = await api.call('settings.chooseRoot');
         if (!settings) return;
         stores.settings.getState().setSettings(settings);
@@ -33,7 +33,7 @@ export function createSettingsActions({ api, run, stores, snapshots }: SettingsD
       });
     },
     async resetRoot(): Promise<void> {
-      await run(null, async () => {
+      await run('Could not reset the store folder', async () => {
         stores.settings.getState().setSettings(await api.call('settings.resetRoot'));
         await snapshots.refresh();
       });
@@ -43,7 +43,7 @@ export function createSettingsActions({ api, run, stores, snapshots }: SettingsD
       await run('Clean-up failed', async () => {
         const report = await api.call('snapshots.gc');
         const n = report.removedOrphanDirs.length + report.removedStalePending.length;
-        stores.toasts.getState().show('success', n === 0 ? 'Nothing to clean up.' : `Removed ${n} leftover${n === 1 ? '' : 's'} of interrupted operations.`);
+        stores.ui.getState().toast('success', n === 0 ? 'Nothing to clean up.' : `Removed ${n} leftover${n === 1 ? '' : 's'} of interrupted operations.`);
       });
     },
     start(): () => void {

@@ -35,7 +35,7 @@ function OpenMenu({ x, y, id }: { x: number; y: number; id: string }) {
     ...(many ? [] : [{ label: 'Push to registry…', run: () => app.registry.openPush() }]),
     ...(many ? [] : [{ label: 'Rename…', run: () => ui.requestEdit(id) }]),
     { label: 'Copy ID', run: () => void app.snapshots.copyText(id, 'the snapshot ID') },
-    { label: many ? `Move ${count} snapshots to the trash` : 'Move to the trash', run: () => void app.trash.moveToTrash(app.snapshots.selectedIds()), danger: true },
+    { label: many ? `Move ${count} snapshots to the trash` : 'Move to the trash', run: () => app.moveSelectedToTrash(), danger: true },
     { label: many ? `Delete ${count} snapshots for ever…` : 'Delete for ever…', run: () => app.snapshots.askDeleteForeverSelected(), danger: true },
   ];
 

@@ -1,16 +1,67 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { SnapshotDetails } from '../../../src-core/types';
-import { useApp, useIsDesktop, useSelection, useSnapshots, useUi } from '../../app/context';
+import { useApp, useIsDesktop, useSelection, useSnapshots, useUi, useView } from '../../app/context';
+import { useWindowWidth } from '../../app/use-window-width';
+import type { DetailsPane } from './view-store';
 import { formatBytes, formatExactBytes } from '../../format/bytes';
 import { errorMessage } from '../../format/errors';
 import { displayName } from '../../format/ids';
-import { nameProblem } from '../../format/names';
+import { freeName, nameProblem } from '../../format/names';
+import { nameTakenProblem } from '../imports/import-names';
 import { formatExactTime } from '../../format/time';
 import { RelativeTime } from '../../shared/RelativeTime';
 import { EditableText } from '../../shared/EditableText';
 
-/** The detail panel: everything about the one selected snapshot, or a summary of several. */
+/** Below this window width the details pane starts collapsed (until the user opens it). */
+export const DETAILS_AUTO_MIN_WIDTH = 1100;
+
+/** Whether the details pane shows: the user's choice, else open only in a wide window. */
+export function useDetailsOpen(): boolean {
+  const pane = useView((s) => s.detailsPane);
+  const width = useWindowWidth();
+  return pane === 'open' || (pane === 'auto' && width >= DETAILS_AUTO_MIN_WIDTH);
+}
+
+/**
+ * The detail panel: everything about the one selected snapshot, or a summary
+ * of several. It collapses to a slim rail (remembered), and gives the whole
+ * window to the empty state when there is nothing to inspect.
+ */
 export function InspectPanel() {
+  const app = useApp();
+  const open = useDetailsOpen();
+  const empty = useSnapshots((s) => s.loaded && s.list.length === 0);
+  const focusSignal = useUi((s) => s.focusInspect);
+  const editSignal = useUi((s) => s.editRequest?.n ?? 0);
+  const view = app.stores.view;
+
+  // Inspect (Enter, double-click) and Rename (F2, menu) open a collapsed pane, since that is where they happen.
+  useEffect(() => {
+    if (focusSignal > 0 || editSignal > 0) {
+      if (!isOpenNow(view.getState().detailsPane)) view.getState().setDetailsPane('open');
+    }
+  }, [focusSignal, editSignal, view]);
+
+  if (empty) return null;
+  if (!open) {
+    return (
+      <div className="inspect-rail">
+        <button type="button" className="rail-button" aria-expanded={false} aria-label="Show details" title="Show details" onClick={() => view.getState().setDetailsPane('open')}>
+          <span aria-hidden="true">‹</span>
+          <span className="rail-text" aria-hidden="true">
+            Details
+          </span>
+        </button>
+      </div>
+    );
+  }
+  return <InspectPane />;
+}
+
+const isOpenNow = (pane: DetailsPane): boolean => pane === 'open' || (pane === 'auto' && window.innerWidth >= DETAILS_AUTO_MIN_WIDTH);
+
+function InspectPane() {
+  const app = useApp();
   const selected = useSelection((s) => s.selected);
   const focusSignal = useUi((s) => s.focusInspect);
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -22,9 +73,25 @@ export function InspectPanel() {
   const only = selected.size === 1 ? ([...selected][0] as string) : null;
   return (
     <aside className="inspect" aria-labelledby="inspect-title">
-      <h2 id="inspect-title" className="panel-title" ref={headingRef} tabIndex={-1}>
-        Details
-      </h2>
+      <div className="inspect-head">
+        <h2 id="inspect-title" className="panel-title" ref={headingRef} tabIndex={-1}>
+          Details
+        </h2>
+        <button
+          type="button"
+          className="icon small"
+          aria-expanded={true}
+          aria-label="Hide details"
+          title="Hide details"
+          onClick={() => {
+            app.stores.view.getState().setDetailsPane('closed');
+            // The button goes with the pane: keep keyboard users in the list.
+            requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-main-focus]')?.focus());
+          }}
+        >
+          <span aria-hidden="true">›</span>
+        </button>
+      </div>
       {only !== null ? <SnapshotDetailsView key={only} id={only} /> : selected.size > 1 ? <SelectionSummary ids={[...selected]} /> : <p className="muted">Select a snapshot to see its details.</p>}
     </aside>
   );
@@ -43,7 +110,7 @@ function SelectionSummary({ ids }: { ids: string[] }) {
         <button type="button" onClick={() => void app.exports.exportSelected()}>
           Export {ids.length}…
         </button>
-        <button type="button" className="danger" onClick={() => void app.trash.moveToTrash(app.snapshots.selectedIds())}>
+        <button type="button" className="danger" onClick={() => app.moveSelectedToTrash()}>
           Delete {ids.length}…
         </button>
       </div>
@@ -87,7 +154,14 @@ function SnapshotDetailsView({ id }: { id: string }) {
             label="Name"
             value={d.name}
             placeholder="unnamed"
-            validate={nameProblem}
+            check={(name) => {
+              const bad = nameProblem(name);
+              if (bad) return { problem: bad };
+              if (name === '' || !app.stores.snapshots.getState().list.some((o) => o.id !== id && o.name === name)) return null;
+              // The same words and the same kind of offer as the import dialog.
+              const taken = new Set(app.stores.snapshots.getState().list.map((o) => o.name));
+              return { problem: nameTakenProblem(name), suggestion: freeName(name, (n) => taken.has(n)) };
+            }}
             editSignal={editRequest}
             onSave={(name) => app.snapshots.rename(id, { name })}
           />
@@ -116,7 +190,8 @@ function SnapshotDetailsView({ id }: { id: string }) {
         <Field label="Image">{c.image ?? '—'}</Field>
         <Field label="Image type">{c.image_type ?? '—'}</Field>
         <Field label="Image digest">
-          <span className="mono selectable wrap">{c.image_digest ?? '—'}</span>
+          {/* The dash outside the monospace span: in that font it would look like "–". */}
+          {c.image_digest ? <span className="mono selectable wrap">{c.image_digest}</span> : '—'}
         </Field>
         <Field label="Network">{c.network ?? '—'}</Field>
         <Field label="NICs">{c.nics ?? '—'}</Field>

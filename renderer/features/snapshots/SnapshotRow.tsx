@@ -4,6 +4,8 @@ import { useApp, useSelection } from '../../app/context';
 import { formatBytes, formatExactBytes, formatMemory } from '../../format/bytes';
 import { shortId } from '../../format/ids';
 import { formatExactTime, formatRelativeTime } from '../../format/time';
+import type { Column } from './columns';
+import { MiddleEllipsis } from './MiddleEllipsis';
 
 interface RowProps {
   snapshot: SnapshotSummary;
@@ -12,6 +14,8 @@ interface RowProps {
   /** Pixel offset in the scroll body. */
   top: number;
   now: number;
+  /** The columns shown, in order (widths come from the grid's --cols). */
+  columns: readonly Column[];
 }
 
 export const rowDomId = (id: string): string => `snapshot-row-${id}`;
@@ -23,11 +27,10 @@ export const rowLabel = (s: { id: string; name: string }): string => (s.name !==
  * One snapshot. Subscribes only to its own selected/focused flags, so
  * selecting a row re-renders two rows, not ten thousand.
  */
-export const SnapshotRow = memo(function SnapshotRow({ snapshot: s, index, top, now }: RowProps) {
+export const SnapshotRow = memo(function SnapshotRow({ snapshot: s, index, top, now, columns }: RowProps) {
   const app = useApp();
   const selected = useSelection((st) => st.selected.has(s.id));
   const focused = useSelection((st) => st.focus === s.id);
-  const short = shortId(s.id);
 
   const onClick = (e: MouseEvent) => {
     const sel = app.stores.selection.getState();
@@ -57,51 +60,93 @@ export const SnapshotRow = memo(function SnapshotRow({ snapshot: s, index, top, 
       onDoubleClick={() => app.stores.ui.getState().requestFocusInspect()}
       onContextMenu={onContextMenu}
     >
-      <div role="gridcell" className="cell name" title={s.name || undefined}>
-        {s.name !== '' ? s.name : <span className="muted">{short}</span>}
-      </div>
-      <div role="gridcell" className="cell id">
-        <button
-          type="button"
-          className="link mono"
-          tabIndex={-1}
-          aria-label={`Copy ID ${short}`}
-          title={`${s.id} — click to copy`}
-          onClick={(e) => {
-            e.stopPropagation();
-            void app.snapshots.copyText(s.id, 'the snapshot ID');
-          }}
-        >
-          {short}
-        </button>
-      </div>
-      <div role="gridcell" className="cell">
-        {s.hypervisor ?? <span className="muted">—</span>}
-      </div>
-      <div role="gridcell" className="cell num">
-        {s.cpu ?? <span className="muted">—</span>}
-      </div>
-      <div role="gridcell" className="cell num">
-        {formatMemory(s.memory)}
-      </div>
-      <div
-        role="gridcell"
-        className="cell num"
-        title={s.usage ? `${formatExactBytes(s.usage.allocated)} on disk; apparent size ${formatBytes(s.usage.size)}` : 'The data directory could not be read'}
-      >
-        {s.usage ? formatBytes(s.usage.allocated) : <span className="muted">unreadable</span>}
-      </div>
-      <div role="gridcell" className="cell" title={s.image}>
-        {s.image ?? <span className="muted">—</span>}
-      </div>
-      <div role="gridcell" className="cell">
-        <time dateTime={s.created_at} title={formatExactTime(s.created_at)}>
-          {formatRelativeTime(s.created_at, now)}
-        </time>
-      </div>
-      <div role="gridcell" className="cell desc" title={s.description}>
-        {s.description ?? ''}
-      </div>
+      {columns.map((c) => (
+        <Cell key={c.key} column={c} snapshot={s} now={now} />
+      ))}
     </div>
   );
 });
+
+/** An empty value: one dash everywhere, muted. */
+const Empty = () => <span className="muted">—</span>;
+
+function Cell({ column, snapshot: s, now }: { column: Column; snapshot: SnapshotSummary; now: number }) {
+  const app = useApp();
+  const num = column.numeric ? ' num' : '';
+  switch (column.key) {
+    case 'name':
+      return (
+        <div role="gridcell" className="cell name" title={s.name || undefined}>
+          {s.name !== '' ? s.name : <span className="muted">{shortId(s.id)}</span>}
+        </div>
+      );
+    case 'id': {
+      const short = shortId(s.id);
+      return (
+        <div role="gridcell" className="cell id">
+          <button
+            type="button"
+            className="link mono"
+            tabIndex={-1}
+            aria-label={`Copy ID ${short}`}
+            title={`${s.id} — click to copy`}
+            onClick={(e) => {
+              e.stopPropagation();
+              void app.snapshots.copyText(s.id, 'the snapshot ID');
+            }}
+          >
+            {short}
+          </button>
+        </div>
+      );
+    }
+    case 'hypervisor':
+      return (
+        <div role="gridcell" className="cell" title={s.hypervisor}>
+          {s.hypervisor ?? <Empty />}
+        </div>
+      );
+    case 'cpu':
+      return (
+        <div role="gridcell" className={`cell${num}`}>
+          {s.cpu ?? <Empty />}
+        </div>
+      );
+    case 'memory':
+      return (
+        <div role="gridcell" className={`cell${num}`}>
+          {s.memory ? formatMemory(s.memory) : <Empty />}
+        </div>
+      );
+    case 'size':
+      return (
+        <div
+          role="gridcell"
+          className={`cell${num}`}
+          title={s.usage ? `${formatExactBytes(s.usage.allocated)} on disk; apparent size ${formatBytes(s.usage.size)}` : 'The data directory could not be read'}
+        >
+          {s.usage ? formatBytes(s.usage.allocated) : <span className="muted">unreadable</span>}
+        </div>
+      );
+    case 'image':
+      return (
+        <div role="gridcell" className="cell image">
+          {s.image ? <MiddleEllipsis text={s.image} /> : <Empty />}
+        </div>
+      );
+    case 'created':
+      return (
+        <div role="gridcell" className="cell">
+          <time dateTime={s.created_at} title={formatExactTime(s.created_at)}>
+            {formatRelativeTime(s.created_at, now)}
+          </time>
+        </div>
+      );
+    case 'description':
+      return (
+        <div role="gridcell" className="cell desc" title={s.description}>
+          {s.description ? s.description : <Empty />}
+        </div>
+      );
+  }
+}

@@ -1,10 +1,11 @@
 import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, type KeyboardEvent } from 'react';
-import { useApp, useSelection, useSnapshots, useView, useUi } from '../../app/context';
+import { useEffect, useMemo, useRef, type CSSProperties, type KeyboardEvent } from 'react';
+import { useApp, useSelection, useSnapshots, useUi, useView } from '../../app/context';
 import { useVisibleSnapshots } from './use-visible';
 import { useClock } from '../../shared/use-clock';
-import { COLUMNS, ROW_HEIGHT } from './columns';
+import { columnLayout, HEAD_HEIGHT, ROW_HEIGHT } from './columns';
 import { rowDomId, SnapshotRow } from './SnapshotRow';
+import { TableHeader } from './TableHeader';
 
 /** Used until the body is laid out (and in environments without layout). */
 const FALLBACK_HEIGHT = 600;
@@ -13,17 +14,22 @@ const observeRect = (instance: Virtualizer<HTMLDivElement, Element>, cb: (rect: 
   observeElementRect(instance, (rect) => cb(rect.height > 0 ? rect : { width: rect.width, height: FALLBACK_HEIGHT }));
 
 /**
- * The snapshot list as an ARIA grid: sortable column headers, multi-select,
- * full keyboard use, and virtualized rows of fixed height.
+ * The snapshot list as an ARIA grid: sortable, resizable, hideable columns,
+ * multi-select, full keyboard use, and virtualized rows of fixed height. One
+ * element scrolls both ways, so the header stays on top and the Name column
+ * stays at the left while the rest scrolls sideways.
  */
 export function SnapshotTable() {
   const app = useApp();
   const rows = useVisibleSnapshots();
-  const sortKey = useView((s) => s.sortKey);
-  const sortDir = useView((s) => s.sortDir);
   const query = useView((s) => s.query);
+  const widths = useView((s) => s.widths);
+  const hidden = useView((s) => s.hidden);
+  const layout = useMemo(() => columnLayout(widths, hidden), [widths, hidden]);
+  const toastInset = useUi((s) => s.toastInset);
   const focus = useSelection((s) => s.focus);
   const reveal = useUi((s) => s.revealFocus);
+  const revealTakesFocus = useUi((s) => s.revealTakesFocus);
   const now = useClock(useSnapshots((s) => s.newestCreatedAt));
   const gridRef = useRef<HTMLDivElement>(null);
   const bodyRef = useRef<HTMLDivElement>(null);
@@ -35,6 +41,11 @@ export function SnapshotTable() {
     getScrollElement: () => bodyRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 8,
+    // Rows start below the sticky header, and room is kept at the end so the last row can scroll clear of the toasts.
+    paddingStart: HEAD_HEIGHT,
+    paddingEnd: toastInset,
+    scrollPaddingStart: HEAD_HEIGHT,
+    scrollPaddingEnd: toastInset,
     getItemKey: (i) => rows[i]?.id ?? i,
     initialRect: { width: 1000, height: FALLBACK_HEIGHT },
     observeElementRect: observeRect,
@@ -47,8 +58,17 @@ export function SnapshotTable() {
     if (reveal === 0) return;
     const i = app.stores.visible().findIndex((r) => r.id === app.stores.selection.getState().focus);
     if (i >= 0) virtualizer.scrollToIndex(i, { align: 'center' });
-    gridRef.current?.focus();
+    if (revealTakesFocus) gridRef.current?.focus();
+    // Only a new request acts; revealTakesFocus changes with it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [reveal, app, virtualizer]);
+
+  // A toast coming up over the focused row moves the row up out from under it.
+  useEffect(() => {
+    if (toastInset === 0) return;
+    const i = app.stores.visible().findIndex((r) => r.id === app.stores.selection.getState().focus);
+    if (i >= 0) virtualizer.scrollToIndex(i, { align: 'auto' });
+  }, [toastInset, app, virtualizer]);
 
   const moveTo = (index: number, extend: boolean) => {
     if (rows.length === 0) return;
@@ -63,7 +83,7 @@ export function SnapshotTable() {
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.target !== gridRef.current) return;
     const mod = e.ctrlKey || e.metaKey;
-    const page = Math.max(1, Math.floor((bodyRef.current?.clientHeight || FALLBACK_HEIGHT) / ROW_HEIGHT) - 1);
+    const page = Math.max(1, Math.floor(((bodyRef.current?.clientHeight || FALLBACK_HEIGHT) - HEAD_HEIGHT) / ROW_HEIGHT) - 1);
     const ui = app.stores.ui.getState();
     const sel = app.stores.selection.getState();
     let handled = true;
@@ -99,10 +119,19 @@ export function SnapshotTable() {
       case 'Backspace':
         // The Mac keyboard's "delete" key is Backspace. Plain: to the trash (Undo offered); with Shift: for ever, after a confirmation.
         if (e.shiftKey) app.snapshots.askDeleteForeverSelected();
-        else void app.trash.moveToTrash(app.snapshots.selectedIds());
+        else app.moveSelectedToTrash();
         break;
       case 'Escape':
-        sel.clear();
+        // With nothing selected, Escape is left to the window (it closes the transfers drawer).
+        if (sel.selected.size === 0) handled = false;
+        else sel.clear();
+        break;
+      case 'F2':
+        // Rename, as in file managers: the details pane opens on the name field.
+        if (focus !== null) {
+          sel.selectOnly(focus);
+          ui.requestEdit(focus);
+        }
         break;
       case 'ContextMenu':
       case 'F10':
@@ -130,6 +159,8 @@ export function SnapshotTable() {
   // Point at the focused row only while it is rendered; a scrolled-away row has no element to name.
   const focusRendered = focusIndex >= 0 && items.some((v) => v.index === focusIndex);
 
+  const style = { '--cols': layout.template } as CSSProperties;
+
   return (
     <div
       ref={gridRef}
@@ -137,48 +168,41 @@ export function SnapshotTable() {
       role="grid"
       aria-label="Snapshots"
       aria-rowcount={rows.length + 1}
-      aria-colcount={COLUMNS.length}
+      aria-colcount={layout.shown.length}
       aria-multiselectable="true"
       tabIndex={0}
       aria-activedescendant={focusRendered && focus !== null ? rowDomId(focus) : undefined}
       data-main-focus
       onKeyDown={onKeyDown}
+      style={style}
     >
-      <div role="rowgroup" className="grid-head">
-        <div role="row" aria-rowindex={1} className="row head">
-          {COLUMNS.map((c) => {
-            const sorted = c.key === sortKey;
-            return (
-              <div
-                key={c.key}
-                role="columnheader"
-                className={`cell${c.numeric ? ' num' : ''}`}
-                aria-sort={sorted ? (sortDir === 'asc' ? 'ascending' : 'descending') : 'none'}
-              >
-                <button type="button" className="sort" onClick={() => app.stores.view.getState().sortBy(c.key)}>
-                  {c.label}
-                  <span className="sort-mark" aria-hidden="true">
-                    {sorted ? (sortDir === 'asc' ? '▲' : '▼') : ''}
-                  </span>
-                </button>
+      <div ref={bodyRef} className="grid-body">
+        <div className="grid-spacer" style={{ height: rows.length === 0 ? 160 : virtualizer.getTotalSize(), minWidth: layout.minWidth }}>
+          <TableHeader layout={layout} />
+          <div role="rowgroup" className="grid-rows">
+            {rows.length === 0 ? (
+              <div role="row" className="no-match">
+                <div role="gridcell">
+                  <p>No snapshot matches “{query}”.</p>
+                  <button
+                    type="button"
+                    onClick={() => {
+                      app.stores.view.getState().setQuery('');
+                      gridRef.current?.focus();
+                    }}
+                  >
+                    Clear search
+                  </button>
+                </div>
               </div>
-            );
-          })}
+            ) : (
+              items.map((v) => {
+                const s = rows[v.index];
+                return s ? <SnapshotRow key={s.id} snapshot={s} index={v.index} top={v.start} now={now} columns={layout.shown} /> : null;
+              })
+            )}
+          </div>
         </div>
-      </div>
-      <div ref={bodyRef} role="rowgroup" className="grid-body">
-        {rows.length === 0 ? (
-          <div role="row" className="no-match">
-            <div role="gridcell">No snapshot matches “{query}”. Clear the search to see all snapshots.</div>
-          </div>
-        ) : (
-          <div className="grid-spacer" style={{ height: virtualizer.getTotalSize() }}>
-            {items.map((v) => {
-              const s = rows[v.index];
-              return s ? <SnapshotRow key={s.id} snapshot={s} index={v.index} top={v.start} now={now} /> : null;
-            })}
-          </div>
-        )}
       </div>
     </div>
   );

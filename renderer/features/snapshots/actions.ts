@@ -12,7 +12,7 @@ export const LIST_RECEIVED_MARK = 'snapdesk:list-received';
 export interface SnapshotDeps {
   api: SnapdeskApi;
   run: RunAction;
-  stores: Pick<Stores, 'snapshots' | 'selection' | 'view' | 'ui' | 'toasts' | 'visible'>;
+  stores: Pick<Stores, 'snapshots' | 'selection' | 'view' | 'ui' | 'visible'>;
 }
 
 export type SnapshotActions = ReturnType<typeof createSnapshotActions>;
@@ -21,7 +21,7 @@ export type SnapshotActions = ReturnType<typeof createSnapshotActions>;
 export function createSnapshotActions({ api, run, stores }: SnapshotDeps) {
   let loading: Promise<void> | null = null;
   let reloadAgain = false;
-  const toast = (kind: 'info' | 'success' | 'error', message: string) => stores.toasts.getState().show(kind, message);
+  const toast = (kind: 'info' | 'success' | 'error', message: string) => stores.ui.getState().toast(kind, message);
 
   /** Re-reads the list; calls during a load coalesce into one more load. */
   function refresh(): Promise<void> {
@@ -73,9 +73,12 @@ export function createSnapshotActions({ api, run, stores }: SnapshotDeps) {
       const s = byId.get(id);
       return s ? displayName(s) : id.slice(0, 8);
     };
+    const order = stores.visible().map((s) => s.id);
+    let gone: readonly string[] = [];
     await run('Nothing was deleted', async () => {
       try {
         const { deleted } = await api.call('snapshots.delete', { refs: [...ids] });
+        gone = deleted;
         const freed = deleted.reduce((sum, id) => sum + (byId.get(id)?.usage?.allocated ?? 0), 0);
         const missed = ids.length - deleted.length;
         toast(
@@ -88,6 +91,26 @@ export function createSnapshotActions({ api, run, stores }: SnapshotDeps) {
       }
     });
     await refresh();
+    if (gone.length > 0) selectAfterDelete(gone, order);
+  }
+
+  /**
+   * After a delete the selection moves to the row that followed the deleted
+   * ones (or the one before, at the end), as file managers do; `order` is
+   * the list as shown before the delete.
+   */
+  function selectAfterDelete(deleted: readonly string[], order: readonly string[]): void {
+    const goneIds = new Set(deleted);
+    const last = Math.max(...order.map((id, i) => (goneIds.has(id) ? i : -1)));
+    if (last < 0) return;
+    const next = order.slice(last + 1).find((id) => !goneIds.has(id)) ?? [...order.slice(0, last)].reverse().find((id) => !goneIds.has(id));
+    const sel = stores.selection.getState();
+    if (next === undefined || !stores.snapshots.getState().byId.has(next)) {
+      sel.clear();
+      return;
+    }
+    sel.selectOnly(next);
+    stores.ui.getState().requestReveal(false);
   }
 
   /** Renames or re-describes; rejects so the caller can show the error where the user typed. */
@@ -108,18 +131,18 @@ export function createSnapshotActions({ api, run, stores }: SnapshotDeps) {
   }
 
   async function showInFolder(id: string): Promise<void> {
-    await run(null, () => api.call('snapshots.showInFolder', { ref: id }));
+    await run('Could not show the folder', () => api.call('snapshots.showInFolder', { ref: id }));
   }
 
   /** Selects a snapshot and scrolls to it, clearing a search that hides it. */
-  function showSnapshot(id: string): void {
+  function showSnapshot(id: string, takeFocus = true): void {
     if (!stores.snapshots.getState().byId.has(id)) {
       toast('error', 'That snapshot is no longer in the store.');
       return;
     }
     if (!stores.visible().some((s) => s.id === id)) stores.view.getState().setQuery('');
     stores.selection.getState().selectOnly(id);
-    stores.ui.getState().requestReveal();
+    stores.ui.getState().requestReveal(takeFocus);
   }
 
   return {
@@ -134,6 +157,7 @@ export function createSnapshotActions({ api, run, stores }: SnapshotDeps) {
     copyText,
     showInFolder,
     showSnapshot,
+    selectAfterDelete,
     selectAllShown: (): void => stores.selection.getState().selectAll(stores.visible().map((s) => s.id)),
     /** Loads the list and keeps it current; returns the unsubscriber. */
     start(): () => void {

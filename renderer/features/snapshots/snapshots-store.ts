@@ -14,6 +14,8 @@ export interface SnapshotsState {
   version: number;
   /** When the newest snapshot was created (epoch ms), so the list's clock knows how often relative times change; null when none is dated. */
   newestCreatedAt: number | null;
+  /** When the list last arrived (ms since the epoch), shown in the status bar so a refresh is seen to happen. */
+  loadedAt: number | null;
   setLoading(): void;
   setList(list: SnapshotSummary[]): void;
   setError(message: string): void;
@@ -30,6 +32,7 @@ export function createSnapshotsStore() {
     error: null,
     version: 0,
     newestCreatedAt: null,
+    loadedAt: null,
     setLoading: () => set({ status: 'loading' }),
     setList: (list) =>
       set((s) => ({
@@ -40,6 +43,7 @@ export function createSnapshotsStore() {
         error: null,
         version: s.version + 1,
         newestCreatedAt: newestOf(list),
+        loadedAt: Date.now(),
       })),
     setError: (message) => set({ status: 'error', error: message }),
   }));

@@ -3,29 +3,101 @@ import type { SnapshotSummary } from '../../../src-core/types';
 
 export type SortKey = 'name' | 'id' | 'hypervisor' | 'cpu' | 'memory' | 'size' | 'image' | 'created' | 'description';
 export type SortDir = 'asc' | 'desc';
+/** The details pane: 'auto' opens it when the window is wide enough; a click makes it 'open' or 'closed' for good. */
+export type DetailsPane = 'auto' | 'open' | 'closed';
 
-export interface ViewState {
+export const SORT_KEYS: readonly SortKey[] = ['name', 'id', 'hypervisor', 'cpu', 'memory', 'size', 'image', 'created', 'description'];
+/** Where the layout (sort, column widths, hidden columns, details pane) is kept between sessions. */
+export const VIEW_KEY = 'snapdesk.view';
+
+/** What survives a reload: how the user arranged the window, never what they searched for. */
+export interface ViewLayout {
   sortKey: SortKey;
   sortDir: SortDir;
+  /** Widths the user dragged, by column; others use the column's default. */
+  widths: Partial<Record<SortKey, number>>;
+  hidden: readonly SortKey[];
+  detailsPane: DetailsPane;
+}
+
+export interface ViewState extends ViewLayout {
   query: string;
   /** Clicking the sorted column flips it; another column starts ascending (dates and sizes descending). */
   sortBy(key: SortKey): void;
   setQuery(query: string): void;
+  setWidth(key: SortKey, width: number | null): void;
+  toggleHidden(key: SortKey): void;
+  setDetailsPane(pane: DetailsPane): void;
+  resetLayout(): void;
 }
 
 const DESC_FIRST: ReadonlySet<SortKey> = new Set(['created', 'size', 'memory', 'cpu']);
 
+export const DEFAULT_LAYOUT: ViewLayout = { sortKey: 'created', sortDir: 'desc', widths: {}, hidden: [], detailsPane: 'auto' };
+
+const isSortKey = (v: unknown): v is SortKey => typeof v === 'string' && (SORT_KEYS as readonly string[]).includes(v);
+
+/** Reads the saved layout, keeping only what is still valid (a renamed column or a hand-edited value is dropped). */
+export function readLayout(storage: Pick<Storage, 'getItem'> | undefined = globalThis.localStorage): ViewLayout {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(storage?.getItem(VIEW_KEY) ?? 'null');
+  } catch {
+    return DEFAULT_LAYOUT;
+  }
+  if (typeof raw !== 'object' || raw === null) return DEFAULT_LAYOUT;
+  const r = raw as Record<string, unknown>;
+  const widths: Partial<Record<SortKey, number>> = {};
+  if (typeof r.widths === 'object' && r.widths !== null) {
+    for (const [k, v] of Object.entries(r.widths)) if (isSortKey(k) && typeof v === 'number' && Number.isFinite(v) && v > 0) widths[k] = v;
+  }
+  return {
+    sortKey: isSortKey(r.sortKey) ? r.sortKey : DEFAULT_LAYOUT.sortKey,
+    sortDir: r.sortDir === 'asc' || r.sortDir === 'desc' ? r.sortDir : DEFAULT_LAYOUT.sortDir,
+    widths,
+    hidden: Array.isArray(r.hidden) ? r.hidden.filter((k): k is SortKey => isSortKey(k) && k !== 'name') : [],
+    detailsPane: r.detailsPane === 'open' || r.detailsPane === 'closed' ? r.detailsPane : 'auto',
+  };
+}
+
+function writeLayout(layout: ViewLayout): void {
+  try {
+    globalThis.localStorage?.setItem(VIEW_KEY, JSON.stringify(layout));
+  } catch {
+    // Storage may be full or disabled; the layout then lasts for this window only.
+  }
+}
+
+const layoutOf = (s: ViewLayout): ViewLayout => ({ sortKey: s.sortKey, sortDir: s.sortDir, widths: s.widths, hidden: s.hidden, detailsPane: s.detailsPane });
+
 export function createViewStore() {
-  return createStore<ViewState>()((set) => ({
-    sortKey: 'created',
-    sortDir: 'desc',
+  const store = createStore<ViewState>()((set) => ({
+    ...readLayout(),
     query: '',
     sortBy: (key) =>
       set((s) =>
         s.sortKey === key ? { sortDir: s.sortDir === 'asc' ? 'desc' : 'asc' } : { sortKey: key, sortDir: DESC_FIRST.has(key) ? 'desc' : 'asc' },
       ),
     setQuery: (query) => set({ query }),
+    setWidth: (key, width) =>
+      set((s) => {
+        const widths = { ...s.widths };
+        if (width === null) delete widths[key];
+        else widths[key] = Math.round(width);
+        return { widths };
+      }),
+    toggleHidden: (key) =>
+      set((s) => (key === 'name' ? {} : { hidden: s.hidden.includes(key) ? s.hidden.filter((k) => k !== key) : [...s.hidden, key] })),
+    setDetailsPane: (detailsPane) => set({ detailsPane }),
+    resetLayout: () => set({ widths: {}, hidden: [] }),
   }));
+  // Saved on every change of the layout (not of the search), so a reload finds the window as it was left.
+  store.subscribe((s, prev) => {
+    if (s.sortKey !== prev.sortKey || s.sortDir !== prev.sortDir || s.widths !== prev.widths || s.hidden !== prev.hidden || s.detailsPane !== prev.detailsPane) {
+      writeLayout(layoutOf(s));
+    }
+  });
+  return store;
 }
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });

@@ -1,6 +1,8 @@
 import { memo } from 'react';
 import type { Task } from '../../contract';
-import { useApp, useIsDesktop, useTasks } from '../../app/context';
+import { useApp, useIsDesktop, useSnapshots, useTasks } from '../../app/context';
+import { plainError } from '../../format/errors';
+import { displayName } from '../../format/ids';
 import { formatBytes, formatRate } from '../../format/bytes';
 import { formatEta } from '../../format/time';
 import { isActive, taskPercent } from './tasks-store';
@@ -17,6 +19,12 @@ const STATE_TEXT: Record<Task['state'], string> = {
 export const TaskRow = memo(function TaskRow({ id }: { id: string }) {
   const task = useTasks((s) => s.byId[id]);
   const app = useApp();
+  // The name a finished import was saved under (it may differ from the archive's: renamed on the way in).
+  const savedAs = useSnapshots((s) => {
+    const sid = task?.state === 'done' && (task.kind === 'import' || task.kind === 'pull') ? task.result?.snapshotId : undefined;
+    const snap = sid ? s.byId.get(sid) : undefined;
+    return snap ? displayName(snap) : null;
+  });
   const desktop = useIsDesktop();
   if (!task) return null;
   const percent = taskPercent(task);
@@ -27,7 +35,9 @@ export const TaskRow = memo(function TaskRow({ id }: { id: string }) {
   return (
     <li className={`task ${task.state}`} aria-label={task.title}>
       <div className="task-head">
-        <span className="task-title">{task.title}</span>
+        <span className="task-title" title={task.title}>
+          {task.title}
+        </span>
         <span className="task-state">{active ? (percent === null ? '' : `${percent}%`) : STATE_TEXT[task.state]}</span>
       </div>
       <div
@@ -39,7 +49,7 @@ export const TaskRow = memo(function TaskRow({ id }: { id: string }) {
         aria-valuenow={percent ?? undefined}
         aria-valuetext={progressText(task, percent, active)}
       >
-        <div className={`progress-fill${percent === null && active ? ' indeterminate' : ''}`} style={{ width: `${percent ?? (active ? 100 : 0)}%` }} />
+        <div className={`progress-fill${percent === null && active ? ' indeterminate' : ''}`} style={{ width: `${barWidth(task, percent, active)}%` }} />
       </div>
       <div className="task-meta">
         {active ? (
@@ -54,9 +64,13 @@ export const TaskRow = memo(function TaskRow({ id }: { id: string }) {
             {task.file ? <span className="mono task-file">{task.file}</span> : null}
           </>
         ) : task.state === 'failed' ? (
-          <span className="error-text">{conflict ? 'The name was taken meanwhile; choose another in the import dialog.' : task.error?.message ?? 'Failed.'}</span>
+          <FailedText conflict={conflict} error={task.error} />
         ) : task.state === 'done' && task.kind === 'export' && task.result?.fileName ? (
           <span className="mono">{task.result.fileName}</span>
+        ) : task.state === 'done' && (task.kind === 'import' || task.kind === 'pull') && savedAs !== null ? (
+          <span className="task-saved">
+            Saved as <strong>{savedAs}</strong> · {formatBytes(task.bytesDone)}
+          </span>
         ) : task.state === 'done' && task.kind === 'push' && task.result?.digest ? (
           <span className="mono selectable" title="Pull by REGISTRY/REPOSITORY@DIGEST">
             {task.result.digest}
@@ -90,6 +104,33 @@ export const TaskRow = memo(function TaskRow({ id }: { id: string }) {
     </li>
   );
 });
+
+/**
+ * A failed bar stops where the work stopped and is drawn in the danger colour
+ * (a full grey bar read as "done"); with nothing known it shows a short stub.
+ */
+function barWidth(task: Task, percent: number | null, active: boolean): number {
+  if (active) return percent ?? 100;
+  if (task.state === 'failed') return Math.max(4, percent ?? 0);
+  return percent ?? 0;
+}
+
+/** One short line; the reader's own words behind "Details". */
+function FailedText({ conflict, error }: { conflict: boolean; error: Task['error'] }) {
+  if (conflict) return <span className="error-text">The name was taken meanwhile; choose another in the import dialog.</span>;
+  const { reason, detail } = plainError(error ?? 'failed');
+  return (
+    <span className="task-failed">
+      <span className="error-text">{reason.charAt(0).toUpperCase() + reason.slice(1)}.</span>
+      {detail ? (
+        <details className="task-detail">
+          <summary>Details</summary>
+          <span className="selectable">{detail}</span>
+        </details>
+      ) : null}
+    </span>
+  );
+}
 
 /** What a screen reader hears for the bar: the state of an ended task, not only its last percent. */
 function progressText(task: Task, percent: number | null, active: boolean): string {

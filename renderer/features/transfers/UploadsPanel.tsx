@@ -6,41 +6,42 @@ import { uploadEta, uploadPercent, type UploadFile } from './uploads-store';
 
 /**
  * Files on their way to the server (browser transport) before the import
- * dialog can read them: a bar per file with its percent, and Cancel for the
- * batch. Nothing shows on the desktop, where dropped files are read in place.
+ * dialog can read them, as entries of the transfers list: a bar per file
+ * with its percent, and Cancel for the batch. Nothing shows on the desktop,
+ * where dropped files are read in place.
  */
 export function UploadsPanel() {
   const order = useUploads((s) => s.order);
   return (
     <>
-      {order.map((id) => (
-        <UploadCard key={id} id={id} />
+      {[...order].reverse().map((id) => (
+        <UploadEntry key={id} id={id} />
       ))}
     </>
   );
 }
 
 /** One drop or pick. Selects only its own batch, so a tick of another upload leaves it alone. */
-const UploadCard = memo(function UploadCard({ id }: { id: number }) {
+const UploadEntry = memo(function UploadEntry({ id }: { id: number }) {
   const batch = useUploads((s) => s.byId[id]);
   const app = useApp();
   if (!batch) return null;
   const count = batch.files.length;
   const what = count === 1 ? (batch.files[0]?.name ?? '') : `${count} files`;
   return (
-    <section className="upload-card" aria-label={`Upload of ${what}`}>
-      <div className="upload-head">
-        <span className="upload-title">{batch.cancelling ? 'Cancelling the upload…' : `Uploading ${count === 1 ? 'an archive' : `${count} archives`} to import`}</span>
+    <li className="task running upload" aria-label={`Upload of ${what}`}>
+      <div className="task-head">
+        <span className="task-title">{batch.cancelling ? 'Cancelling the upload…' : `Uploading ${count === 1 ? 'an archive' : `${count} archives`} to import`}</span>
         <button type="button" className="small" aria-label={`Cancel upload of ${what}`} disabled={batch.cancelling} onClick={() => app.transfers.cancelUpload(id)}>
           Cancel
         </button>
       </div>
-      <ul className="upload-files">
+      <div className="upload-files">
         {batch.files.map((file, i) => (
           <UploadFileRow key={i} file={file} />
         ))}
-      </ul>
-    </section>
+      </div>
+    </li>
   );
 });
 
@@ -50,9 +51,11 @@ function UploadFileRow({ file }: { file: UploadFile }) {
   const eta = formatEta(uploadEta(file));
   const amount = `${formatBytes(file.bytesDone)} of ${formatBytes(file.bytesTotal)}`;
   return (
-    <li className="upload-file" aria-label={file.name}>
+    <div className="upload-file" aria-label={file.name} role="group">
       <div className="task-head">
-        <span className="task-title">{file.name}</span>
+        <span className="task-title mono" title={file.name}>
+          {file.name}
+        </span>
         <span className="task-state">{waiting ? 'Waiting' : `${percent}%`}</span>
       </div>
       <div
@@ -68,10 +71,10 @@ function UploadFileRow({ file }: { file: UploadFile }) {
       </div>
       <div className="task-meta">
         <span className="task-bytes">{amount}</span>
-        {/* Fixed-width slots, as in the transfers drawer, so the line does not jump. */}
+        {/* Fixed-width slots, as for the other transfers, so the line does not jump. */}
         {waiting ? null : <span className="task-rate">{file.rate > 0 ? formatRate(file.rate) : 'measuring speed…'}</span>}
         {eta ? <span className="task-eta">{eta}</span> : null}
       </div>
-    </li>
+    </div>
   );
 }

@@ -1,12 +1,14 @@
 import type { SnapdeskApi, Task, UploadProgress } from '../../contract';
 import type { Stores } from '../../app/stores';
 import type { RunAction } from '../../shared/run-action';
+import { plainError } from '../../format/errors';
+import type { ToastAction } from '../../shared/ui-store';
 import { isActive } from './tasks-store';
 
 export interface TransferDeps {
   api: SnapdeskApi;
   run: RunAction;
-  stores: Pick<Stores, 'tasks' | 'uploads' | 'ui' | 'toasts'>;
+  stores: Pick<Stores, 'tasks' | 'uploads' | 'ui'>;
 }
 
 /**
@@ -30,15 +32,21 @@ export function createTransferActions({ api, run, stores }: TransferDeps) {
   /** Uploads in flight (browser transport), by batch, so Cancel can stop them. */
   const uploadAborts = new Map<number, AbortController>();
   let uploadSeq = 0;
+  /** The drawer was opened by an upload, not by the user. */
+  let drawerOpenedForUpload = false;
 
   /** Records a task's new state; a task that has just ended goes to the feature that started it. */
   function track(task: Task): void {
     const prev = stores.tasks.getState().byId[task.id];
     stores.tasks.getState().upsert(task);
     if (isActive(task) || (prev && !isActive(prev))) return;
+    // The open drawer already says how a transfer ended; a toast would only repeat it.
+    const drawerShows = stores.ui.getState().transfersOpen;
     const told = endedHandlers.get(task.kind)?.(task) ?? false;
-    if (!told && task.state === 'failed') {
-      stores.toasts.getState().show('error', `${task.title} failed: ${task.error?.message ?? 'unknown error'}`);
+    if (!told && task.state === 'failed' && !drawerShows) {
+      const { reason, detail } = plainError(task.error ?? 'unknown error');
+      const showTransfers: ToastAction = { label: 'Show transfers', run: () => stores.ui.getState().setTransfers(true) };
+      stores.ui.getState().toast('error', `${task.title} failed: ${reason}.`, { ...(detail ? { detail } : {}), action: showTransfers });
     }
   }
 
@@ -50,16 +58,16 @@ export function createTransferActions({ api, run, stores }: TransferDeps) {
     },
     openDrawer: (): void => stores.ui.getState().setTransfers(true),
     async cancelTask(taskId: string): Promise<void> {
-      await run(null, () => api.call('tasks.cancel', { taskId }));
+      await run('Could not cancel the transfer', () => api.call('tasks.cancel', { taskId }));
     },
     async clearFinished(): Promise<void> {
-      await run(null, async () => {
+      await run('Could not clear finished transfers', async () => {
         await api.call('tasks.clear');
         stores.tasks.getState().removeFinished();
       });
     },
     async showTaskInFolder(taskId: string): Promise<void> {
-      await run(null, () => api.call('tasks.showInFolder', { taskId }));
+      await run('Could not show the file', () => api.call('tasks.showInFolder', { taskId }));
     },
     /** Starts showing an upload batch; its card appears with the first progress report. */
     beginUpload(files: readonly { name: string; size: number }[]): UploadBatchHandle {
@@ -71,11 +79,22 @@ export function createTransferActions({ api, run, stores }: TransferDeps) {
         signal: abort.signal,
         onProgress: (p) => {
           // A late report must not bring back a batch that has ended.
-          if (uploadAborts.has(batch)) stores.uploads.getState().progress(batch, sizes, p);
+          if (!uploadAborts.has(batch)) return;
+          // Uploads are transfers too: the first report opens the drawer that lists them with the rest.
+          if (!(batch in stores.uploads.getState().byId) && !stores.ui.getState().transfersOpen) {
+            drawerOpenedForUpload = true;
+            stores.ui.getState().setTransfers(true);
+          }
+          stores.uploads.getState().progress(batch, sizes, p);
         },
         end: () => {
           uploadAborts.delete(batch);
           stores.uploads.getState().end(batch);
+          // A drawer the upload opened by itself closes again when it would show nothing.
+          if (drawerOpenedForUpload && uploadAborts.size === 0 && stores.tasks.getState().order.length === 0) {
+            drawerOpenedForUpload = false;
+            stores.ui.getState().setTransfers(false);
+          }
         },
       };
     },

@@ -23,7 +23,10 @@ export function createTasksStore() {
     order: [],
     upsert: (task) =>
       set((s) => {
-        const known = task.id in s.byId;
+        const prev = s.byId[task.id];
+        const known = prev !== undefined;
+        // An ended task never goes back to running: a late reply or event is older than the end.
+        if (prev && !isActive(prev) && isActive(task)) return {};
         return { byId: { ...s.byId, [task.id]: task }, ...(known ? {} : { order: [...s.order, task.id] }) };
       }),
     setAll: (tasks) => set({ byId: Object.fromEntries(tasks.map((t) => [t.id, t])), order: tasks.map((t) => t.id) }),

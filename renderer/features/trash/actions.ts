@@ -6,12 +6,13 @@
 import type { SnapdeskApi } from '../../contract';
 import { errorCode, errorMessage } from '../../format/errors';
 import { displayName, listNames } from '../../format/ids';
-import type { ToastAction, ToastsStore } from '../../shared/toasts-store';
+import type { UiState } from '../../shared/ui-store';
 import { createTrashStore, type TrashStore } from './trash-store';
+import type { StoreApi } from 'zustand/vanilla';
 
 export interface TrashFeatureDeps {
   api: SnapdeskApi;
-  toasts: ToastsStore;
+  ui: StoreApi<UiState>;
   /** Re-reads the snapshot list. */
   refreshSnapshots(): Promise<void>;
   /** The display name of a snapshot in the list (before it leaves it). */
@@ -54,8 +55,8 @@ export class TrashActions {
     return this.loading;
   }
 
-  private toast(kind: 'info' | 'success' | 'error', message: string, action?: ToastAction): void {
-    this.deps.toasts.getState().show(kind, message, action);
+  private toast(kind: 'info' | 'success' | 'error', message: string, action?: { label: string; run: () => void }): void {
+    this.deps.ui.getState().toast(kind, message, action ? { action } : {});
   }
 
   private nameInTrash(id: string): string {
