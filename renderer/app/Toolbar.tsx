@@ -60,11 +60,14 @@ function RefreshButton() {
     setBusy(false);
   };
   return (
-    <button type="button" className={busy ? 'refresh busy' : 'refresh'} aria-busy={busy} title="Refresh (F5)" onClick={() => void run()}>
+    <button type="button" className={busy ? 'refresh busy' : 'refresh'} aria-busy={busy} aria-label="Refresh" title="Refresh (F5)" onClick={() => void run()}>
       <span className="refresh-icon" aria-hidden="true">
         ↻
       </span>
-      Refresh
+      {/* In a narrow window only the icon shows; the button keeps its name. */}
+      <span className="refresh-label" aria-hidden="true">
+        Refresh
+      </span>
     </button>
   );
 }

@@ -2,17 +2,17 @@
  * gunzip that inflates several members at once when it can. Members that
  * record their length (this app's own, see gzip-member.ts) are cut out of
  * the stream without inflating them and inflated on libuv's thread pool, a
- * few at a time, with their CRC32 and length checked; their output comes out
+ * few at a time, CRC32 and length checked there too; their output comes out
  * in stream order. From the first member that does not record its length
  * (any other writer's archive), the rest of the stream goes through zlib's
  * ordinary streaming gunzip, at full single-thread speed as before.
  */
 import os from 'node:os';
 import { Readable } from 'node:stream';
-import { createGunzip, crc32, inflateRaw, type ZlibOptions } from 'node:zlib';
+import { createGunzip, gunzip, type ZlibOptions } from 'node:zlib';
 import { toSnapDeskError, type SnapDeskError } from '../errors';
 import { invalidArchive } from './archive-errors';
-import { MAX_TAGGED_OUTPUT, memberBody, memberTrailer, readMemberHead } from './gzip-member';
+import { MAX_TAGGED_OUTPUT, memberTrailer, readMemberHead } from './gzip-member';
 
 /** zlib's error texts, as sentences about the archive. */
 export function gzipError(err: Error & { code?: string }): SnapDeskError {
@@ -94,9 +94,9 @@ class InputQueue {
   }
 }
 
-function inflateRawAsync(body: Buffer, opts: ZlibOptions): Promise<{ buffer: Buffer; consumed: number }> {
+function gunzipAsync(member: Buffer, opts: ZlibOptions): Promise<{ buffer: Buffer; consumed: number }> {
   return new Promise((resolve, reject) => {
-    inflateRaw(body, { ...opts, info: true } as ZlibOptions, (err, result) => {
+    gunzip(member, { ...opts, info: true } as ZlibOptions, (err, result) => {
       if (err) return reject(err);
       const { buffer, engine } = result as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
       resolve({ buffer, consumed: engine.bytesWritten });
@@ -104,26 +104,32 @@ function inflateRawAsync(body: Buffer, opts: ZlibOptions): Promise<{ buffer: Buf
   });
 }
 
-/** Inflates one tagged member and checks it exactly as gunzip would: whole deflate body used, CRC32, length. */
-async function inflateMember(member: Buffer, headerLength: number): Promise<Buffer> {
-  const { crc, size } = memberTrailer(member);
-  if (size > MAX_TAGGED_OUTPUT) throw invalidArchive(`a gzip member claims to inflate to ${size} bytes, more than this app ever writes in one member: the archive is corrupt`);
-  const body = memberBody(member, headerLength);
+/**
+ * Inflates a run of consecutive tagged members on the thread pool, in one
+ * job (small members cost more to dispatch than to inflate); zlib checks
+ * every member's header, CRC32 and length there, and the run must end
+ * exactly where the members' headers say and inflate to the sizes their
+ * trailers announce.
+ */
+async function inflateMembers(members: Buffer[], size: number): Promise<Buffer> {
+  const input = members.length === 1 ? (members[0] as Buffer) : Buffer.concat(members);
   let out: { buffer: Buffer; consumed: number };
   try {
     // One pass with an output buffer of the announced size: a single thread-pool job, no re-growing.
-    out = await inflateRawAsync(body, { chunkSize: Math.max(64, size + 1), maxOutputLength: Math.max(1, size + 1) });
+    out = await gunzipAsync(input, { chunkSize: Math.max(64, size + 1), maxOutputLength: Math.max(1, size + 1) });
   } catch (err) {
     const e = err as Error & { code?: string };
     if (e.code === 'ERR_BUFFER_TOO_LARGE') throw invalidArchive('the gzip length check failed: the archive is corrupt');
     if (/unexpected end of file/i.test(e.message)) throw invalidArchive('the gzip data is corrupt (a member ends before its recorded length)');
     throw gzipError(e);
   }
-  if (out.consumed !== body.length) throw invalidArchive('the gzip data is corrupt (a member does not end where its header says)');
+  if (out.consumed !== input.length) throw invalidArchive('the gzip data is corrupt (a member does not end where its header says)');
   if (out.buffer.length !== size) throw invalidArchive('the gzip length check failed: the archive is corrupt');
-  if (crc32(out.buffer) >>> 0 !== crc) throw invalidArchive('the gzip CRC32 check failed: the archive is corrupt');
   return out.buffer;
 }
+
+/** Compressed bytes gathered into one inflation job (a few members of ~1 MiB of data, or many small ones). */
+const JOB_INPUT = 1024 * 1024;
 
 /** The streaming gunzip for the rest of the input, as an iterator with the app's error messages. */
 async function* streamGunzip(rest: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
@@ -155,7 +161,20 @@ export async function* inflateGzip(input: AsyncIterator<Buffer>, opts: InflateGz
   const parallel = Math.max(1, opts.parallel ?? os.availableParallelism() + 1);
   const queue = new InputQueue(input);
   const inflight: Promise<Buffer>[] = [];
+  let group: Buffer[] = [];
+  let groupBytes = 0;
+  let groupSize = 0;
   let members = 0;
+  const dispatch = (): void => {
+    if (group.length === 0) return;
+    const job = inflateMembers(group, groupSize);
+    // Awaited in order; this only keeps a failure that is not awaited yet from being "unhandled".
+    job.catch(() => undefined);
+    inflight.push(job);
+    group = [];
+    groupBytes = 0;
+    groupSize = 0;
+  };
   try {
     for (;;) {
       if (!(await queue.fill(1))) break;
@@ -166,22 +185,31 @@ export async function* inflateGzip(input: AsyncIterator<Buffer>, opts: InflateGz
       }
       if (head.kind === 'garbage') {
         if (members === 0) throw invalidArchive('the gzip data is corrupt or followed by garbage (incorrect header check)');
+        dispatch();
+        while (inflight.length > 0) yield await (inflight.shift() as Promise<Buffer>);
         await expectZeros(queue);
         break;
       }
       if (head.kind === 'plain') {
+        dispatch();
         while (inflight.length > 0) yield await (inflight.shift() as Promise<Buffer>);
         yield* streamGunzip(queue.rest());
         return;
       }
       if (!(await queue.fill(head.memberLength))) throw invalidArchive('the gzip stream is truncated (the file is incomplete)');
-      const job = inflateMember(queue.take(head.memberLength), head.headerLength);
-      // Awaited in order below; this only keeps a failure that is not awaited yet from being "unhandled".
-      job.catch(() => undefined);
-      inflight.push(job);
+      const member = queue.take(head.memberLength);
+      const { size } = memberTrailer(member);
+      if (size > MAX_TAGGED_OUTPUT) throw invalidArchive(`a gzip member claims to inflate to ${size} bytes, more than this app ever writes in one member: the archive is corrupt`);
+      if (group.length > 0 && (groupBytes + member.length > JOB_INPUT || groupSize + size > MAX_TAGGED_OUTPUT)) dispatch();
+      group.push(member);
+      groupBytes += member.length;
+      groupSize += size;
       members++;
+      // The first member goes alone: it holds snapshot.json, all that a preview reads.
+      if (groupBytes >= JOB_INPUT || members === 1) dispatch();
       while (inflight.length >= parallel) yield await (inflight.shift() as Promise<Buffer>);
     }
+    dispatch();
     while (inflight.length > 0) yield await (inflight.shift() as Promise<Buffer>);
   } finally {
     inflight.length = 0;

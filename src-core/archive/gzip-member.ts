@@ -73,6 +73,3 @@ export function readMemberHead(buf: Buffer): MemberHead {
 export function memberTrailer(member: Buffer): { crc: number; size: number } {
   return { crc: member.readUInt32LE(member.length - TRAILER_BYTES), size: member.readUInt32LE(member.length - 4) };
 }
-
-/** The raw deflate data of a tagged member. */
-export const memberBody = (member: Buffer, headerLength: number): Buffer => member.subarray(headerLength, member.length - TRAILER_BYTES);

@@ -46,6 +46,15 @@ async function snapdesk(...args: string[]): Promise<string> {
   }
 }
 
+/** Polls until `check` holds (a child's writes land a moment after it reports; later still on a loaded machine). */
+async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
 /** Starts a store-child and waits until it reports it is in the middle of its work. */
 async function childAt(word: string, ...args: string[]): Promise<ReturnType<typeof spawn>> {
   const child = spawn(process.execPath, [bundles.child, ...args], { env: bundles.env, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -102,7 +111,7 @@ describe('the bundled snapdesk CLI', () => {
     const id = newSnapshotId();
     const child = await childAt('stalled', 'create', store(), id, 'interrupted');
     const dir = path.join(store(), 'snapshot', 'localfile', id);
-    expect(await fs.readdir(dir)).toContain('first');
+    await eventually(async () => (await fs.readdir(dir).catch(() => [] as string[])).includes('first'), 'the first data file');
     // While the create runs, GC (from another process) leaves it alone.
     expect(await snapdesk('gc')).toContain('0 stale pending records');
     expect(await fs.readdir(dir)).toContain('first');
@@ -129,6 +138,7 @@ describe('the bundled snapdesk CLI', () => {
   it('GC removes the lease file of an import killed with SIGKILL, with its pending record and data', async () => {
     const child = await childAt('stalled', 'import', store(), 'killed-import');
     const dataRoot = path.join(store(), 'snapshot', 'localfile');
+    await eventually(async () => (await fs.readdir(dataRoot).catch(() => [] as string[])).some((n) => n.endsWith('.lease')), 'the build lease');
     const [dirName] = (await fs.readdir(dataRoot)).filter((n) => !n.endsWith('.lease'));
     expect(await fs.readdir(dataRoot)).toContain(`${dirName}.lease`);
     child.kill('SIGKILL');
@@ -140,6 +150,7 @@ describe('the bundled snapdesk CLI', () => {
   it('GC removes the lease file a killed import leaves after cocoon (which ignores leases) cleaned the record and directory', async () => {
     const child = await childAt('stalled', 'import', store(), 'cleaned-by-cocoon');
     const dataRoot = path.join(store(), 'snapshot', 'localfile');
+    await eventually(async () => (await fs.readdir(dataRoot).catch(() => [] as string[])).some((n) => n.endsWith('.lease')), 'the build lease');
     const [dirName] = (await fs.readdir(dataRoot)).filter((n) => !n.endsWith('.lease'));
     child.kill('SIGKILL');
     await once(child, 'exit');

@@ -113,6 +113,9 @@ describe('the window at 1280×800 and 900×600', () => {
     await resize(page, SIZES[1]);
     await ui.details.waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Show details' }).waitFor();
+    // Every toolbar control is whole on the one line, the last (Help) included.
+    const help = await box(page, 'header.toolbar button[aria-label="Keyboard shortcuts and help"]');
+    expect(help.x + help.width).toBeLessThanOrEqual(900);
     const small = await box(page, '[role="grid"] .grid-body');
     expect(small.x + small.width).toBeLessThanOrEqual(900);
     await screenshotBothThemes(page, 'window-900-list');
