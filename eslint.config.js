@@ -10,6 +10,16 @@ const NODE_BUILTINS = [...builtinModules, ...builtinModules.map((m) => `node:${m
 /** The shared rules are imported through their index only, so the module's surface is one file. */
 const RULES_INTERNALS = { group: ['**/src-core/rules/*', '**/rules/*'], message: 'import the shared rules from src-core/rules (its index), not its files' };
 
+const rendererPaths = ['electron', 'fs', 'path'];
+const rendererPatterns = [
+  { group: ['node:*'], message: 'the renderer never uses Node' },
+  {
+    group: ['**/src-core/*', '!**/src-core/types', '!**/src-core/errors', '!**/src-core/rules'],
+    message: 'from the core, the renderer takes only src-core/rules, src-core/types and src-core/errors',
+  },
+  RULES_INTERNALS,
+];
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'coverage/**', 'test-results/**'] },
   js.configs.recommended,
@@ -85,17 +95,22 @@ export default tseslint.config(
     // rules (src-core/rules), the types and the typed errors, nothing else.
     files: ['renderer/**/*.{ts,tsx}'],
     rules: {
+      'no-restricted-imports': ['error', { paths: rendererPaths, patterns: rendererPatterns }],
+    },
+  },
+  {
+    // Components never call the API: only a feature's action module holds it (the entry point picks it, App hands it on).
+    files: ['renderer/**/*.{ts,tsx}'],
+    ignores: ['renderer/api/**', 'renderer/main.tsx', 'renderer/App.tsx', 'renderer/contract.ts', 'renderer/app/app-model.ts', 'renderer/features/*/actions.ts'],
+    rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: ['electron', 'fs', 'path'],
+          paths: rendererPaths,
           patterns: [
-            { group: ['node:*'], message: 'the renderer never uses Node' },
-            {
-              group: ['**/src-core/*', '!**/src-core/types', '!**/src-core/errors', '!**/src-core/rules'],
-              message: 'from the core, the renderer takes only src-core/rules, src-core/types and src-core/errors',
-            },
-            RULES_INTERNALS,
+            ...rendererPatterns,
+            { group: ['**/api', '**/api/*'], message: 'Only a feature’s actions.ts reaches the API; call its actions instead.' },
+            { group: ['**/contract'], importNames: ['SnapdeskApi'], message: 'Only a feature’s actions.ts holds the API; call its actions instead.' },
           ],
         },
       ],

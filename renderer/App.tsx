@@ -1,47 +1,46 @@
 import { useEffect, useState } from 'react';
+import { useStore } from 'zustand';
 import type { SnapdeskApi } from './contract';
+import { createAppModel, type AppModel } from './app/app-model';
 import { AppContext } from './app/context';
-import { Controller } from './app/controller';
-import { ContextMenu } from './components/ContextMenu';
-import { DeleteDialog } from './components/DeleteDialog';
-import { DropTarget } from './components/DropTarget';
-import { HelpOverlay } from './components/HelpOverlay';
-import { ImportDialog } from './components/ImportDialog';
-import { InspectPanel } from './components/InspectPanel';
-import { PullDialog } from './components/PullDialog';
-import { PushDialog } from './components/PushDialog';
-import { SettingsDialog } from './components/SettingsDialog';
-import { SignInDialog } from './components/SignInDialog';
-import { SnapshotsView } from './components/SnapshotsView';
-import { StatusBar } from './components/StatusBar';
-import { Toasts } from './components/Toasts';
-import { Toolbar } from './components/Toolbar';
-import { TransfersPanel } from './components/TransfersPanel';
+import { HelpOverlay } from './app/HelpOverlay';
+import { Toolbar } from './app/Toolbar';
+import { useShortcuts } from './app/use-shortcuts';
+import { DropTarget } from './features/imports/DropTarget';
+import { ImportDialog } from './features/imports/ImportDialog';
+import { PullDialog } from './features/registry/PullDialog';
+import { PushDialog } from './features/registry/PushDialog';
+import { SignInDialog } from './features/registry/SignInDialog';
+import { SettingsDialog } from './features/settings/SettingsDialog';
+import { ContextMenu } from './features/snapshots/ContextMenu';
+import { DeleteDialog } from './features/snapshots/DeleteDialog';
+import { InspectPanel } from './features/snapshots/InspectPanel';
+import { SnapshotsView } from './features/snapshots/SnapshotsView';
+import { TransfersPanel } from './features/transfers/TransfersPanel';
+import { StatusBar } from './features/snapshots/StatusBar';
 import { RestorePrompt } from './features/trash/RestorePrompt';
 import { TrashConfirm } from './features/trash/TrashConfirm';
 import { TrashView } from './features/trash/TrashView';
-import { useShortcuts } from './hooks/use-shortcuts';
-import { createStores } from './state/stores';
-import type { ThemeChoice } from './state/ui-store';
-import { useStore } from 'zustand';
+import { Toasts } from './shared/Toasts';
+import type { ThemeChoice } from './shared/ui-store';
 
 interface AppProps {
   api: SnapdeskApi;
-  /** Tests may pass a controller to reach its stores; otherwise one is made for `api`. */
-  controller?: Controller;
+  /** Tests may pass a model to reach its stores; otherwise one is made for `api`. */
+  model?: AppModel;
 }
 
 /** The Snapshot Desk window. */
-export function App({ api, controller: given }: AppProps) {
-  const [controller] = useState(() => given ?? new Controller(api, createStores()));
-  const theme = useStore(controller.stores.ui, (s) => s.theme);
+export function App({ api, model }: AppProps) {
+  const [app] = useState(() => model ?? createAppModel(api));
+  const theme = useStore(app.stores.ui, (s) => s.theme);
 
-  useEffect(() => controller.start(), [controller]);
-  useShortcuts(controller);
+  useEffect(() => app.start(), [app]);
+  useShortcuts(app);
   useEffect(() => applyTheme(theme), [theme]);
 
   return (
-    <AppContext.Provider value={controller}>
+    <AppContext.Provider value={app}>
       <div className="app">
         <Toolbar />
         <main className="main">

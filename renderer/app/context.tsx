@@ -1,28 +1,28 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
-import type { Controller } from './controller';
-import type { Stores } from '../state/stores';
-import type { AppState } from '../state/app-store';
-import type { ImportState } from '../state/import-store';
-import type { RegistryState } from '../state/registry-store';
-import type { SelectionState } from '../state/selection-store';
-import type { SnapshotsState } from '../state/snapshots-store';
-import type { TasksState } from '../state/tasks-store';
-import type { UiState } from '../state/ui-store';
-import type { UploadsState } from '../state/uploads-store';
-import type { ViewState } from '../state/view-store';
+import type { AppModel } from './app-model';
+import type { Stores } from './stores';
+import type { ImportState } from '../features/imports/import-store';
+import type { RegistryState } from '../features/registry/registry-store';
+import { isDesktop, type SettingsState } from '../features/settings/settings-store';
+import type { SelectionState } from '../features/snapshots/selection-store';
+import type { SnapshotsState } from '../features/snapshots/snapshots-store';
+import type { ViewState } from '../features/snapshots/view-store';
+import type { TasksState } from '../features/transfers/tasks-store';
+import type { UploadsState } from '../features/transfers/uploads-store';
+import type { UiState } from '../shared/ui-store';
 
-/** The injected API (through its controller) and this window's stores; never a module global, so tests pass a fake. */
-export const AppContext = createContext<Controller | null>(null);
+/** This window's stores and features' actions; never a module global, so tests pass a model over a fake API. */
+export const AppContext = createContext<AppModel | null>(null);
 
-export function useController(): Controller {
-  const c = useContext(AppContext);
-  if (!c) throw new Error('useController outside <AppProvider>');
-  return c;
+export function useApp(): AppModel {
+  const app = useContext(AppContext);
+  if (!app) throw new Error('useApp outside <AppContext.Provider>');
+  return app;
 }
 
 export function useStores(): Stores {
-  return useController().stores;
+  return useApp().stores;
 }
 
 export const useSnapshots = <T,>(sel: (s: SnapshotsState) => T): T => useStore(useStores().snapshots, sel);
@@ -32,8 +32,8 @@ export const useTasks = <T,>(sel: (s: TasksState) => T): T => useStore(useStores
 export const useUi = <T,>(sel: (s: UiState) => T): T => useStore(useStores().ui, sel);
 export const useImports = <T,>(sel: (s: ImportState) => T): T => useStore(useStores().imports, sel);
 export const useUploads = <T,>(sel: (s: UploadsState) => T): T => useStore(useStores().uploads, sel);
+export const useSettings = <T,>(sel: (s: SettingsState) => T): T => useStore(useStores().settings, sel);
 export const useRegistry = <T,>(sel: (s: RegistryState) => T): T => useStore(useStores().registry, sel);
-export const useAppInfo = <T,>(sel: (s: AppState) => T): T => useStore(useStores().app, sel);
 
 /** True in the desktop app, where folders can be shown and native dialogs exist. */
-export const useIsDesktop = (): boolean => useAppInfo((s) => s.info?.transport === 'electron');
+export const useIsDesktop = (): boolean => useSettings(isDesktop);

@@ -4,24 +4,45 @@ const MINUTE = 60;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
+/**
+ * A creation time up to this far ahead of our clock reads as "now": the
+ * snapshot was made by another process (cocoon, the CLI, a server in the
+ * browser transport) whose clock may run a little ahead of this window's.
+ */
+export const CLOCK_SKEW_SECONDS = 2 * MINUTE;
+
+/**
+ * The unit an age is told in: the first whose rounded count stays below
+ * `below`. Each step hands over at a count that reads the same in the next
+ * unit (45 minutes → 1 hour, 22 hours → 1 day, 26 days → 1 month, and
+ * 11 months → 1 year, never "12 months"); beyond months, years.
+ */
+const UNITS: readonly { unit: Intl.RelativeTimeFormatUnit; seconds: number; below: number }[] = [
+  { unit: 'second', seconds: 1, below: 45 },
+  { unit: 'minute', seconds: MINUTE, below: 45 },
+  { unit: 'hour', seconds: HOUR, below: 22 },
+  { unit: 'day', seconds: DAY, below: 26 },
+  { unit: 'month', seconds: (365.25 / 12) * DAY, below: 12 },
+];
+const YEAR = { unit: 'year', seconds: 365.25 * DAY } as const;
+
+// Built once (a formatter per call costs a visible share of a long list's first render).
+// "auto" only for days, for "yesterday"; elsewhere it would say "last year" of a date 11 months back.
+const inWords = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+const inNumbers = new Intl.RelativeTimeFormat(undefined, { numeric: 'always' });
+
+/** How long ago `iso` was, e.g. "5 minutes ago", "yesterday", "1 year ago"; "now" within the first 45 seconds. */
 export function formatRelativeTime(iso: string, now: number = Date.now()): string {
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return '—';
-  const seconds = Math.round((now - t) / 1000);
-  if (seconds < 0) return 'in the future';
-  if (seconds < 45) return 'just now';
-  if (seconds < 90) return '1 minute ago';
-  if (seconds < HOUR) return `${Math.round(seconds / MINUTE)} minutes ago`;
-  if (seconds < 1.5 * HOUR) return '1 hour ago';
-  if (seconds < DAY) return `${Math.round(seconds / HOUR)} hours ago`;
-  if (seconds < 1.5 * DAY) return 'yesterday';
-  if (seconds < 30 * DAY) return `${Math.round(seconds / DAY)} days ago`;
-  if (seconds < 365 * DAY) {
-    const months = Math.max(1, Math.round(seconds / (30 * DAY)));
-    return months === 1 ? '1 month ago' : `${months} months ago`;
-  }
-  const years = Math.round(seconds / (365 * DAY));
-  return years <= 1 ? '1 year ago' : `${years} years ago`;
+  let age = (now - t) / 1000;
+  if (age < 0 && age > -CLOCK_SKEW_SECONDS) age = 0;
+  const size = Math.abs(age);
+  const { unit, seconds } = UNITS.find((u) => Math.round(size / u.seconds) < u.below) ?? YEAR;
+  if (unit === 'second') return inWords.format(0, 'second');
+  // Each hand-over happens at a count that rounds to at least 1 of the next unit, so no "0 months".
+  const count = Math.round(size / seconds) * (age > 0 ? -1 : 1);
+  return (unit === 'day' ? inWords : inNumbers).format(count, unit);
 }
 
 // One formatter for every row: toLocaleString with options builds a new one per call, which

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { EscapedText } from '../../renderer/components/EscapedText';
+import { EscapedText } from '../../renderer/shared/EscapedText';
 import { FakeApi, makeSnapshot } from './fake-api';
 import { renderApp } from './render-app';
 

@@ -1,6 +1,9 @@
 /**
  * An in-memory SnapdeskApi for renderer tests: a snapshot list, archives,
  * and tasks a test drives (progress, finish, fail), with every call logged.
+ * It behaves as the real handlers do (inputs checked against the contract,
+ * refs resolved as the store does, the same typed errors): the scenario suite
+ * in scenarios/ runs the same steps against it and against the handlers.
  */
 import type {
   AppInfo,
@@ -15,7 +18,10 @@ import type {
   Task,
   UploadProgress,
 } from '../../electron/app/contract';
-import { SnapDeskError, cancelled, type ErrorData } from '../../src-core/errors';
+import { ZodError } from 'zod';
+import { parseInput } from '../../electron/app/contract';
+import { invalidInput } from '../../electron/app/handlers';
+import { SnapDeskError, ambiguousRef, cancelled, nameConflict, notFound, type ErrorData } from '../../src-core/errors';
 import { FakeTrash } from './fake-trash';
 import type { DataFileInfo, SnapshotConfig, SnapshotDetails, SnapshotSummary } from '../../src-core/types';
 import { cleanName, freeName, nameProblem } from '../../src-core/rules';
@@ -70,9 +76,24 @@ export interface FakeUpload {
 interface FakeArchive {
   ref: ArchiveRef;
   config: SnapshotConfig;
-  /** Preview fails with this. */
+  /** Unreadable: the preview fails with this, and so does an import. */
   error?: ErrorData;
+  /** Readable metadata, refused when read in full: the preview works, an import fails with this. */
+  importError?: ErrorData;
 }
+
+/** How an archive registered from a file reads (see archiveFor). */
+export interface FakeArchiveFaults {
+  error?: ErrorData;
+  importError?: ErrorData;
+}
+
+/** The real handlers' messages for what the fake refuses the same way. */
+const archiveGone = (archiveId: string) =>
+  new SnapDeskError('not_found', 'that archive is no longer available; choose or drop the file again', { archiveId });
+const noTask = (taskId: string) => new SnapDeskError('not_found', `no task with ID "${taskId}" (it may have been cleared)`, { taskId });
+/** IDs and names as the store resolves them: exact ID, exact name, then a unique ID prefix of 3 or more. */
+const MIN_PREFIX = 3;
 
 export class FakeApi implements SnapdeskApi {
   snapshots: SnapshotSummary[];
@@ -82,6 +103,10 @@ export class FakeApi implements SnapdeskApi {
   calls: LoggedCall[] = [];
   info: AppInfo;
   settings: Settings = { root: '/var/lib/cocoon', rootSource: 'default', defaultRoot: '/var/lib/cocoon' };
+  /** What the folder dialog of settings.chooseRoot answers (null = Cancel). */
+  folderAnswer: string | null = '/srv/other-store';
+  /** What the save dialog of snapshots.export answers ('cancel' = the user cancelled; see also exportCancels). */
+  saveAnswer: 'proposed' | 'cancel' = 'proposed';
   /** What archives.pick returns. */
   pickResult: ArchiveRef[] = [];
   /** What `archives.takeOpened` returns once (files opened with the app before the window listened). */
@@ -94,7 +119,11 @@ export class FakeApi implements SnapdeskApi {
   private archiveSeq = 0;
   private taskSeq = 0;
   /** What a dropped file registers as, by file name (see archiveFor). */
-  private configFor = new Map<string, Partial<SnapshotConfig> & { name: string }>();
+  private configFor = new Map<string, { config: Partial<SnapshotConfig> & { name: string }; faults: FakeArchiveFaults }>();
+  /** The settings at start, which settings.resetRoot returns to. */
+  private readonly startSettings: Settings;
+  /** The snapshot lists of the roots not in use, by root. */
+  private readonly otherRoots = new Map<string, SnapshotSummary[]>();
   private uploadsHeld = false;
   /** registerFiles calls waiting for the test, oldest first (only while uploads are held). */
   readonly uploads: FakeUpload[] = [];
@@ -112,6 +141,7 @@ export class FakeApi implements SnapdeskApi {
   constructor(opts: { snapshots?: SnapshotSummary[]; transport?: AppInfo['transport'] } = {}) {
     this.snapshots = opts.snapshots ?? [];
     this.info = { version: '0.1.0', platform: 'linux', transport: opts.transport ?? 'electron' };
+    this.startSettings = { ...this.settings };
   }
 
   // ---- SnapdeskApi ----
@@ -122,7 +152,7 @@ export class FakeApi implements SnapdeskApi {
     const gate = this.gates.get(name);
     if (gate) await new Promise<void>((resolve) => gate.push({ resolve }));
     const override = this.overrides.get(name);
-    const result = override ? await override(arg) : await this.handle(name, arg);
+    const result = override ? await override(arg) : await this.handle(name, this.checked(name, arg));
     return result as CallResult<K>;
   }
 
@@ -202,16 +232,16 @@ export class FakeApi implements SnapdeskApi {
     return this.listeners.get(event)?.size ?? 0;
   }
 
-  addArchive(fileName: string, config: Partial<SnapshotConfig> & { name: string }, size = 10 * MiB, error?: ErrorData): FakeArchive {
+  addArchive(fileName: string, config: Partial<SnapshotConfig> & { name: string }, size = 10 * MiB, error?: ErrorData, importError?: ErrorData): FakeArchive {
     const id = `arch${++this.archiveSeq}`;
-    const a: FakeArchive = { ref: { id, name: fileName, size }, config: { cpu: 2, memory: GiB, hypervisor: 'cloud-hypervisor', ...config }, error };
+    const a: FakeArchive = { ref: { id, name: fileName, size }, config: { cpu: 2, memory: GiB, hypervisor: 'cloud-hypervisor', ...config }, error, importError };
     this.archives.set(id, a);
     return a;
   }
 
-  /** Configure what a file (by name) registers as, before it is dropped. */
-  archiveFor(fileName: string, config: Partial<SnapshotConfig> & { name: string }): void {
-    this.configFor.set(fileName, config);
+  /** Configure what a file (by name) registers as, before it is dropped, and whether reading it fails. */
+  archiveFor(fileName: string, config: Partial<SnapshotConfig> & { name: string }, faults: FakeArchiveFaults = {}): void {
+    this.configFor.set(fileName, { config, faults });
   }
 
   /** From now on registerFiles behaves as a browser upload: it waits in `uploads` for the test to drive it. */
@@ -228,10 +258,11 @@ export class FakeApi implements SnapdeskApi {
     const t = this.mustTask(taskId);
     if (t.kind === 'import') {
       const archive = this.archives.get(t.archiveId ?? '');
+      const refused = archive?.error ?? archive?.importError;
+      if (refused) return this.fail(taskId, refused);
       const name = t.name || archive?.config.name || '';
-      if (name && this.snapshots.some((s) => s.name === name)) {
-        return this.fail(taskId, new SnapDeskError('name_conflict', `a snapshot named "${name}" already exists; choose another name`, { name }).toData());
-      }
+      const holder = name ? this.snapshots.find((s) => s.name === name) : undefined;
+      if (holder) return this.fail(taskId, nameConflict(name, holder.id).toData());
       const snap = makeSnapshot({ ...archive?.config, name, description: t.description || archive?.config.description, created_at: new Date().toISOString() });
       this.snapshots = [...this.snapshots, snap];
       const done = this.updateTask(taskId, { state: 'done', finishedAt: Date.now(), bytesDone: t.bytesTotal ?? t.bytesDone, result: { snapshotId: snap.id } });
@@ -243,7 +274,7 @@ export class FakeApi implements SnapdeskApi {
   }
 
   fail(taskId: string, error: ErrorData): Task {
-    return this.updateTask(taskId, { state: 'failed', finishedAt: Date.now(), error });
+    return this.updateTask(taskId, { state: 'failed', finishedAt: Date.now(), error, result: null });
   }
 
   /** Adds a snapshot as if another program did, and says so. */
@@ -255,13 +286,43 @@ export class FakeApi implements SnapdeskApi {
   // ---- internals ----
 
   private registerNow(files: File[]): ArchiveRef[] {
-    return files.map((f) => this.addArchive(f.name, this.configFor.get(f.name) ?? { name: f.name.replace(/\.(tgz|tar\.gz|tar)$/i, '') }, f.size).ref);
+    return files.map((f) => {
+      const known = this.configFor.get(f.name);
+      const config = known?.config ?? { name: f.name.replace(/\.(tgz|tar\.gz|tar)$/i, '') };
+      return this.addArchive(f.name, config, f.size, known?.faults.error, known?.faults.importError).ref;
+    });
+  }
+
+  /** A call's input as the handlers see it: checked against the contract, refused with their invalid_input error. */
+  private checked(name: CallName, input: unknown): unknown {
+    try {
+      return parseInput(name, input);
+    } catch (err) {
+      if (err instanceof ZodError) throw invalidInput(name, err);
+      throw err;
+    }
   }
 
   private mustTask(taskId: string) {
     const t = this.tasks.get(taskId);
-    if (!t) throw new Error(`no task ${taskId}`);
+    if (!t) throw noTask(taskId);
     return t;
+  }
+
+  private mustArchive(archiveId: string): FakeArchive {
+    const a = this.archives.get(archiveId);
+    if (!a) throw archiveGone(archiveId);
+    return a;
+  }
+
+  /** Moves to another store root: its own list of snapshots (none when new), and says so. */
+  private switchRoot(settings: Settings): Settings {
+    this.otherRoots.set(this.settings.root, this.snapshots);
+    this.snapshots = this.otherRoots.get(settings.root) ?? [];
+    this.otherRoots.delete(settings.root);
+    this.settings = settings;
+    this.emit('store.changed', { root: settings.root });
+    return { ...settings };
   }
 
   private updateTask(taskId: string, patch: Partial<Task>): Task {
@@ -293,9 +354,14 @@ export class FakeApi implements SnapdeskApi {
   }
 
   private find(ref: string): SnapshotSummary {
-    const s = this.snapshots.find((x) => x.id === ref || x.name === ref);
-    if (!s) throw new SnapDeskError('not_found', `snapshot not found: no snapshot has the ID, name or ID prefix "${ref}"`, { ref });
-    return s;
+    const exact = this.snapshots.find((x) => x.id === ref) ?? this.snapshots.find((x) => ref !== '' && x.name === ref);
+    if (exact) return exact;
+    if (ref.length >= MIN_PREFIX) {
+      const matches = this.snapshots.filter((x) => x.id.startsWith(ref));
+      if (matches.length === 1) return matches[0] as SnapshotSummary;
+      if (matches.length > 1) throw ambiguousRef(ref, matches.map((x) => x.id).sort());
+    }
+    throw notFound(ref);
   }
 
   private async handle(name: CallName, input: unknown): Promise<unknown> {
@@ -319,17 +385,20 @@ export class FakeApi implements SnapdeskApi {
       }
       case 'snapshots.delete': {
         const refs = arg.refs as string[];
-        const ids = refs.map((r) => this.find(r).id);
+        // Every ref resolves before anything goes (all or nothing); a snapshot named twice goes once.
+        const ids = [...new Set(refs.map((r) => this.find(r).id))];
         this.snapshots = this.snapshots.filter((s) => !ids.includes(s.id));
         this.emit('store.changed', { root: this.settings.root });
         return { deleted: ids };
       }
       case 'snapshots.rename': {
-        const s = this.find(String(arg.ref));
         const newName = arg.name as string | undefined;
-        if (newName !== undefined && newName !== '' && this.snapshots.some((o) => o.name === newName && o.id !== s.id)) {
-          throw new SnapDeskError('name_conflict', `a snapshot named "${newName}" already exists; choose another name`, { name: newName });
+        if (newName === undefined && arg.description === undefined) {
+          throw new SnapDeskError('invalid_input', 'nothing to change: give a new name or description');
         }
+        const s = this.find(String(arg.ref));
+        const holder = newName ? this.snapshots.find((o) => o.name === newName && o.id !== s.id) : undefined;
+        if (holder) throw nameConflict(newName as string, holder.id);
         const next = { ...s, ...(newName !== undefined ? { name: newName } : {}), ...(arg.description !== undefined ? { description: arg.description as string } : {}) };
         this.snapshots = this.snapshots.map((o) => (o.id === s.id ? next : o));
         this.emit('store.changed', { root: this.settings.root });
@@ -340,14 +409,21 @@ export class FakeApi implements SnapdeskApi {
         return { removedOrphanDirs: [], removedStalePending: [] };
       case 'snapshots.export': {
         const s = this.find(String(arg.ref));
-        if (this.exportCancels.has(s.id)) return null;
-        const task = this.newTask('export', `Export ${s.name || s.id.slice(0, 8)}`, s.usage?.size ?? null);
+        if (this.saveAnswer === 'cancel' || this.exportCancels.has(s.id)) return null;
+        const task = this.newTask('export', `Export ${s.name || s.id}`, s.usage?.size ?? null);
         this.emit('task.updated', task);
         return task;
       }
       case 'snapshots.showInFolder':
-      case 'tasks.showInFolder':
+        this.find(String(arg.ref));
         return undefined;
+      case 'tasks.showInFolder': {
+        const t = this.tasks.get(String(arg.taskId));
+        if (!t || t.kind !== 'export' || t.state !== 'done') {
+          throw new SnapDeskError('invalid_input', 'only a finished export has a file to show', { taskId: String(arg.taskId) });
+        }
+        return undefined;
+      }
       case 'archives.pick':
         return this.pickResult;
       case 'archives.register':
@@ -361,8 +437,7 @@ export class FakeApi implements SnapdeskApi {
         return opened;
       }
       case 'archives.preview': {
-        const a = this.archives.get(String(arg.archiveId));
-        if (!a) throw new SnapDeskError('not_found', 'archive not found');
+        const a = this.mustArchive(String(arg.archiveId));
         if (a.error) throw new SnapDeskError(a.error.code, a.error.message);
         // As the store's preview: a refused name is cleaned, a taken one counted on (the rules of src-core/rules).
         const isTaken = (n: string) => this.snapshots.some((s) => s.name === n);
@@ -373,8 +448,7 @@ export class FakeApi implements SnapdeskApi {
         return { config: a.config, version: 1, gzip: true, nameTaken: taken, ...(problem ? { nameProblem: problem } : {}), ...(suggestedName ? { suggestedName } : {}) };
       }
       case 'archives.import': {
-        const a = this.archives.get(String(arg.archiveId));
-        if (!a) throw new SnapDeskError('not_found', 'archive not found');
+        const a = this.mustArchive(String(arg.archiveId));
         const task = this.newTask('import', `Import ${a.ref.name}`, a.ref.size, {
           archiveId: a.ref.id,
           name: arg.name as string | undefined,
@@ -398,13 +472,13 @@ export class FakeApi implements SnapdeskApi {
         for (const [id, t] of this.tasks) if (t.state !== 'queued' && t.state !== 'running') this.tasks.delete(id);
         return undefined;
       case 'settings.get':
-        return this.settings;
+        return { ...this.settings };
       case 'settings.chooseRoot':
-        this.settings = { ...this.settings, root: '/srv/other-store', rootSource: 'setting' };
-        return this.settings;
+        if (this.folderAnswer === null) return null;
+        return this.switchRoot({ ...this.settings, root: this.folderAnswer, rootSource: 'setting' });
       case 'settings.resetRoot':
-        this.settings = { ...this.settings, root: this.settings.defaultRoot, rootSource: 'default' };
-        return this.settings;
+        // Forgets the folder chosen in Settings: the root is again the one the app started with.
+        return this.switchRoot({ ...this.startSettings });
     }
   }
 }

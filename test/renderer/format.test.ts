@@ -13,7 +13,7 @@ describe('formatting for people', () => {
 
   it('relative times count from the given now', () => {
     const now = Date.parse('2026-11-28T12:00:00Z');
-    expect(formatRelativeTime('2026-11-28T11:59:50Z', now)).toBe('just now');
+    expect(formatRelativeTime('2026-11-28T11:59:50Z', now)).toBe('now');
     expect(formatRelativeTime('2026-11-28T11:55:00Z', now)).toBe('5 minutes ago');
     expect(formatRelativeTime('2026-11-28T09:00:00Z', now)).toBe('3 hours ago');
     expect(formatRelativeTime('2026-11-27T11:00:00Z', now)).toBe('yesterday');

@@ -3,7 +3,7 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { RegistryPreview, Task } from '../../electron/app/contract';
 import { SnapDeskError } from '../../src-core/errors';
-import { RECENT_KEY } from '../../renderer/state/registry-store';
+import { RECENT_KEY } from '../../renderer/features/registry/registry-store';
 import { FakeApi, GiB, MiB, makeSnapshot } from './fake-api';
 import { renderApp } from './render-app';
 

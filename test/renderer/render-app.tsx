@@ -1,8 +1,7 @@
 import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { App } from '../../renderer/App';
-import { Controller } from '../../renderer/app/controller';
-import { createStores } from '../../renderer/state/stores';
+import { createAppModel } from '../../renderer/app/app-model';
 import type { FakeApi } from './fake-api';
 
 // The window saves its layout (sort, columns, details pane) in localStorage: every test starts from none.
@@ -18,11 +17,11 @@ export function setWindowWidth(width: number): void {
 export async function renderApp(api: FakeApi, opts: { width?: number } = {}) {
   setWindowWidth(opts.width ?? 1280);
   const user = userEvent.setup();
-  const controller = new Controller(api, createStores());
-  const view = render(<App api={api} controller={controller} />);
-  await waitFor(() => expect(controller.stores.snapshots.getState().status).not.toBe('loading'));
-  await waitFor(() => expect(controller.stores.app.getState().info).not.toBeNull());
-  return { ...view, user, controller, stores: controller.stores, screen };
+  const app = createAppModel(api);
+  const view = render(<App api={api} model={app} />);
+  await waitFor(() => expect(app.stores.snapshots.getState().status).not.toBe('loading'));
+  await waitFor(() => expect(app.stores.settings.getState().info).not.toBeNull());
+  return { ...view, user, app, stores: app.stores, screen };
 }
 
 /** The grid's data rows currently in the DOM (the header row excluded). */

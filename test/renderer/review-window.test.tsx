@@ -6,10 +6,10 @@
  */
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { splitForMiddleEllipsis } from '../../renderer/components/MiddleEllipsis';
-import { COLUMN_BY_KEY } from '../../renderer/components/columns';
-import { readLayout, VIEW_KEY } from '../../renderer/state/view-store';
-import { createTasksStore } from '../../renderer/state/tasks-store';
+import { splitForMiddleEllipsis } from '../../renderer/features/snapshots/MiddleEllipsis';
+import { COLUMN_BY_KEY } from '../../renderer/features/snapshots/columns';
+import { readLayout, VIEW_KEY } from '../../renderer/features/snapshots/view-store';
+import { createTasksStore } from '../../renderer/features/transfers/tasks-store';
 import type { Task } from '../../renderer/contract';
 import { FakeApi, GiB, MiB, makeSnapshot } from './fake-api';
 import { dataRows, renderApp } from './render-app';

@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSelectionStore } from '../../renderer/state/selection-store';
-import { aggregate, createTasksStore, taskPercent } from '../../renderer/state/tasks-store';
-import { createViewStore, visibleSnapshots } from '../../renderer/state/view-store';
+import { createSelectionStore } from '../../renderer/features/snapshots/selection-store';
+import { aggregate, createTasksStore, taskPercent } from '../../renderer/features/transfers/tasks-store';
+import { createViewStore, visibleSnapshots } from '../../renderer/features/snapshots/view-store';
 import type { Task } from '../../renderer/contract';
 import { GiB, MiB, makeSnapshot } from './fake-api';
 

@@ -3,12 +3,11 @@ import { act, render, screen, waitFor, within } from '@testing-library/react';
 import { Profiler } from 'react';
 import { describe, expect, it } from 'vitest';
 import { AppContext } from '../../renderer/app/context';
-import { Controller } from '../../renderer/app/controller';
-import { SnapshotTable } from '../../renderer/components/SnapshotTable';
-import { TaskRow } from '../../renderer/components/TaskRow';
-import { Toolbar } from '../../renderer/components/Toolbar';
-import { TransfersPanel } from '../../renderer/components/TransfersPanel';
-import { createStores } from '../../renderer/state/stores';
+import { createAppModel } from '../../renderer/app/app-model';
+import { SnapshotTable } from '../../renderer/features/snapshots/SnapshotTable';
+import { TaskRow } from '../../renderer/features/transfers/TaskRow';
+import { Toolbar } from '../../renderer/app/Toolbar';
+import { TransfersPanel } from '../../renderer/features/transfers/TransfersPanel';
 import type { Task } from '../../renderer/contract';
 import { FakeApi, MiB, makeSnapshot } from './fake-api';
 import { renderApp } from './render-app';
@@ -132,7 +131,7 @@ describe('the transfers panel', () => {
   });
 
   it('no toast repeats what the open drawer shows; with the drawer closed a failure toasts once, with Show transfers', async () => {
-    const { api, user, stores, controller } = await withExport();
+    const { api, user, stores, app } = await withExport();
     act(() => {
       api.fail('task1', { code: 'no_space', message: 'not enough disk space' });
     });
@@ -144,7 +143,7 @@ describe('the transfers panel', () => {
       stores.tasks.getState().upsert({ ...(stores.tasks.getState().byId.task1 as Task), id: 'task9', state: 'running', finishedAt: null, error: null });
     });
     act(() => {
-      controller.onTask({ ...(stores.tasks.getState().byId.task9 as Task), state: 'failed', finishedAt: Date.now(), error: { code: 'io', message: 'EIO: i/o error, read' } });
+      app.transfers.track({ ...(stores.tasks.getState().byId.task9 as Task), state: 'failed', finishedAt: Date.now(), error: { code: 'io', message: 'EIO: i/o error, read' } });
     });
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent(/^Export web-golden failed: the disk could not be read or written\./);
@@ -216,16 +215,16 @@ describe('the transfers panel', () => {
 describe('render isolation', () => {
   it('a progress tick re-renders only that task’s row — not the table, the toolbar or other tasks', async () => {
     const api = new FakeApi({ snapshots: Array.from({ length: 50 }, (_, i) => makeSnapshot({ name: `s${i}` })) });
-    const controller = new Controller(api, createStores());
-    const stop = controller.start();
-    await waitFor(() => expect(controller.stores.snapshots.getState().loaded).toBe(true));
-    await controller.exportIds([api.snapshots[0]?.id ?? '', api.snapshots[1]?.id ?? '']);
+    const app = createAppModel(api);
+    const stop = app.start();
+    await waitFor(() => expect(app.stores.snapshots.getState().loaded).toBe(true));
+    await app.exports.exportIds([api.snapshots[0]?.id ?? '', api.snapshots[1]?.id ?? '']);
     const counts: Record<string, number> = {};
     const count = (id: string) => () => {
       counts[id] = (counts[id] ?? 0) + 1;
     };
     render(
-      <AppContext.Provider value={controller}>
+      <AppContext.Provider value={app}>
         <Profiler id="table" onRender={count('table')}>
           <SnapshotTable />
         </Profiler>

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { act, fireEvent, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { LIST_RECEIVED_MARK } from '../../renderer/app/controller';
+import { LIST_RECEIVED_MARK } from '../../renderer/features/snapshots/actions';
 import { FakeApi, makeSnapshot } from './fake-api';
 import { dataRows, renderApp } from './render-app';
 

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { THEME_KEY } from '../../renderer/state/ui-store';
+import { THEME_KEY } from '../../renderer/shared/ui-store';
 import { FakeApi, makeSnapshot } from './fake-api';
 import { renderApp } from './render-app';
 

@@ -66,7 +66,9 @@ describe.skipIf(!registryAvailable || !htpasswdAvailable)(`registry calls in the
     expect((await app.client.call('snapshots.inspect', { ref: pulled.result?.snapshotId as string })).name).toBe('golden-2');
     await new Promise((r) => setTimeout(r, 200));
     off();
-    expect(updates.some((t) => t.id === push.id && t.state === 'running' && t.bytesDone > 0)).toBe(true);
+    // A loopback push can finish inside one progress interval, so its bytes may first show on the final update.
+    expect(updates.some((t) => t.id === push.id && t.state === 'running')).toBe(true);
+    expect(updates.some((t) => t.id === push.id && t.bytesDone > 0)).toBe(true);
     expect(updates.some((t) => t.id === pull.id && t.state === 'done')).toBe(true);
   });
 

@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { Dialog } from '../../components/Dialog';
-import { useController } from '../../app/context';
+import { Dialog } from '../../shared/Dialog';
+import { useApp } from '../../app/context';
 import { useTrash } from './use-trash';
 import type { RestorePromptState } from './trash-store';
 
@@ -11,15 +11,15 @@ export function RestorePrompt() {
 }
 
 function RestoreAs({ prompt }: { prompt: RestorePromptState }) {
-  const controller = useController();
+  const app = useApp();
   const [name, setName] = useState(prompt.suggestedName);
   const [busy, setBusy] = useState(false);
-  const cancel = () => controller.trash.store.getState().setRestorePrompt(null);
+  const cancel = () => app.trash.store.getState().setRestorePrompt(null);
   const unchanged = name === prompt.takenName;
   const submit = async () => {
     setBusy(true);
     // A conflict again replaces this prompt with a new suggestion; success closes it.
-    await controller.trash.restore(prompt.id, name);
+    await app.trash.restore(prompt.id, name);
     setBusy(false);
   };
   return (

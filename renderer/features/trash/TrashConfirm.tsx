@@ -1,12 +1,12 @@
-import { Dialog } from '../../components/Dialog';
-import { useController } from '../../app/context';
+import { Dialog } from '../../shared/Dialog';
+import { useApp } from '../../app/context';
 import { formatBytes } from '../../../src-core/rules';
 import { displayName, listNames } from '../../format/ids';
 import { useTrash } from './use-trash';
 
 /** Asks before anything leaves the trash for ever. */
 export function TrashConfirm() {
-  const controller = useController();
+  const app = useApp();
   const confirm = useTrash((s) => s.confirm);
   const summary = useTrash((s) => s.summary);
   if (!confirm) return null;
@@ -15,7 +15,7 @@ export function TrashConfirm() {
   const size = chosen.reduce((n, i) => n + i.size, 0);
   const names = chosen.map((i) => displayName(i.snapshot));
   const title = confirm.kind === 'empty' ? 'Empty the trash?' : `Delete ${listNames(names)} for ever?`;
-  const cancel = () => controller.trash.store.getState().setConfirm(null);
+  const cancel = () => app.trash.store.getState().setConfirm(null);
   return (
     <Dialog
       title={title}
@@ -31,7 +31,7 @@ export function TrashConfirm() {
         <button type="button" onClick={cancel} data-autofocus>
           Cancel
         </button>
-        <button type="button" className="danger" onClick={() => void controller.trash.confirm()}>
+        <button type="button" className="danger" onClick={() => void app.trash.confirm()}>
           {confirm.kind === 'empty' ? 'Empty trash' : 'Delete for ever'}
         </button>
       </div>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useController } from '../../app/context';
+import { useApp } from '../../app/context';
 import type { TrashSettings as Values } from '../../contract';
 import { errorMessage } from '../../format/errors';
 import { useTrash } from './use-trash';
@@ -14,7 +14,7 @@ export function TrashSettings() {
 }
 
 function TrashSettingsForm({ settings }: { settings: Values }) {
-  const controller = useController();
+  const app = useApp();
   const [days, setDays] = useState(String(settings.retentionDays));
   const [gib, setGib] = useState(String(Math.round((settings.minFreeBytes / GiB) * 10) / 10));
   const [error, setError] = useState<string | null>(null);
@@ -28,7 +28,7 @@ function TrashSettingsForm({ settings }: { settings: Values }) {
     setBusy(true);
     setError(null);
     try {
-      await controller.trash.saveSettings({ retentionDays, minFreeBytes });
+      await app.trash.saveSettings({ retentionDays, minFreeBytes });
     } catch (err) {
       setError(errorMessage(err));
     } finally {

@@ -1,9 +1,9 @@
-import { Dialog } from '../../components/Dialog';
-import { useController } from '../../app/context';
+import { Dialog } from '../../shared/Dialog';
+import { useApp } from '../../app/context';
 import { formatBytes } from '../../../src-core/rules';
 import { displayName } from '../../format/ids';
-import { formatExactTime, formatRelativeTime } from '../../format/time';
-import { useNow } from '../../hooks/use-now';
+import { formatExactTime } from '../../format/time';
+import { RelativeTime } from '../../shared/RelativeTime';
 import { useTrash } from './use-trash';
 
 /** What is in the trash (name, size, when deleted), with Restore, Delete for ever and Empty trash. */
@@ -13,13 +13,12 @@ export function TrashView() {
 }
 
 function TrashList() {
-  const controller = useController();
-  const trash = controller.trash;
+  const app = useApp();
+  const trash = app.trash;
   const summary = useTrash((s) => s.summary);
   const error = useTrash((s) => s.error);
   const confirm = useTrash((s) => s.confirm);
   const prompt = useTrash((s) => s.restorePrompt);
-  const now = useNow();
   const items = summary?.items ?? [];
   const close = () => trash.store.getState().setViewOpen(false);
 
@@ -62,7 +61,7 @@ function TrashList() {
                 <tr key={item.snapshot.id} aria-label={name}>
                   <td className="wrap">{name}</td>
                   <td>{formatBytes(item.size)}</td>
-                  <td title={formatExactTime(item.deletedAt)}>{formatRelativeTime(item.deletedAt, now)}</td>
+                  <td title={formatExactTime(item.deletedAt)}><RelativeTime iso={item.deletedAt} /></td>
                   <td className="trash-actions">
                     <button type="button" aria-label={`Restore ${name}`} onClick={() => void trash.restore(item.snapshot.id)}>
                       Restore
