@@ -24,7 +24,7 @@ import { invalidInput } from '../../electron/app/handlers';
 import { SnapDeskError, ambiguousRef, cancelled, nameConflict, notFound, type ErrorData } from '../../src-core/errors';
 import { FakeTrash } from './fake-trash';
 import type { DataFileInfo, SnapshotConfig, SnapshotDetails, SnapshotSummary } from '../../src-core/types';
-import { cleanName, freeName, nameProblem } from '../../src-core/rules';
+import { cleanDescription, cleanName, descriptionProblem, freeName, nameProblem } from '../../src-core/rules';
 
 const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 let idSeq = 0;
@@ -445,7 +445,9 @@ export class FakeApi implements SnapdeskApi {
         const problem = nameProblem(a.config.name);
         const from = problem ? cleanName(a.config.name) : taken ? a.config.name : '';
         const suggestedName = from !== '' ? freeName(from, isTaken) : undefined;
-        return { config: a.config, version: 1, gzip: true, nameTaken: taken, ...(problem ? { nameProblem: problem } : {}), ...(suggestedName ? { suggestedName } : {}) };
+        const descProblem = a.config.description !== undefined ? descriptionProblem(a.config.description) : null;
+        const described = descProblem && a.config.description !== undefined ? { descriptionProblem: descProblem, suggestedDescription: cleanDescription(a.config.description) } : {};
+        return { config: a.config, version: 1, gzip: true, nameTaken: taken, ...(problem ? { nameProblem: problem } : {}), ...(suggestedName ? { suggestedName } : {}), ...described };
       }
       case 'archives.import': {
         const a = this.mustArchive(String(arg.archiveId));

@@ -280,6 +280,36 @@ describe('importing archives', () => {
     expect(await screen.findByRole('dialog', { name: 'Import 2 snapshots' })).toBeInTheDocument();
   });
 
+  it('an archive’s name and description are shown escaped; a refused name and description offer cleaned ones, and Import waits for them', async () => {
+    const api = new FakeApi();
+    api.archiveFor('bidi.tgz', { name: 'web\u202egolden', description: 'line one\nbell\u0007 here', cpu: 1 });
+    const { user } = await renderApp(api);
+    drop([file('bidi.tgz')]);
+    const dialog = await screen.findByRole('dialog', { name: 'Import snapshot' });
+    const item = within(dialog).getByRole('group', { name: /bidi\.tgz/ });
+    await waitFor(() => expect(within(item).getByText('Name in archive').nextElementSibling).toHaveTextContent('web\\u202egolden'));
+    const shownDescription = within(item).getByText('Description', { selector: 'dt' }).nextElementSibling;
+    expect(shownDescription).toHaveTextContent('bell\\u0007 here');
+    expect(shownDescription?.querySelector('.escaped-char')).not.toBeNull();
+
+    const importButton = within(dialog).getByRole('button', { name: 'Import' });
+    expect(importButton).toBeDisabled();
+    await user.click(within(item).getByRole('button', { name: 'Use “webgolden”' }));
+    expect(within(item).getByRole('textbox', { name: 'Name for bidi.tgz' })).toHaveValue('webgolden');
+    const description = within(item).getByRole('textbox', { name: 'Description for bidi.tgz' });
+    expect(description).toHaveAttribute('aria-invalid', 'true');
+    expect(importButton).toBeDisabled();
+    expect(within(dialog).getByText(/Fix the description for/)).toBeInTheDocument();
+    await user.click(within(item).getByRole('button', { name: 'Use the cleaned description' }));
+    expect(description).toHaveValue('line one\nbell here');
+    expect(description).not.toHaveAttribute('aria-invalid');
+
+    await user.click(importButton);
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    const imports = api.callsOf('archives.import') as { name?: string; description?: string }[];
+    expect(imports.map((i) => [i.name, i.description])).toEqual([['webgolden', 'line one\nbell here']]);
+  });
+
   it('cancel closes the dialog without importing', async () => {
     const api = apiWithGolden();
     const { user } = await renderApp(api);

@@ -8,7 +8,7 @@ import type { SnapshotActions } from '../snapshots/actions';
 import { isDesktop } from '../settings/settings-store';
 import type { TransferActions } from '../transfers/actions';
 import { isActive } from '../transfers/tasks-store';
-import { ARCHIVE_EXTENSIONS_TEXT, nameProblem, splitArchiveFiles } from '../../../src-core/rules';
+import { ARCHIVE_EXTENSIONS_TEXT, descriptionProblem, nameProblem, splitArchiveFiles } from '../../../src-core/rules';
 import type { ImportItem } from './import-store';
 import { checkImportNames, effectiveName, type NameCheck } from './import-names';
 
@@ -207,6 +207,9 @@ export function createImportActions({ api, run, stores, snapshots, transfers }: 
       const pending = stores.imports.getState().pending;
       const firstBad = nameChecks(pending).findIndex((c) => c.problem !== null);
       if (firstBad >= 0) return firstBad;
+      // A description the store would refuse is fixed in the dialog, not failed by the import.
+      const badDescription = pending.findIndex((i) => i.preview !== null && descriptionProblem(i.description) !== null);
+      if (badDescription >= 0) return badDescription;
       for (const item of pending.filter((i) => i.preview !== null)) await importOne(item);
       return -1;
     },
