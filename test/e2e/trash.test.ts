@@ -85,7 +85,9 @@ describe('the trash in a real browser over a real store', () => {
       expect(await cliList(desk.root)).toEqual([]);
       expect(existsSync(golden.data_dir)).toBe(false);
       expect(existsSync(join(desk.root, 'snapshot', 'trash', golden.id, 'memory-ranges'))).toBe(true);
-      await ui.toolbarButton(/^Trash: 1 snapshot, /).waitFor();
+      // A trash that holds something must not push the toolbar's last buttons out of the window.
+      await expectInViewAndUncovered(page, ui.toolbarButton(/^Trash: 1 snapshot, /), 'the toolbar Trash');
+      await expectInViewAndUncovered(page, ui.toolbarButton('Keyboard shortcuts and help'), 'the toolbar Help');
       const inStatus = page.getByRole('contentinfo', { name: 'Status' }).getByRole('button', { name: /^Open the trash: 1 snapshot, / });
       await inStatus.waitFor();
       await expectInViewAndUncovered(page, inStatus, 'the status bar trash');
