@@ -33,5 +33,16 @@ if (existsSync('electron/desktop/preload.ts')) {
   await build({ ...node, packages: undefined, external: ['electron'], entryPoints: ['electron/desktop/preload.ts'], outfile: 'out/electron/desktop/preload.cjs' });
 }
 if (existsSync('renderer/index.html')) {
-  await viteBuild({ configFile: 'renderer/vite.config.ts', logLevel: 'warn' });
+  await viteBuild({ configFile: 'renderer/vite.config.ts', logLevel: 'warn', plugins: [await loadCspMetaPlugin()] });
+}
+
+/**
+ * The plugin that writes src-core/rules' Content-Security-Policy into the
+ * page's meta tag (renderer/csp-meta.ts), bundled on the fly: the policy is
+ * TypeScript and this script is plain Node.
+ */
+async function loadCspMetaPlugin() {
+  const out = await build({ entryPoints: ['renderer/csp-meta.ts'], bundle: true, write: false, format: 'esm', platform: 'neutral', logLevel: 'warning' });
+  const mod = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
+  return mod.cspMetaPlugin();
 }

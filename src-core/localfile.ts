@@ -11,7 +11,7 @@ import { previewArchive } from './archive/preview';
 import { verifyArchive } from './archive/verify';
 import type { GcOrchestrator, SnapshotBackend } from './backend';
 import { collectGarbage } from './gc';
-import { freeName } from './names';
+import { freeName } from './rules';
 import type { StorePaths } from './paths';
 import type { ImportTarget, Reservation } from './reservation';
 import { storeContext, type StoreContext } from './localfile-context';

@@ -114,8 +114,14 @@ export interface ArchivePreview {
   gzip: boolean;
   /** True when config.name is non-empty and already used in this store. */
   nameTaken: boolean;
-  /** A free name derived from config.name (e.g. "web-golden-2") when taken. */
+  /** Why config.name cannot be stored as it is (control or invisible formatting characters). */
+  nameProblem?: string;
+  /** A free name to use instead when config.name is taken or refused: counted on ("web-golden-2") or cleaned. */
   suggestedName?: string;
+  /** Why config.description cannot be stored as it is. */
+  descriptionProblem?: string;
+  /** The description cleaned of what is refused in it, when it is. */
+  suggestedDescription?: string;
 }
 
 export interface VerifyReport {

@@ -4,6 +4,7 @@ import { open, rm, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { SnapDeskError } from '../../src-core/errors';
+import { ARCHIVE_EXTENSIONS_TEXT, isArchiveFileName } from '../../src-core/rules';
 import type { ArchiveRef } from './contract';
 
 export interface ArchiveEntry extends ArchiveRef {
@@ -14,9 +15,6 @@ export interface ArchiveEntry extends ArchiveRef {
   cleanupPath: string | null;
 }
 
-const ARCHIVE_EXTENSIONS = ['.tgz', '.tar.gz', '.tar'];
-
-export const hasArchiveExtension = (name: string): boolean => ARCHIVE_EXTENSIONS.some((ext) => name.toLowerCase().endsWith(ext));
 
 /** gzip magic, or "ustar" at the tar header's magic offset. */
 export function looksLikeArchive(head: Buffer): boolean {
@@ -53,7 +51,7 @@ export class ArchiveRegistry {
       else checked.push({ path, size: reason.size });
     }
     if (refused.length > 0) {
-      throw new SnapDeskError('invalid_input', `not a snapshot archive (.tgz, .tar.gz or .tar): ${refused.join('; ')}`, { refused });
+      throw new SnapDeskError('invalid_input', `not a snapshot archive (${ARCHIVE_EXTENSIONS_TEXT}): ${refused.join('; ')}`, { refused });
     }
     return checked.map(({ path, size }) => this.add(path, size, null));
   }
@@ -67,7 +65,7 @@ export class ArchiveRegistry {
     const reason = await this.check(path, name);
     if (typeof reason === 'string') {
       await rm(cleanupPath, { recursive: true, force: true });
-      throw new SnapDeskError('invalid_input', `not a snapshot archive (.tgz, .tar.gz or .tar): ${name}: ${reason}`, { refused: [name] });
+      throw new SnapDeskError('invalid_input', `not a snapshot archive (${ARCHIVE_EXTENSIONS_TEXT}): ${name}: ${reason}`, { refused: [name] });
     }
     return this.add(path, reason.size, cleanupPath, name);
   }
@@ -125,7 +123,7 @@ export class ArchiveRegistry {
     } catch (err) {
       return `cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
     }
-    if (!hasArchiveExtension(name) && !looksLikeArchive(head)) return 'it is neither gzip nor tar';
+    if (!isArchiveFileName(name) && !looksLikeArchive(head)) return 'it is neither gzip nor tar';
     return { size: st.size };
   }
 }

@@ -9,11 +9,11 @@
  * functions, errors as `ErrorData`.
  */
 import { z } from 'zod';
+import { descriptionInput, refInput, snapshotNameInput } from './text-inputs';
 import { trashCalls, type TrashEventPayloads } from './trash-handlers';
 import { CALL_NAMES, EVENT_NAMES, channelOf, type CallNameList, type EventNameList } from './channels';
 import type { RouteName } from './http-routes';
 import type { ErrorData } from '../../src-core/errors';
-import { isPrintableName, MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH } from '../../src-core/names';
 import type { PullPreview } from '../../src-core/registry/pull';
 import type {
   ArchivePreview,
@@ -27,10 +27,9 @@ import type {
 /** Phantom marker carrying a result type through the table. */
 const returns = <T>(): T => undefined as unknown as T;
 
-// Refs and names are bounded so a hostile renderer cannot send megabytes.
-const ref = z.string().min(1).max(256);
-const snapshotName = z.string().max(MAX_NAME_LENGTH).refine(isPrintableName, 'name must not contain control characters or slashes');
-const description = z.string().max(MAX_DESCRIPTION_LENGTH);
+const ref = refInput;
+const snapshotName = snapshotNameInput;
+const description = descriptionInput;
 const archiveId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const taskId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 // Registry references and hosts are parsed (and refused in words) by src-core; here they are only bounded.

@@ -36,7 +36,7 @@ export const HTTP_ROUTES = {
   'calls.invoke': { method: 'POST', path: '/api/call/:name', auth: 'session', body: 'json' },
   /** Whether the server can take a batch of uploads (size limit, free space), before any byte is sent. */
   'uploads.check': { method: 'POST', path: '/api/archives/check', auth: 'session', body: 'json' },
-  /** One archive as the request body; answers its ArchiveRef. */
+  /** One archive as the request body (its name in UPLOAD_FILE_NAME_HEADER of src-core/rules); answers its ArchiveRef. */
   'uploads.send': { method: 'POST', path: '/api/archives', auth: 'session', body: 'file' },
   /** The archive of a browser export task, streamed as it is written. */
   'exports.download': { method: 'GET', path: '/api/exports/:taskId', auth: 'ticket', body: 'none' },
@@ -47,9 +47,6 @@ export const HTTP_ROUTES = {
 export type RouteName = keyof typeof HTTP_ROUTES;
 
 export const ROUTE_NAMES = Object.keys(HTTP_ROUTES) as RouteName[];
-
-/** Header naming an uploaded file (URI-encoded); its size is the Content-Length. */
-export const FILE_NAME_HEADER = 'X-Snapdesk-File-Name';
 
 /** The query parameter carrying a ticket. */
 export const TICKET_PARAM = 'ticket';

@@ -6,14 +6,14 @@
  */
 import { z } from 'zod';
 import type { SnapshotBackend } from '../../src-core/backend';
-import { MAX_NAME_LENGTH, isPrintableName } from '../../src-core/names';
 import { MAX_RETENTION_DAYS, type TrashSettings, type TrashSummary } from '../../src-core/trash/trash';
 import type { Snapshot } from '../../src-core/types';
+import { refInput, snapshotNameInput } from './text-inputs';
 
 const returns = <T>(): T => undefined as unknown as T;
-const ref = z.string().min(1).max(256);
+const ref = refInput;
 const refs = z.array(ref).min(1).max(10_000);
-const snapshotName = z.string().max(MAX_NAME_LENGTH).refine(isPrintableName, 'name must not contain control characters or slashes');
+const snapshotName = snapshotNameInput;
 
 export const trashCalls = {
   'trash.list': { input: z.undefined(), result: returns<TrashSummary>() },

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { hasArchiveExtension } from '../app/archive-registry';
+import { isArchiveFileName } from '../../src-core/rules';
 
 export interface ShellArgs {
   root?: string;
@@ -19,7 +19,7 @@ export function parseShellArgs(argv: readonly string[], cwd = process.cwd()): Sh
     const arg = argv[i] as string;
     if (arg === '--root' && i + 1 < argv.length) out.root = abs(argv[++i] as string);
     else if (arg.startsWith('--root=')) out.root = abs(arg.slice('--root='.length));
-    else if (!arg.startsWith('-') && hasArchiveExtension(arg)) out.files.push(abs(arg));
+    else if (!arg.startsWith('-') && isArchiveFileName(arg)) out.files.push(abs(arg));
   }
   return out;
 }

@@ -1,3 +1,5 @@
+import { dialogExtensions } from '../../src-core/rules';
+
 export interface FileFilter {
   name: string;
   extensions: string[];
@@ -16,4 +18,4 @@ export interface Dialogs {
   showItemInFolder(path: string): void;
 }
 
-export const ARCHIVE_FILTERS: FileFilter[] = [{ name: 'Snapshot archives', extensions: ['tgz', 'tar.gz', 'tar'] }];
+export const ARCHIVE_FILTERS: FileFilter[] = [{ name: 'Snapshot archives', extensions: dialogExtensions() }];

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { SnapshotBackend } from '../../src-core/backend';
 import { SnapDeskError } from '../../src-core/errors';
 import type { Dialogs } from './dialogs';
-import { archiveFileName, withArchiveExtension } from '../app/export-names';
+import { dialogExtensions, exportFileName, withArchiveExtension } from '../../src-core/rules';
 import type { ExportRequest } from '../app/host';
 import type { SnapshotDetails } from '../../src-core/types';
 import type { Task } from '../app/contract';
@@ -28,8 +28,8 @@ export function desktopExports(deps: { store(): SnapshotBackend; tasks: TaskMana
       const wrap = gzip !== false;
       const chosen = await deps.dialogs.showSaveDialog({
         title: 'Export snapshot',
-        defaultName: archiveFileName(snapshot, wrap),
-        filters: wrap ? [{ name: 'Snapshot archive', extensions: ['tgz', 'tar.gz'] }] : [{ name: 'Tar archive', extensions: ['tar'] }],
+        defaultName: exportFileName(snapshot, wrap),
+        filters: wrap ? [{ name: 'Snapshot archive', extensions: dialogExtensions('gzip') }] : [{ name: 'Tar archive', extensions: dialogExtensions('tar') }],
       });
       if (!chosen) return null;
       const path = withArchiveExtension(chosen, wrap);

@@ -10,7 +10,7 @@ import { defaultRoot, ROOT_ENV } from '../../src-core/default-root';
 import { openStore } from '../../src-core/localfile';
 import { createAppContext, type AppContext } from '../app/app-context';
 import { parseShellArgs } from './args';
-import { SECURITY_HEADERS } from '../app/csp';
+import { SECURITY_HEADERS } from '../../src-core/rules';
 import { finishedNotification, progressBarValue } from './feedback';
 import type { Dialogs } from './dialogs';
 import { desktopHost } from './host';

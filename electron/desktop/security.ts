@@ -1,5 +1,5 @@
 import type { BrowserWindowConstructorOptions } from 'electron';
-import { CONTENT_SECURITY_POLICY } from '../app/csp';
+import { CONTENT_SECURITY_POLICY } from '../../src-core/rules';
 
 /** The renderer is served from this privileged custom scheme, so its origin is ours alone. */
 export const APP_SCHEME = 'snapdesk';

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { SnapshotBackend } from '../../src-core/backend';
 import { SnapDeskError, cancelled } from '../../src-core/errors';
-import { archiveFileName } from '../app/export-names';
+import { exportFileName } from '../../src-core/rules';
 import type { SnapshotDetails } from '../../src-core/types';
 import type { Task } from '../app/contract';
 import type { ExportRequest } from '../app/host';
@@ -33,7 +33,7 @@ export class DownloadExports {
 
   async start(snapshot: SnapshotDetails, { gzip, level }: ExportRequest): Promise<Task> {
     const wrap = gzip !== false;
-    const fileName = archiveFileName(snapshot, wrap);
+    const fileName = exportFileName(snapshot, wrap);
     const store = this.deps.store();
     let attach: (res: ServerResponse) => void = () => undefined;
     const attached = new Promise<ServerResponse>((resolve) => {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SECURITY_HEADERS } from '../app/csp';
+import { SECURITY_HEADERS } from '../../src-core/rules';
 import type { EventBus } from '../app/events';
 
 const HEARTBEAT_MS = 15_000;

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SnapDeskError, toErrorData } from '../../src-core/errors';
 import type { Envelope } from '../app/contract';
-import { SECURITY_HEADERS } from '../app/csp';
+import { SECURITY_HEADERS } from '../../src-core/rules';
 
 const MAX_JSON_BYTES = 1024 * 1024;
 

@@ -8,7 +8,7 @@ import { defaultRoot, ROOT_ENV } from '../../src-core/default-root';
 import { SnapDeskError } from '../../src-core/errors';
 import { storePaths } from '../../src-core/paths';
 import { createAppContext, type AppContext } from '../app/app-context';
-import { SECURITY_HEADERS } from '../app/csp';
+import { SECURITY_HEADERS } from '../../src-core/rules';
 import { matchRoute } from '../app/http-routes';
 import { SettingsStore } from '../app/settings';
 import { resolveStaticFile } from '../app/static-files';

@@ -5,15 +5,14 @@ import { basename, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { SnapDeskError } from '../../src-core/errors';
+import { stripUnsafe, UPLOAD_FILE_NAME_HEADER } from '../../src-core/rules';
 import type { ArchiveRegistry } from '../app/archive-registry';
 import type { ArchiveRef, RouteInput } from '../app/contract';
-import { FILE_NAME_HEADER } from '../app/http-routes';
 import type { UploadBudget } from './upload-budget';
 
-/** A display name from the client: the last path segment, no control characters, bounded. */
+/** A display name from the client: the last path segment, no control or format characters, bounded. */
 export function cleanFileName(raw: string): string {
-  // eslint-disable-next-line no-control-regex
-  const name = basename(raw.replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 255);
+  const name = stripUnsafe(basename(raw.replace(/\\/g, '/'))).slice(0, 255);
   if (name === '' || name === '.' || name === '..') throw new SnapDeskError('invalid_input', 'the upload has no file name');
   return name;
 }
@@ -32,7 +31,7 @@ export function uploadedName(header: string | string[] | undefined): string {
 
 /** The input of `uploads.send` as its request states it: the name header and the Content-Length. */
 export function uploadRequestInput(req: IncomingMessage): { fileName: string; size: number } {
-  const fileName = uploadedName(req.headers[FILE_NAME_HEADER.toLowerCase()]);
+  const fileName = uploadedName(req.headers[UPLOAD_FILE_NAME_HEADER.toLowerCase()]);
   const lengthHeader = req.headers['content-length'];
   const size = lengthHeader === undefined ? NaN : Number(lengthHeader);
   if (!Number.isSafeInteger(size) || size < 0) throw new SnapDeskError('invalid_input', 'the upload must declare its Content-Length');

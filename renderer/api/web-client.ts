@@ -4,8 +4,6 @@ import { SnapDeskError } from '../../src-core/errors';
 import { createWebSession, type SecretStorage } from './web-session';
 import { uploadCancelled, uploadWithFetch, uploadWithXhr, type UploadRequest } from './web-upload';
 
-export { FILE_NAME_HEADER } from '../../electron/app/http-routes';
-
 /** The part of EventSource the client uses (a test can supply its own). */
 export interface EventSourceLike {
   addEventListener(type: string, listener: (event: { data: string }) => void): void;

@@ -1,6 +1,7 @@
 import type { ArchiveRef, UploadProgress } from '../../electron/app/contract';
 import { SnapDeskError, cancelled } from '../../src-core/errors';
-import { FILE_NAME_HEADER, HTTP_ROUTES } from '../../electron/app/http-routes';
+import { HTTP_ROUTES } from '../../electron/app/http-routes';
+import { UPLOAD_FILE_NAME_HEADER } from '../../src-core/rules';
 import { readServerAnswer } from './server-answer';
 
 /** One file to send as the body of route `uploads.send` (its URL built from the route table). */
@@ -19,7 +20,7 @@ export const uploadCancelled = (file: File): SnapDeskError => cancelled(`the upl
 
 const headersFor = (req: UploadRequest): Record<string, string> => ({
   'Content-Type': 'application/octet-stream',
-  [FILE_NAME_HEADER]: encodeURIComponent(req.file.name),
+  [UPLOAD_FILE_NAME_HEADER]: encodeURIComponent(req.file.name),
   ...req.auth,
 });
 

@@ -1,5 +1,6 @@
 import { useApp, useUi } from './context';
 import { Dialog } from '../shared/Dialog';
+import { ArchiveExtensions } from '../shared/ArchiveExtensions';
 
 export const SHORTCUTS: readonly [string, string][] = [
   ['↑ ↓', 'Move through snapshots'],
@@ -64,7 +65,7 @@ export function HelpOverlay() {
         </tbody>
       </table>
       <p className="muted">
-        To import, drop <code>.tgz</code>, <code>.tar.gz</code> or <code>.tar</code> archives on the window or use Import…. Right-click a snapshot for
+        To import, drop <ArchiveExtensions /> archives on the window or use Import…. Right-click a snapshot for
         more actions.
       </p>
     </Dialog>

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { errorMessage } from '../format/errors';
+import { EscapedText } from './EscapedText';
 
 /** What is wrong with a draft, checked as the user types, and a one-click fix when there is one. */
 export interface DraftCheck {
@@ -127,7 +128,7 @@ export function EditableText({ label, value, placeholder, multiline, check, onSa
   if (!editing) {
     return (
       <div className="editable">
-        <span className={value ? 'editable-value' : 'editable-value muted'}>{value || placeholder}</span>
+        <span className={value ? 'editable-value' : 'editable-value muted'}>{value ? <EscapedText text={value} multiline={multiline} /> : placeholder}</span>
         <button ref={editButton} type="button" className="small" onClick={start} aria-label={`Edit ${label.toLowerCase()}`}>
           Edit
         </button>
@@ -150,13 +151,12 @@ export function EditableText({ label, value, placeholder, multiline, check, onSa
         {label}
       </label>
       {multiline ? (
-        <textarea {...common} ref={inputRef} rows={3} maxLength={4096} onChange={(e) => setDraft(e.target.value)} />
+        <textarea {...common} ref={inputRef} rows={3} onChange={(e) => setDraft(e.target.value)} />
       ) : (
         <input
           {...common}
           ref={inputRef}
           type="text"
-          maxLength={256}
           autoComplete="off"
           spellCheck={false}
           onChange={(e) => {

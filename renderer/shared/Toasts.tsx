@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useApp, useUi } from '../app/context';
 import type { Toast } from './ui-store';
+import { EscapedText } from './EscapedText';
 
 /** How long a toast stays: results briefly, errors longer (they need reading), but every one fades. */
 export const TOAST_LIFETIME_MS: Record<Toast['kind'], number> = { info: 5000, success: 6000, error: 15000 };
@@ -65,7 +66,7 @@ function ToastView({ toast }: { toast: Toast }) {
     >
       <div className="toast-body">
         <span className="toast-text">
-          {toast.message}
+          <EscapedText text={toast.message} multiline />
           {toast.count > 1 ? (
             <span className="toast-count" aria-label={`, ${toast.count} times`}>
               {' '}×{toast.count}

@@ -1,4 +1,5 @@
 import { SnapDeskError, invalidArchive, type ErrorDetails } from '../errors';
+import { escapeUnsafe } from '../rules';
 
 export { invalidArchive };
 
@@ -10,6 +11,6 @@ export function unsupportedArchive(reason: string, details?: ErrorDetails): Snap
 /** Text from an archive made safe to show: control characters escaped, length bounded. */
 export function quoteArchiveText(text: string, max = 120): string {
   const cut = text.length > max ? `${text.slice(0, max)}…` : text;
-  // JSON escaping turns every control character into a visible \u escape.
-  return JSON.stringify(cut).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // JSON quoting escapes C0 controls; the rest of what is unsafe (C1, bidi, zero-width) is escaped the same way.
+  return escapeUnsafe(JSON.stringify(cut));
 }

@@ -1,3 +1,4 @@
+import { hasUnsafeChars } from '../rules';
 import { invalidArchive, quoteArchiveText } from './archive-errors';
 
 /** NAME_MAX of common file systems: a longer name could not be created anyway. */
@@ -9,15 +10,14 @@ export const METADATA_NAME = 'snapshot.json';
 /**
  * Why `name` is not a plain file name, or null when it is one. Data files
  * are flat, so anything that could address another directory (separators,
- * `.`/`..`) or confuse a terminal or a file system (control characters,
+ * `.`/`..`) or confuse a terminal or a file system (control and format characters,
  * over-long names) is refused.
  */
 export function plainNameProblem(name: string): string | null {
   if (name === '') return 'the name is empty';
   if (name === '.' || name === '..') return 'the name is "." or ".."';
   if (name.includes('/') || name.includes('\\')) return 'the name contains a path separator (archives must be flat)';
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(name)) return 'the name contains a control character';
+  if (hasUnsafeChars(name)) return 'the name contains a control character or an invisible formatting character';
   if (Buffer.byteLength(name, 'utf8') > MAX_NAME_BYTES) return `the name is longer than ${MAX_NAME_BYTES} bytes`;
   if (name.includes('\ufffd')) return 'the name is not valid UTF-8';
   return null;

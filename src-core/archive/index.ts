@@ -1,5 +1,4 @@
 /** The archive codec's public surface. */
-export { defaultArchiveName } from './archive-name';
 export { exportArchive, exportArchiveToFile, type ExportSource } from './export';
 export { importArchive } from './import';
 export { previewArchive } from './preview';

@@ -4,7 +4,8 @@
  */
 import type { Readable } from 'node:stream';
 import type { ImportTarget } from '../reservation';
-import type { ArchivePreview, OperationOptions } from '../types';
+import { cleanDescription, cleanName, descriptionProblem, nameProblem } from '../rules';
+import type { ArchivePreview, OperationOptions, SnapshotConfig } from '../types';
 import { openArchiveSource } from './archive-source';
 import { readMetadata } from './metadata';
 
@@ -14,12 +15,29 @@ export async function previewArchive(input: Readable, target: ImportTarget, opts
     const { config, version } = await readMetadata(source);
     source.close();
     const nameTaken = config.name !== '' && (await target.isNameTaken(config.name));
-    const preview: ArchivePreview = { config, version, gzip: source.gzip, nameTaken };
-    if (nameTaken) preview.suggestedName = await target.suggestFreeName(config.name);
-    return preview;
+    return { config, version, gzip: source.gzip, nameTaken, ...(await textAdvice(config, nameTaken, target)) };
   } catch (err) {
     throw await source.explain(err);
   } finally {
     source.close();
   }
+}
+
+/** What the import would refuse in the archive's name and description, and what to use instead. */
+async function textAdvice(config: SnapshotConfig, nameTaken: boolean, target: ImportTarget): Promise<Partial<ArchivePreview>> {
+  const advice: Partial<ArchivePreview> = {};
+  const badName = nameProblem(config.name);
+  if (badName) {
+    advice.nameProblem = badName;
+    const cleaned = cleanName(config.name);
+    if (cleaned !== '') advice.suggestedName = await target.suggestFreeName(cleaned);
+  } else if (nameTaken) {
+    advice.suggestedName = await target.suggestFreeName(config.name);
+  }
+  const badDescription = descriptionProblem(config.description ?? '');
+  if (badDescription) {
+    advice.descriptionProblem = badDescription;
+    advice.suggestedDescription = cleanDescription(config.description ?? '');
+  }
+  return advice;
 }

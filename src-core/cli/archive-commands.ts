@@ -8,12 +8,13 @@ import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { defaultArchiveName } from '../archive/archive-name';
 import { SnapDeskError } from '../errors';
+import { ARCHIVE_EXTENSIONS_TEXT, escapeUnsafe, exportFileName, formatBytes, formatCount } from '../rules';
 import type { Progress } from '../types';
 import { parseCommandArgs, stringOpt, usageError } from './args';
 import type { CliCommand, CliContext } from './command';
-import { formatBytes } from './format';
+import { terminalJson, terminalLine } from './format';
+import { withTextOptionHint } from './text-hints';
 
 /** A one-line progress bar on stderr, redrawn at most 10 times a second; a no-op off a terminal. */
 export function progressBar(ctx: CliContext, label: string): { onProgress?: (p: Progress) => void; done(): void } {
@@ -26,8 +27,7 @@ export function progressBar(ctx: CliContext, label: string): { onProgress?: (p: 
     const width = 24;
     const bar = total ? `[${'#'.repeat(Math.round(ratio * width)).padEnd(width, ' ')}] ${Math.floor(ratio * 100)}%` : '';
     const amount = total ? `${formatBytes(p.bytesDone)} / ${formatBytes(total)}` : formatBytes(p.bytesDone);
-    // eslint-disable-next-line no-control-regex
-    const file = p.file ? ` ${p.file.replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, 40)}` : '';
+    const file = p.file ? ` ${escapeUnsafe(p.file.slice(0, 40))}` : '';
     ctx.stderr.write(`\r\u001b[2K${label} ${bar} ${amount}${file}`);
     drawn = true;
   };
@@ -87,8 +87,7 @@ const exportCommand: CliCommand = {
       await pipeline(stream, ctx.stdout, { end: false });
       return 0;
     }
-    const name = defaultArchiveName(snapshot);
-    const file = output ?? (gzip ? name : name.replace(/\.tgz$/, '.tar'));
+    const file = output ?? exportFileName(snapshot, gzip);
     if (!values.force && (await fs.stat(file).then(() => true, () => false))) {
       throw new SnapDeskError('invalid_input', `${file} already exists; choose another file with -o, or add --force to replace it`, { path: file });
     }
@@ -96,7 +95,7 @@ const exportCommand: CliCommand = {
     try {
       const { bytes } = await ctx.store.exportToFile(snapshot.id, file, { ...opts, ...(bar.onProgress ? { onProgress: bar.onProgress } : {}) });
       bar.done();
-      ctx.stderr.write(`exported ${snapshot.name || snapshot.id} to ${path.resolve(file)} (${formatBytes(bytes)})\n`);
+      ctx.stderr.write(terminalLine(`exported ${snapshot.name || snapshot.id} to ${path.resolve(file)} (${formatBytes(bytes)})`));
     } finally {
       bar.done();
     }
@@ -107,21 +106,26 @@ const exportCommand: CliCommand = {
 const importCommand: CliCommand = {
   name: 'import',
   usage: 'import [FILE|-] [--name N] [--description D]',
-  summary: 'Store a cocoon archive (.tgz, .tar.gz or .tar; "-" or nothing reads stdin) as a new snapshot; prints its ID',
+  summary: `Store a cocoon archive (${ARCHIVE_EXTENSIONS_TEXT}; "-" or nothing reads stdin) as a new snapshot; prints its ID`,
   async run(args, ctx) {
     const { values, positionals } = parseCommandArgs(args, { name: { type: 'string' }, description: { type: 'string' } }, this.usage);
     if (positionals.length > 1) throw usageError('import takes at most one FILE', this.usage);
     const input = await openInput(ctx, positionals[0]);
     const bar = progressBar(ctx, 'importing');
     try {
-      const id = await ctx.store.import(input.stream, {
-        ...(stringOpt(values.name) !== undefined ? { name: stringOpt(values.name) } : {}),
-        ...(stringOpt(values.description) !== undefined ? { description: stringOpt(values.description) } : {}),
-        ...(input.size !== undefined ? { sizeHint: input.size } : {}),
-        ...(bar.onProgress ? { onProgress: bar.onProgress } : {}),
-      });
+      const id = await ctx.store
+        .import(input.stream, {
+          ...(stringOpt(values.name) !== undefined ? { name: stringOpt(values.name) } : {}),
+          ...(stringOpt(values.description) !== undefined ? { description: stringOpt(values.description) } : {}),
+          ...(input.size !== undefined ? { sizeHint: input.size } : {}),
+          ...(bar.onProgress ? { onProgress: bar.onProgress } : {}),
+        })
+        .catch(async (err: unknown) => {
+          bar.done();
+          throw await withTextOptionHint(err, ctx);
+        });
       bar.done();
-      ctx.stdout.write(`${id}\n`);
+      ctx.stdout.write(terminalLine(id));
     } finally {
       bar.done();
     }
@@ -145,13 +149,15 @@ const verifyCommand: CliCommand = {
       bar.done();
     }
     if (values.json) {
-      ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      ctx.stdout.write(terminalJson(report));
       return 0;
     }
     const sparse = report.files.filter((f) => f.sparse).length;
     ctx.stdout.write(
-      `OK: ${report.config.name ? JSON.stringify(report.config.name) : '(unnamed)'} — ${report.files.length} data files, ` +
-        `${formatBytes(report.dataSize)}${sparse ? ` (${sparse} sparse)` : ''}, ${report.gzip ? 'gzip' : 'raw tar'}, ${formatBytes(report.archiveBytes)} archive\n`,
+      terminalLine(
+        `OK: ${report.config.name ? JSON.stringify(report.config.name) : '(unnamed)'} — ${formatCount(report.files.length, 'data file')}, ` +
+          `${formatBytes(report.dataSize)}${sparse ? ` (${sparse} sparse)` : ''}, ${report.gzip ? 'gzip' : 'raw tar'}, ${formatBytes(report.archiveBytes)} archive`,
+      ),
     );
     return 0;
   },
@@ -160,12 +166,12 @@ const verifyCommand: CliCommand = {
 const previewCommand: CliCommand = {
   name: 'preview',
   usage: 'preview FILE|-',
-  summary: "Show an archive's snapshot.json as JSON (reads only the first entry), and whether its name is free here",
+  summary: "Show an archive's snapshot.json as JSON (reads only the first entry), whether its name is free here, and a name to use when it is not",
   async run(args, ctx) {
     const { positionals } = parseCommandArgs(args, {}, this.usage);
     if (positionals.length !== 1) throw usageError('preview takes exactly one FILE', this.usage);
     const input = await openInput(ctx, positionals[0]);
-    ctx.stdout.write(`${JSON.stringify(await ctx.store.preview(input.stream), null, 2)}\n`);
+    ctx.stdout.write(terminalJson(await ctx.store.preview(input.stream)));
     return 0;
   },
 };

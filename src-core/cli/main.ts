@@ -5,11 +5,13 @@
 import type { Readable, Writable } from 'node:stream';
 import { defaultRoot, ROOT_ENV, resolveRoot } from '../default-root';
 import { toSnapDeskError } from '../errors';
+import { ARCHIVE_EXTENSIONS_TEXT } from '../rules';
 import { openStore } from '../localfile';
 import { parseGlobal } from './args';
 import { archiveCommands } from './archive-commands';
 import { registryCommands } from './registry-commands';
 import type { CliCommand } from './command';
+import { terminalLine, terminalText } from './format';
 import { storeCommands } from './store-commands';
 import { trashCommand } from './trash-commands';
 
@@ -28,7 +30,7 @@ export function helpText(env: NodeJS.ProcessEnv): string {
   return [
     'Usage: snapdesk [--root DIR] COMMAND [ARGS]',
     '',
-    'Manages cocoon VM snapshots: the localfile store under DIR/snapshot/ and portable .tar.gz/.tgz archives.',
+    `Manages cocoon VM snapshots: the localfile store under DIR/snapshot/ and portable archives (${ARCHIVE_EXTENSIONS_TEXT}).`,
     '',
     'Commands:',
     // Usage on one line, what it does on the next: long usages stay readable in 80 columns.
@@ -48,23 +50,23 @@ const wantsHelp = (args: string[]): boolean => {
   return (end === -1 ? args : args.slice(0, end)).some((a) => a === '-h' || a === '--help');
 };
 
-/** One line, always: a multi-line message would be cut apart by log tooling. */
-export const errorLine = (err: unknown): string => `snapdesk: ${toSnapDeskError(err).message.replace(/\s*\n\s*/g, ' ')}\n`;
+/** One line, always, with anything unsafe (line breaks too) escaped: a message may quote a name or an archive's text. */
+export const errorLine = (err: unknown): string => terminalLine(`snapdesk: ${toSnapDeskError(err).message}`);
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
   try {
     const global = parseGlobal(argv);
     if (global.help || global.command === undefined) {
-      (global.help ? io.stdout : io.stderr).write(helpText(io.env));
+      (global.help ? io.stdout : io.stderr).write(terminalText(helpText(io.env)));
       return global.help ? 0 : 1;
     }
     const command = allCommands().find((c) => c.name === global.command);
     if (!command) {
-      io.stderr.write(`snapdesk: unknown command "${global.command}" (run "snapdesk --help" to see the commands)\n`);
+      io.stderr.write(terminalLine(`snapdesk: unknown command "${global.command}" (run "snapdesk --help" to see the commands)`));
       return 1;
     }
     if (wantsHelp(global.rest)) {
-      io.stdout.write(`Usage: snapdesk ${command.usage}\n\n${command.summary}\n`);
+      io.stdout.write(terminalText(`Usage: snapdesk ${command.usage}\n\n${command.summary}\n`));
       return 0;
     }
     const { root } = resolveRoot({ ...(global.root !== undefined ? { cliRoot: global.root } : {}), env: io.env });

@@ -14,7 +14,8 @@ import { login, logout, openRegistry } from '../registry/session';
 import { progressBar } from './archive-commands';
 import { parseCommandArgs, stringOpt, usageError } from './args';
 import type { CliCommand, CliContext } from './command';
-import { formatBytes } from './format';
+import { formatBytes } from '../rules';
+import { terminalLine } from './format';
 
 const MAX_SECRET_BYTES = 64 * 1024;
 
@@ -91,7 +92,7 @@ const loginCommand: CliCommand = {
     }
     if (Object.values(credentials).some((v) => v === '')) throw new SnapDeskError('invalid_input', 'the password or token is empty');
     await login(registry, credentials, { env: ctx.env, plainHttp: Boolean(values['plain-http']) });
-    ctx.stderr.write(`signed in to ${registry}\n`);
+    ctx.stderr.write(terminalLine(`signed in to ${registry}`));
     return 0;
   },
 };
@@ -105,7 +106,7 @@ const logoutCommand: CliCommand = {
     if (positionals.length !== 1) throw usageError('logout takes exactly one REGISTRY', this.usage);
     const registry = parseRegistryHost(positionals[0]!);
     const removed = await logout(registry, { env: ctx.env });
-    ctx.stderr.write(removed ? `signed out of ${registry}\n` : `not signed in to ${registry}\n`);
+    ctx.stderr.write(terminalLine(removed ? `signed out of ${registry}` : `not signed in to ${registry}`));
     return 0;
   },
 };
@@ -132,10 +133,12 @@ const pushCommand: CliCommand = {
       });
       bar.done();
       ctx.stderr.write(
-        `pushed ${snapshot.name || snapshot.id} to ${result.reference}: ${result.layers} layers, ${formatBytes(result.dataBytes)} ` +
-          `(${formatBytes(result.uploadedBytes)} uploaded, ${formatBytes(result.reusedBytes)} already there)\n`,
+        terminalLine(
+          `pushed ${snapshot.name || snapshot.id} to ${result.reference}: ${result.layers} layers, ${formatBytes(result.dataBytes)} ` +
+            `(${formatBytes(result.uploadedBytes)} uploaded, ${formatBytes(result.reusedBytes)} already there)`,
+        ),
       );
-      ctx.stdout.write(`${result.digest}\n`);
+      ctx.stdout.write(terminalLine(`${result.digest}`));
     } finally {
       interrupt.dispose();
       bar.done();
@@ -163,7 +166,7 @@ const pullCommand: CliCommand = {
       const facts = [p.config.hypervisor, p.config.cpu ? `${p.config.cpu} CPU` : null, p.config.memory ? `${formatBytes(p.config.memory)} memory` : null, `${formatBytes(p.dataSize)} data`]
         .filter(Boolean)
         .join(', ');
-      ctx.stderr.write(`${formatRef(target)} → "${p.config.name}" (${facts}; ${formatBytes(p.downloadBytes)} to download)\n`);
+      ctx.stderr.write(terminalLine(`${formatRef(target)} → "${p.config.name}" (${facts}; ${formatBytes(p.downloadBytes)} to download)`));
       if (p.nameTaken) {
         throw new SnapDeskError('name_conflict', `a snapshot named "${p.config.name}" already exists; pull again with --name ${p.suggestedName ?? 'ANOTHER-NAME'}`, { name: p.config.name });
       }
@@ -174,7 +177,7 @@ const pullCommand: CliCommand = {
         ...(bar.onProgress ? { onProgress: bar.onProgress } : {}),
       });
       bar.done();
-      ctx.stdout.write(`${id}\n`);
+      ctx.stdout.write(terminalLine(`${id}`));
     } finally {
       interrupt.dispose();
       bar.done();
@@ -193,7 +196,7 @@ const tagsCommand: CliCommand = {
     const target = parseReference(positionals[0]!, { repositoryOnly: true });
     const client = await openRegistry(target.registry, { env: ctx.env, plainHttp: Boolean(values['plain-http']) });
     const tags = await client.listTags(target.repository);
-    ctx.stdout.write(tags.map((t) => `${t}\n`).join(''));
+    ctx.stdout.write(tags.map((t) => terminalLine(t)).join(''));
     return 0;
   },
 };

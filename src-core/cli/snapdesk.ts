@@ -1,4 +1,5 @@
 /** Entry point of the `snapdesk` CLI (bundled to out/cli/snapdesk.cjs). */
+import { terminalLine } from './format';
 import { main } from './main';
 
 // A reader that went away (`snapdesk list | head`) is not an error worth a stack trace.
@@ -19,7 +20,7 @@ main(process.argv.slice(2), {
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`snapdesk: internal error: ${String(err)}\n`);
+    process.stderr.write(terminalLine(`snapdesk: internal error: ${String(err)}`));
     process.exitCode = 1;
   },
 );

@@ -8,10 +8,17 @@ import { validateConfig } from '../record';
 import type { SnapshotConfig } from '../types';
 import { parseCommandArgs, stringOpt, usageError } from './args';
 import type { CliCommand, CliContext } from './command';
-import { formatBytes, formatTable, formatTime } from './format';
+import { formatBytes, formatCount } from '../rules';
+import { formatTable, formatTime, terminalJson, terminalLine } from './format';
+import { withTextOptionHint } from './text-hints';
 
+/** One line on stdout, escaped (see ./format). */
 const print = (ctx: CliContext, text: string): void => {
-  ctx.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  ctx.stdout.write(terminalLine(text));
+};
+
+const printJson = (ctx: CliContext, value: unknown): void => {
+  ctx.stdout.write(terminalJson(value));
 };
 
 /** Short IDs in the table: 12 of 26 characters (60 bits) are unique in any real store and still a valid prefix ref. */
@@ -24,7 +31,7 @@ const list: CliCommand = {
   async run(args, ctx) {
     const { values } = parseCommandArgs(args, { json: { type: 'boolean' } }, this.usage);
     if (values.json) {
-      print(ctx, JSON.stringify(await ctx.store.list(), null, 2));
+      printJson(ctx, await ctx.store.list());
       return 0;
     }
     const rows = (await ctx.store.listSummaries()).map((s) => [
@@ -36,7 +43,7 @@ const list: CliCommand = {
       s.usage ? formatBytes(s.usage.allocated) : '?',
       formatTime(s.created_at),
     ]);
-    print(ctx, formatTable(['ID', 'NAME', 'HYPERVISOR', 'CPU', 'MEMORY', 'SIZE', 'CREATED (UTC)'], rows));
+    ctx.stdout.write(formatTable(['ID', 'NAME', 'HYPERVISOR', 'CPU', 'MEMORY', 'SIZE', 'CREATED (UTC)'], rows));
     return 0;
   },
 };
@@ -48,7 +55,7 @@ const inspect: CliCommand = {
   async run(args, ctx) {
     const { positionals } = parseCommandArgs(args, {}, this.usage);
     if (positionals.length !== 1) throw usageError('inspect takes exactly one REF', this.usage);
-    print(ctx, JSON.stringify(await ctx.store.inspect(positionals[0]!), null, 2));
+    printJson(ctx, await ctx.store.inspect(positionals[0]!));
     return 0;
   },
 };
@@ -75,7 +82,11 @@ const rename: CliCommand = {
     const name = stringOpt(values.name);
     const description = stringOpt(values.description);
     if (name === undefined && description === undefined) throw usageError('give --name and/or --description', this.usage);
-    const snapshot = await ctx.store.rename(positionals[0]!, { ...(name !== undefined ? { name } : {}), ...(description !== undefined ? { description } : {}) });
+    const snapshot = await ctx.store
+      .rename(positionals[0]!, { ...(name !== undefined ? { name } : {}), ...(description !== undefined ? { description } : {}) })
+      .catch(async (err: unknown) => {
+        throw await withTextOptionHint(err, ctx);
+      });
     print(ctx, snapshot.id);
     return 0;
   },
@@ -88,7 +99,7 @@ const gc: CliCommand = {
   async run(args, ctx) {
     parseCommandArgs(args, {}, this.usage);
     const report = await ctx.store.gc();
-    print(ctx, `removed ${report.removedOrphanDirs.length} orphan data director${report.removedOrphanDirs.length === 1 ? 'y' : 'ies'} and ${report.removedStalePending.length} stale pending record${report.removedStalePending.length === 1 ? '' : 's'}`);
+    print(ctx, `removed ${formatCount(report.removedOrphanDirs.length, 'orphan data directory', 'orphan data directories')} and ${formatCount(report.removedStalePending.length, 'stale pending record')}`);
     for (const id of report.removedOrphanDirs) print(ctx, `orphan ${id}`);
     for (const id of report.removedStalePending) print(ctx, `pending ${id}`);
     for (const id of report.purgedFromTrash ?? []) print(ctx, `trash ${id}`);
@@ -127,7 +138,9 @@ const create: CliCommand = {
     const description = stringOpt(values.description);
     // A new snapshot always gets a new ID, whatever --config says.
     const config: SnapshotConfig = { ...cfg, id: newSnapshotId(), ...(name !== undefined ? { name } : {}), ...(description !== undefined ? { description } : {}) };
-    const id = await ctx.store.create(config, packDataDir(path.resolve(dir)));
+    const id = await ctx.store.create(config, packDataDir(path.resolve(dir))).catch(async (err: unknown) => {
+      throw await withTextOptionHint(err, ctx);
+    });
     print(ctx, id);
     return 0;
   },

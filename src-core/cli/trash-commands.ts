@@ -5,10 +5,12 @@
 import { isSnapDeskError, SnapDeskError } from '../errors';
 import { parseCommandArgs, stringOpt, usageError } from './args';
 import type { CliCommand, CliContext } from './command';
-import { formatBytes, formatTable, formatTime } from './format';
+import { formatBytes, formatCount } from '../rules';
+import { formatTable, formatTime, terminalJson, terminalLine } from './format';
 
+/** One line on stdout, escaped (see ./format). */
 const print = (ctx: CliContext, text: string): void => {
-  ctx.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  ctx.stdout.write(terminalLine(text));
 };
 
 const SHORT_ID = 12;
@@ -19,11 +21,11 @@ async function list(args: string[], ctx: CliContext): Promise<number> {
   if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"`, 'trash list [--json]');
   const summary = await ctx.store.trash.list();
   if (values.json) {
-    print(ctx, JSON.stringify(summary, null, 2));
+    ctx.stdout.write(terminalJson(summary));
     return 0;
   }
   const rows = summary.items.map((i) => [i.snapshot.id.slice(0, SHORT_ID), i.snapshot.name === '' ? '-' : i.snapshot.name, formatBytes(i.size), formatTime(i.deletedAt), formatTime(i.purgeAt)]);
-  print(ctx, formatTable(['ID', 'NAME', 'SIZE', 'DELETED (UTC)', 'PURGED AFTER (UTC)'], rows));
+  ctx.stdout.write(formatTable(['ID', 'NAME', 'SIZE', 'DELETED (UTC)', 'PURGED AFTER (UTC)'], rows));
   print(ctx, `${summary.items.length} in the trash, ${formatBytes(summary.totalSize)}; kept ${summary.settings.retentionDays} days`);
   return 0;
 }
@@ -57,7 +59,7 @@ async function empty(args: string[], ctx: CliContext): Promise<number> {
   const { positionals } = parseCommandArgs(args, {}, 'trash empty');
   if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"`, 'trash empty');
   const ids = await ctx.store.trash.empty();
-  print(ctx, `deleted ${ids.length} snapshot${ids.length === 1 ? '' : 's'} for ever`);
+  print(ctx, `deleted ${formatCount(ids.length, 'snapshot')} for ever`);
   return 0;
 }
 

@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { defaultArchiveName } from '../../src-core/archive/archive-name';
 import { main } from '../../src-core/cli/main';
 import { dirDigest, noise, sparseFile } from './dir-target';
 
@@ -131,11 +130,3 @@ describe('snapdesk export / import / verify / preview', () => {
   });
 });
 
-describe('default archive names', () => {
-  it('are <name>.tgz, or <id>.tgz when unnamed, with characters file systems refuse replaced', () => {
-    expect(defaultArchiveName({ name: 'web-golden', id: 'ABC' })).toBe('web-golden.tgz');
-    expect(defaultArchiveName({ name: '', id: 'ABC' })).toBe('ABC.tgz');
-    expect(defaultArchiveName({ name: 'a/b\\c:d*?"<>|\u0001', id: 'ABC' })).toBe('a_b_c_d_______.tgz');
-    expect(defaultArchiveName({ name: '..', id: 'ABC' })).toBe('ABC.tgz');
-  });
-});

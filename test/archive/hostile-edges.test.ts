@@ -62,9 +62,10 @@ describe('an archive whose snapshot name this store cannot hold', () => {
   });
 
   for (const [label, name] of [
-    ['a slash', '../../etc'],
     ['a newline', 'web\ngolden'],
-    ['5000 characters', 'n'.repeat(5000)],
+    ['a bidi override', 'web\u202egolden'],
+    ['a C1 control', 'web\u009bgolden'],
+    ['a zero-width space', 'web\u200bgolden'],
   ] as const) {
     it(`(${label}) is refused with nothing written, and imports under a name the user gives`, async () => {
       const bytes = tarOf([envelopeEntry(envelopeText(goodConfig({ name }))), fileEntry('state.json', 'x')]);
@@ -74,6 +75,18 @@ describe('an archive whose snapshot name this store cannot hold', () => {
       expect(await readIndexBytes(ts.root)).toBeNull();
       const id = await ts.store.import(chunked(bytes), { name: 'renamed' });
       expect((await ts.store.inspect(id)).name).toBe('renamed');
+    });
+  }
+
+  // cocoon takes any name: a slash or any length is no reason to refuse (the name is never a path here).
+  for (const [label, name] of [
+    ['a slash', '../../etc'],
+    ['5000 characters', 'n'.repeat(5000)],
+  ] as const) {
+    it(`(${label}) is no such name: it imports under what it says`, async () => {
+      const bytes = tarOf([envelopeEntry(envelopeText(goodConfig({ name }))), fileEntry('state.json', 'x')]);
+      const id = await ts.store.import(chunked(bytes), {});
+      expect((await ts.store.inspect(name)).id).toBe(id);
     });
   }
 });

@@ -49,7 +49,7 @@ describe('snapdesk store commands', () => {
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^ID\s+NAME\s+HYPERVISOR\s+CPU\s+MEMORY\s+SIZE\s+CREATED \(UTC\)$/);
     expect(lines[1]).toContain(a.slice(0, 12));
-    expect(lines[1]).toMatch(/first\s+cloud-hypervisor\s+2\s+2\.0 GiB\s+\d/);
+    expect(lines[1]).toMatch(/first\s+cloud-hypervisor\s+2\s+2 GiB\s+\d/);
     expect(lines[2]).toContain('second');
     expect(lines).toHaveLength(3);
   });

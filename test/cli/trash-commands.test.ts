@@ -38,8 +38,8 @@ describe('snapdesk trash', () => {
     const id = await create('web');
     await openStore({ root: store() }).trash.moveToTrash(['web']);
     const listed = await cli('trash', 'list');
-    expect(listed.stdout).toMatch(new RegExp(`^ID +NAME +SIZE +DELETED \\(UTC\\) +PURGED AFTER \\(UTC\\)\\n${id.slice(0, 12)} +web +4\\.0 KiB `));
-    expect(listed.stdout).toMatch(/1 in the trash, 4\.0 KiB; kept 7 days\n$/);
+    expect(listed.stdout).toMatch(new RegExp(`^ID +NAME +SIZE +DELETED \\(UTC\\) +PURGED AFTER \\(UTC\\)\\n${id.slice(0, 12)} +web +4 KiB `));
+    expect(listed.stdout).toMatch(/1 in the trash, 4 KiB; kept 7 days\n$/);
     await create('web');
     const refused = await cli('trash', 'restore', 'web');
     expect(refused.code).toBe(1);

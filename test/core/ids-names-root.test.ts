@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { SnapDeskError } from '../../src-core/errors';
 import { defaultRoot, resolveRoot, userDataDir } from '../../src-core/default-root';
 import { assertSnapshotId, isSnapshotId, newSnapshotId } from '../../src-core/ids';
-import { freeName, validateName } from '../../src-core/names';
+import { validateDescription, validateName } from '../../src-core/names';
 import { storePaths } from '../../src-core/paths';
 import { configEntries, validateConfig } from '../../src-core/record';
 
@@ -23,21 +24,26 @@ describe('snapshot IDs', () => {
   });
 });
 
-describe('snapshot names', () => {
-  it('a free name is derived by counting up', () => {
-    const taken = new Set(['web', 'web-2', 'db-7']);
-    expect(freeName('web', (n) => taken.has(n))).toBe('web-3');
-    expect(freeName('db-7', (n) => taken.has(n))).toBe('db-8');
-    expect(freeName('new', (n) => taken.has(n))).toBe('new');
-    expect(freeName('', () => true)).toBe('');
+describe('snapshot names the store writes', () => {
+  it('slashes, backslashes, any length and any script are fine, as in cocoon', () => {
+    for (const ok of ['team/web', 'a\\b', 'x'.repeat(5000), 'ünïcødé snapshot ✓', '']) expect(validateName(ok)).toBe(ok);
+    expect(validateDescription('d'.repeat(5000))).toHaveLength(5000);
+    expect(validateDescription('two\nlines\tand a tab')).toBe('two\nlines\tand a tab');
   });
 
-  it('slashes and control characters are refused, unicode is fine', () => {
-    expect(() => validateName('a/b')).toThrow('slashes');
-    expect(() => validateName('a\\b')).toThrow('slashes');
-    expect(() => validateName('a\nb')).toThrow('control');
-    expect(() => validateName('x'.repeat(257))).toThrow('too long');
-    expect(validateName('ünïcødé snapshot ✓')).toBe('ünïcødé snapshot ✓');
+  it('control and invisible formatting characters are refused with a typed error, the name escaped, a cleaned one attached', () => {
+    let err: unknown;
+    try {
+      validateName('evil\u202egpj\u001b[2J');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(SnapDeskError);
+    const e = err as SnapDeskError;
+    expect(e.code).toBe('invalid_input');
+    expect(e.message).toBe('snapshot name "evil\\u202egpj\\u001b[2J" refused: A name cannot contain control or invisible formatting characters (it has \\u202e).');
+    expect(e.details).toEqual({ field: 'name', suggestion: 'evilgpj[2J' });
+    expect(() => validateDescription('red\u001b[31m')).toThrow(/description refused: .*\\u001b/);
   });
 });
 

@@ -204,9 +204,16 @@ describe('deleting and renaming', () => {
     expect((await store.list()).filter((s) => s.name === '')).toHaveLength(2);
   });
 
-  it('rename refuses names with slashes or control characters', async () => {
+  it('rename refuses names with control or bidi characters, and takes slashes and long names as cocoon does', async () => {
     await three();
-    await expect(store.rename('s0', { name: 'a/b' })).rejects.toMatchObject({ code: 'invalid_input' });
+    for (const bad of ['a\u0007b', 'a\u202eb', 'c1\u0085']) {
+      await expect(store.rename('s0', { name: bad })).rejects.toMatchObject({ code: 'invalid_input', details: { field: 'name' } });
+    }
+    await expect(store.rename('s0', { description: 'esc\u001b[2J' })).rejects.toMatchObject({ code: 'invalid_input', details: { field: 'description' } });
+    expect((await store.rename('s0', { name: 'team/web' })).name).toBe('team/web');
+    const long = 'n'.repeat(5000);
+    expect((await store.rename('team/web', { name: long, description: 'line 1\nline 2\t' })).name).toBe(long);
+    expect((await store.inspect(long)).description).toBe('line 1\nline 2\t');
   });
 
   it("the app's concurrent calls never lose an update", async () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ArchiveRef, Task } from '../../electron/app/contract';
 import { desktopApp } from './helpers/desktop-app';
+import { MAX_TEXT_FIELD_LENGTH } from '../../src-core/rules';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'good');
 let app: Awaited<ReturnType<typeof desktopApp>>;
@@ -250,10 +251,11 @@ describe('input validation', () => {
   });
 
   it('too long or malformed values', async () => {
-    await rejects('snapshots.inspect', { ref: 'x'.repeat(257) });
-    await rejects('snapshots.rename', { ref: 'a', name: 'a/b' });
+    await rejects('snapshots.inspect', { ref: 'x'.repeat(MAX_TEXT_FIELD_LENGTH + 1) });
     await rejects('snapshots.rename', { ref: 'a', name: 'bell\u0007' });
-    await rejects('snapshots.rename', { ref: 'a', description: 'd'.repeat(4097) });
+    await rejects('snapshots.rename', { ref: 'a', name: 'bidi\u202e' });
+    await rejects('snapshots.rename', { ref: 'a', description: 'esc\u001b[2J' });
+    await rejects('snapshots.rename', { ref: 'a', description: 'd'.repeat(MAX_TEXT_FIELD_LENGTH + 1) });
     await rejects('archives.register', { paths: Array.from({ length: 257 }, (_, i) => `/f${i}.tgz`) });
     await rejects('archives.preview', { archiveId: '../../etc/passwd' });
     await rejects('snapshots.delete', { refs: [] });

@@ -94,9 +94,10 @@ describe('IPC binding', () => {
 describe('contract input rules', () => {
   // The contract refuses at the IPC boundary exactly what the store would refuse later, so a
   // renderer never gets a half-validated call through to src-core with a different message.
-  const names = ['web-golden', 'ünïcødé ✓', '', 'a/b', 'a\\b', 'a\nb', 'tab\there', 'del\u007f', 'x'.repeat(256), 'x'.repeat(257)];
+  const names = ['web-golden', 'ünïcødé ✓', '', 'a/b', 'a\\b', 'a\nb', 'tab\there', 'del\u007f', 'c1\u0085', 'bidi\u202e', 'zw\u200b', 'x'.repeat(5000)];
   it('snapshot names accepted by snapshots.rename are those validateName accepts', async () => {
     const { validateName } = await import('../../src-core/names');
+    expect(names.filter((name) => calls['snapshots.rename'].input.safeParse({ ref: 'abc', name }).success)).toEqual(['web-golden', 'ünïcødé ✓', '', 'a/b', 'a\\b', 'x'.repeat(5000)]);
     for (const name of names) {
       const contractOk = calls['snapshots.rename'].input.safeParse({ ref: 'abc', name }).success;
       let storeOk = true;
@@ -106,6 +107,20 @@ describe('contract input rules', () => {
         storeOk = false;
       }
       expect({ name, ok: contractOk }).toEqual({ name, ok: storeOk });
+    }
+  });
+
+  it('descriptions accepted by snapshots.rename are those validateDescription accepts (line breaks and tabs included)', async () => {
+    const { validateDescription } = await import('../../src-core/names');
+    for (const description of ['nginx', 'two\nlines\tand a tab', 'd'.repeat(5000), 'esc\u001b[31m', 'cr\r\n', 'bidi\u202e']) {
+      const contractOk = calls['snapshots.rename'].input.safeParse({ ref: 'abc', description }).success;
+      let storeOk = true;
+      try {
+        validateDescription(description);
+      } catch {
+        storeOk = false;
+      }
+      expect({ description: description.slice(0, 20), ok: contractOk }).toEqual({ description: description.slice(0, 20), ok: storeOk });
     }
   });
 });

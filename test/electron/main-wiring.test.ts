@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CALL_NAMES, channelOf, type Envelope } from '../../electron/app/contract';
-import { CONTENT_SECURITY_POLICY } from '../../electron/app/csp';
+import { CONTENT_SECURITY_POLICY } from '../../src-core/rules';
 import { APP_URL } from '../../electron/desktop/security';
 
 /**

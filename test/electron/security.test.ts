@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY } from '../../electron/app/csp';
+import { CONTENT_SECURITY_POLICY } from '../../src-core/rules';
 import {
   APP_URL,
   guardContents,

@@ -5,7 +5,6 @@ import type { MenuItemConstructorOptions } from 'electron';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseShellArgs } from '../../electron/desktop/args';
 import type { MenuCommand } from '../../electron/app/contract';
-import { archiveFileName, withArchiveExtension } from '../../electron/app/export-names';
 import { menuTemplate } from '../../electron/desktop/menu';
 import { resolveStaticFile } from '../../electron/app/static-files';
 
@@ -56,22 +55,6 @@ describe('command line', () => {
       files: ['/home/u/a.tgz'],
     });
     expect(parseShellArgs(['snapdesk', '--root=/srv/c', '/tmp/x.tar.gz', 'b.TAR'], '/w')).toEqual({ root: '/srv/c', files: ['/tmp/x.tar.gz', '/w/b.TAR'] });
-  });
-});
-
-describe('export file names', () => {
-  it('defaults to <name>.tgz, the ID for an unnamed snapshot, and never a path', () => {
-    expect(archiveFileName({ id: 'ABC', name: 'web-golden' })).toBe('web-golden.tgz');
-    expect(archiveFileName({ id: 'ABC', name: '' })).toBe('ABC.tgz');
-    expect(archiveFileName({ id: 'ABC', name: '../etc/pass:wd' })).toBe('_etc_pass_wd.tgz');
-    expect(archiveFileName({ id: 'ABC', name: 'raw' }, false)).toBe('raw.tar');
-  });
-
-  it('appends the extension when the user typed a name without one', () => {
-    expect(withArchiveExtension('/d/web')).toBe('/d/web.tgz');
-    expect(withArchiveExtension('/d/web.tar.gz')).toBe('/d/web.tar.gz');
-    expect(withArchiveExtension('/d/web.TGZ')).toBe('/d/web.TGZ');
-    expect(withArchiveExtension('/d/web', false)).toBe('/d/web.tar');
   });
 });
 

@@ -52,7 +52,7 @@ async function roundTrip(c: Ctx, host: string, repo: string): Promise<void> {
   expect(push.stderr).toMatch(/pushed golden to .*: 6 layers/);
   expect([push.code, push.stdout]).toEqual([0, expect.stringMatching(/^sha256:[a-f0-9]{64}\n$/)]);
   const pull = await cli(['--root', c.b.root, 'pull', `${host}/${repo}:v1`, '--name', 'copy'], c.env);
-  expect([pull.code, pull.stderr]).toEqual([0, expect.stringContaining('→ "copy" (cloud-hypervisor, 2 CPU, 1.0 GiB memory')]);
+  expect([pull.code, pull.stderr]).toEqual([0, expect.stringContaining('→ "copy" (cloud-hypervisor, 2 CPU, 1 GiB memory')]);
   expect((await c.b.store.inspect(pull.stdout.trim())).name).toBe('copy');
   const tags = await cli(['tags', `${host}/${repo}`], c.env);
   expect([tags.code, tags.stdout]).toEqual([0, 'v1\n']);

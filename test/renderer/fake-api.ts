@@ -24,6 +24,7 @@ import { invalidInput } from '../../electron/app/handlers';
 import { SnapDeskError, ambiguousRef, cancelled, nameConflict, notFound, type ErrorData } from '../../src-core/errors';
 import { FakeTrash } from './fake-trash';
 import type { DataFileInfo, SnapshotConfig, SnapshotDetails, SnapshotSummary } from '../../src-core/types';
+import { cleanDescription, cleanName, descriptionProblem, freeName, nameProblem } from '../../src-core/rules';
 
 const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 let idSeq = 0;
@@ -438,18 +439,15 @@ export class FakeApi implements SnapdeskApi {
       case 'archives.preview': {
         const a = this.mustArchive(String(arg.archiveId));
         if (a.error) throw new SnapDeskError(a.error.code, a.error.message);
-        const taken = a.config.name !== '' && this.snapshots.some((s) => s.name === a.config.name);
-        let suggestedName: string | undefined;
-        if (taken) {
-          for (let n = 2; ; n++) {
-            const c = `${a.config.name}-${n}`;
-            if (!this.snapshots.some((s) => s.name === c)) {
-              suggestedName = c;
-              break;
-            }
-          }
-        }
-        return { config: a.config, version: 1, gzip: true, nameTaken: taken, ...(suggestedName ? { suggestedName } : {}) };
+        // As the store's preview: a refused name is cleaned, a taken one counted on (the rules of src-core/rules).
+        const isTaken = (n: string) => this.snapshots.some((s) => s.name === n);
+        const taken = a.config.name !== '' && isTaken(a.config.name);
+        const problem = nameProblem(a.config.name);
+        const from = problem ? cleanName(a.config.name) : taken ? a.config.name : '';
+        const suggestedName = from !== '' ? freeName(from, isTaken) : undefined;
+        const descProblem = a.config.description !== undefined ? descriptionProblem(a.config.description) : null;
+        const described = descProblem && a.config.description !== undefined ? { descriptionProblem: descProblem, suggestedDescription: cleanDescription(a.config.description) } : {};
+        return { config: a.config, version: 1, gzip: true, nameTaken: taken, ...(problem ? { nameProblem: problem } : {}), ...(suggestedName ? { suggestedName } : {}), ...described };
       }
       case 'archives.import': {
         const a = this.mustArchive(String(arg.archiveId));

@@ -223,7 +223,7 @@ describe('importing archives', () => {
     await renderApp(api);
     drop([file('notes.txt'), file('fresh.tgz'), file('photo.png')]);
     expect(await screen.findByRole('alert')).toHaveTextContent(
-      'notes.txt and photo.png are not snapshot archives: only .tgz, .tar.gz and .tar files can be imported.',
+      'notes.txt and photo.png are not snapshot archives: only .tgz, .tar.gz or .tar files can be imported.',
     );
     const dialog = await screen.findByRole('dialog', { name: 'Import snapshot' });
     expect(within(dialog).getByRole('group', { name: /fresh\.tgz/ })).toBeInTheDocument();
@@ -256,7 +256,7 @@ describe('importing archives', () => {
     api.info = { ...api.info, transport: 'web' };
     const { user } = await renderApp(api);
     const input = screen.getByTestId('import-input') as HTMLInputElement;
-    expect(input.accept).toBe('.tgz,.tar.gz,.tar');
+    expect(input.accept).toBe('.tgz,.tar.gz,.tar,application/gzip,application/x-tar');
     expect(input.multiple).toBe(true);
     let clicked = 0;
     input.addEventListener('click', () => clicked++);
@@ -278,6 +278,36 @@ describe('importing archives', () => {
     const b = api.addArchive('second.tgz', { name: 'second' });
     act(() => api.emit('archives.opened', { archives: [b.ref] }));
     expect(await screen.findByRole('dialog', { name: 'Import 2 snapshots' })).toBeInTheDocument();
+  });
+
+  it('an archive’s name and description are shown escaped; a refused name and description offer cleaned ones, and Import waits for them', async () => {
+    const api = new FakeApi();
+    api.archiveFor('bidi.tgz', { name: 'web\u202egolden', description: 'line one\nbell\u0007 here', cpu: 1 });
+    const { user } = await renderApp(api);
+    drop([file('bidi.tgz')]);
+    const dialog = await screen.findByRole('dialog', { name: 'Import snapshot' });
+    const item = within(dialog).getByRole('group', { name: /bidi\.tgz/ });
+    await waitFor(() => expect(within(item).getByText('Name in archive').nextElementSibling).toHaveTextContent('web\\u202egolden'));
+    const shownDescription = within(item).getByText('Description', { selector: 'dt' }).nextElementSibling;
+    expect(shownDescription).toHaveTextContent('bell\\u0007 here');
+    expect(shownDescription?.querySelector('.escaped-char')).not.toBeNull();
+
+    const importButton = within(dialog).getByRole('button', { name: 'Import' });
+    expect(importButton).toBeDisabled();
+    await user.click(within(item).getByRole('button', { name: 'Use “webgolden”' }));
+    expect(within(item).getByRole('textbox', { name: 'Name for bidi.tgz' })).toHaveValue('webgolden');
+    const description = within(item).getByRole('textbox', { name: 'Description for bidi.tgz' });
+    expect(description).toHaveAttribute('aria-invalid', 'true');
+    expect(importButton).toBeDisabled();
+    expect(within(dialog).getByText(/Fix the description for/)).toBeInTheDocument();
+    await user.click(within(item).getByRole('button', { name: 'Use the cleaned description' }));
+    expect(description).toHaveValue('line one\nbell here');
+    expect(description).not.toHaveAttribute('aria-invalid');
+
+    await user.click(importButton);
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    const imports = api.callsOf('archives.import') as { name?: string; description?: string }[];
+    expect(imports.map((i) => [i.name, i.description])).toEqual([['webgolden', 'line one\nbell here']]);
   });
 
   it('cancel closes the dialog without importing', async () => {

@@ -132,14 +132,30 @@ describe('the inspect panel', () => {
     expect(screen.getByRole('row', { name: 'web-golden' })).toBeInTheDocument();
   });
 
-  it('refuses a name with a slash before sending it', async () => {
+  it('refuses a name with a control or invisible formatting character before sending it', async () => {
     const { api } = setup();
     const { user } = await renderApp(api);
     await inspect('web-golden', user);
     await user.click(screen.getByRole('button', { name: 'Edit name' }));
-    await user.type(screen.getByRole('textbox', { name: 'Name' }), '/x{Enter}');
-    expect(await screen.findByText('A name cannot contain slashes.')).toBeInTheDocument();
+    const box = screen.getByRole('textbox', { name: 'Name' });
+    await user.type(box, 'x');
+    // A typed bidi override (user-event cannot type it as a key).
+    fireEvent.change(box, { target: { value: 'web\u202egpj' } });
+    await user.type(box, '{Enter}');
+    expect(await screen.findByText('A name cannot contain control or invisible formatting characters (it has \\u202e).')).toBeInTheDocument();
     expect(api.callsOf('snapshots.rename')).toEqual([]);
+  });
+
+  it('takes a name with a slash, as cocoon does', async () => {
+    const { api } = setup();
+    const { user } = await renderApp(api);
+    await inspect('web-golden', user);
+    await user.click(screen.getByRole('button', { name: 'Edit name' }));
+    const box = screen.getByRole('textbox', { name: 'Name' });
+    await user.clear(box);
+    await user.type(box, 'team/web{Enter}');
+    await waitFor(() => expect(api.callsOf('snapshots.rename')).toHaveLength(1));
+    expect(api.callsOf('snapshots.rename')[0]).toMatchObject({ name: 'team/web' });
   });
 
   it('edits the description', async () => {

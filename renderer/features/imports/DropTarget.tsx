@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useApp } from '../../app/context';
-import { ARCHIVE_ACCEPT } from './file-kinds';
+import { ARCHIVE_ACCEPT, ARCHIVE_EXTENSIONS_TEXT } from '../../../src-core/rules';
 
 const hasFiles = (dt: DataTransfer | null): boolean => !!dt && Array.from(dt.types ?? []).includes('Files');
 
@@ -65,7 +65,7 @@ export function DropTarget() {
         <div className="drop-overlay" aria-hidden="true">
           <div className="drop-card">
             <strong>Drop to import</strong>
-            <span>.tgz, .tar.gz or .tar snapshot archives</span>
+            <span>{ARCHIVE_EXTENSIONS_TEXT} snapshot archives</span>
           </div>
         </div>
       ) : null}

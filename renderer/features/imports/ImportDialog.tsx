@@ -1,9 +1,10 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useApp, useImports, useSnapshots } from '../../app/context';
 import type { NameCheck } from './import-names';
-import { formatBytes, formatMemory } from '../../format/bytes';
+import { cleanDescription, descriptionProblem, formatBytes, formatOptionalBytes as formatMemory } from '../../../src-core/rules';
 import type { ImportItem } from './import-store';
 import { Dialog } from '../../shared/Dialog';
+import { EscapedText } from '../../shared/EscapedText';
 
 /**
  * Previews each archive and lets the user name it before importing. A taken
@@ -28,7 +29,10 @@ function ImportForm({ items }: { items: readonly ImportItem[] }) {
   const formId = useId();
   const reasonId = useId();
   const firstProblem = checks.findIndex((c) => c.problem !== null);
-  const blocked = firstProblem >= 0 ? items[firstProblem] : undefined;
+  // A description the store would refuse blocks too, once every name is fine.
+  const firstBadDescription = items.findIndex((i) => i.preview !== null && descriptionProblem(i.description) !== null);
+  const blockedBy = firstProblem >= 0 ? 'name' : firstBadDescription >= 0 ? 'description' : null;
+  const blocked = firstProblem >= 0 ? items[firstProblem] : firstBadDescription >= 0 ? items[firstBadDescription] : undefined;
 
   const focusName = (index: number) => {
     // Items still reading or unreadable have no name field, so a field is found by its archive, not by position.
@@ -67,7 +71,7 @@ function ImportForm({ items }: { items: readonly ImportItem[] }) {
         <>
           {blocked ? (
             <span className="footer-reason" id={reasonId}>
-              Choose a free name for {blocked.archive.name} to import.
+              {blockedBy === 'name' ? 'Choose a free name' : 'Fix the description'} for <EscapedText text={blocked.archive.name} /> to import.
             </span>
           ) : null}
           <button type="button" onClick={() => app.imports.cancel()}>
@@ -109,9 +113,14 @@ function ImportItemFields({ item, check, first, single }: { item: ImportItem; ch
   const nameId = useId();
   const descId = useId();
   const problemId = useId();
+  const descProblemId = useId();
   const update = (patch: Partial<ImportItem>) => app.stores.imports.getState().update(item.archive.id, patch);
   const a = item.archive;
   const c = item.preview?.config;
+  const descProblem = item.preview ? descriptionProblem(item.description) : null;
+  // The store's cleaned description while the field still holds the archive's own; else this text cleaned.
+  const cleanedDescription =
+    item.preview?.suggestedDescription !== undefined && item.description === (c?.description ?? '') ? item.preview.suggestedDescription : cleanDescription(item.description);
 
   return (
     <fieldset className="import-item">
@@ -142,7 +151,7 @@ function ImportItemFields({ item, check, first, single }: { item: ImportItem; ch
           <dl className="preview" aria-label={`Contents of ${a.name}`}>
             <div>
               <dt>Name in archive</dt>
-              <dd>{c.name || <span className="muted">unnamed</span>}</dd>
+              <dd>{c.name ? <EscapedText text={c.name} /> : <span className="muted">unnamed</span>}</dd>
             </div>
             <div>
               <dt>Hypervisor</dt>
@@ -158,7 +167,7 @@ function ImportItemFields({ item, check, first, single }: { item: ImportItem; ch
             </div>
             <div className="wide">
               <dt>Description</dt>
-              <dd>{c.description || <span className="muted">none</span>}</dd>
+              <dd>{c.description ? <EscapedText text={c.description} multiline /> : <span className="muted">none</span>}</dd>
             </div>
           </dl>
           <div className="form-row">
@@ -173,7 +182,6 @@ function ImportItemFields({ item, check, first, single }: { item: ImportItem; ch
               data-autofocus={first ? true : undefined}
               type="text"
               value={item.name}
-              maxLength={256}
               autoComplete="off"
               spellCheck={false}
               placeholder={c.name ? `keep “${c.name}”` : 'unnamed'}
@@ -207,12 +215,23 @@ function ImportItemFields({ item, check, first, single }: { item: ImportItem; ch
             <textarea
               id={descId}
               rows={2}
-              maxLength={4096}
               value={item.description}
               // An empty description keeps the archive's own (the store only overrides with non-empty values).
               placeholder={c.description ? 'empty keeps the archive’s description' : ''}
+              aria-invalid={descProblem ? true : undefined}
+              aria-describedby={descProblem ? descProblemId : undefined}
               onChange={(e) => update({ description: e.target.value })}
             />
+          </div>
+          <div className="name-problem" id={descProblemId} aria-live="polite">
+            {descProblem ? (
+              <>
+                <span className="field-error">{descProblem}</span>
+                <button type="button" className="small" onClick={() => update({ description: cleanedDescription })}>
+                  Use the cleaned description
+                </button>
+              </>
+            ) : null}
           </div>
           {single ? null : (
             <button type="button" className="small link" onClick={() => app.imports.discard(a.id)}>

@@ -2,14 +2,13 @@ import type { ArchiveRef, SnapdeskApi, Task } from '../../contract';
 import type { ErrorData } from '../../../src-core/errors';
 import type { Stores } from '../../app/stores';
 import { errorCode, errorMessage, plainError } from '../../format/errors';
-import { nameProblem } from '../../format/names';
 import { displayName, listNames } from '../../format/ids';
 import type { RunAction } from '../../shared/run-action';
 import type { SnapshotActions } from '../snapshots/actions';
 import { isDesktop } from '../settings/settings-store';
 import type { TransferActions } from '../transfers/actions';
 import { isActive } from '../transfers/tasks-store';
-import { splitArchiveFiles } from './file-kinds';
+import { ARCHIVE_EXTENSIONS_TEXT, descriptionProblem, nameProblem, splitArchiveFiles } from '../../../src-core/rules';
 import type { ImportItem } from './import-store';
 import { checkImportNames, effectiveName, type NameCheck } from './import-names';
 
@@ -178,7 +177,7 @@ export function createImportActions({ api, run, stores, snapshots, transfers }: 
       if (refused.length > 0) {
         toast(
           'error',
-          `${listNames(refused.map((f) => f.name))} ${refused.length === 1 ? 'is not a snapshot archive' : 'are not snapshot archives'}: only .tgz, .tar.gz and .tar files can be imported.`,
+          `${listNames(refused.map((f) => f.name))} ${refused.length === 1 ? 'is not a snapshot archive' : 'are not snapshot archives'}: only ${ARCHIVE_EXTENSIONS_TEXT} files can be imported.`,
         );
       }
       if (accepted.length === 0) return;
@@ -208,6 +207,9 @@ export function createImportActions({ api, run, stores, snapshots, transfers }: 
       const pending = stores.imports.getState().pending;
       const firstBad = nameChecks(pending).findIndex((c) => c.problem !== null);
       if (firstBad >= 0) return firstBad;
+      // A description the store would refuse is fixed in the dialog, not failed by the import.
+      const badDescription = pending.findIndex((i) => i.preview !== null && descriptionProblem(i.description) !== null);
+      if (badDescription >= 0) return badDescription;
       for (const item of pending.filter((i) => i.preview !== null)) await importOne(item);
       return -1;
     },

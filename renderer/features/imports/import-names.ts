@@ -1,4 +1,4 @@
-import { freeName, nameProblem } from '../../format/names';
+import { cleanName, freeName, nameProblem } from '../../../src-core/rules';
 import type { ImportItem } from './import-store';
 
 /** What is wrong with an item's name right now, and a one-click fix when there is one. */
@@ -53,7 +53,14 @@ export function checkImportNames(items: readonly ImportItem[], ctx: NameContext)
     };
 
     const bad = nameProblem(item.name);
-    if (bad) return { problem: bad, suggestion: null };
+    if (bad) {
+      // A cleaned name (the store's, when the name is the archive's), counted on past what is taken.
+      const cleaned = cleanName(item.name);
+      const fromStore = preview.suggestedName;
+      const pick = fromStore && item.name === preview.config.name && !unavailable(fromStore) ? fromStore : cleaned !== '' ? freeName(cleaned, unavailable) : null;
+      if (pick !== null) offered.add(pick);
+      return { problem: bad, suggestion: pick };
+    }
     if (item.nameError) return { problem: item.nameError, suggestion: suggest() };
     if (name === '') return OK;
     if ((preview.nameTaken && name === preview.config.name) || ctx.inStore(name)) {

@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { useApp, useRegistry, useSnapshots } from '../../app/context';
-import { formatBytes, formatMemory } from '../../format/bytes';
+import { formatBytes, formatOptionalBytes } from '../../../src-core/rules';
 import { Dialog } from '../../shared/Dialog';
 
 /**
@@ -83,7 +83,7 @@ function PullForm() {
               </div>
               <div>
                 <dt>Memory</dt>
-                <dd>{formatMemory(p.config.memory)}</dd>
+                <dd>{formatOptionalBytes(p.config.memory)}</dd>
               </div>
               <div>
                 <dt>Size</dt>
@@ -106,7 +106,6 @@ function PullForm() {
                 id={nameId}
                 type="text"
                 value={draft.name}
-                maxLength={256}
                 autoComplete="off"
                 spellCheck={false}
                 placeholder={`keep “${p.defaultName}”`}
@@ -130,7 +129,6 @@ function PullForm() {
               <textarea
                 id={descId}
                 rows={2}
-                maxLength={4096}
                 value={draft.description}
                 placeholder={p.config.description ? 'empty keeps the registry’s description' : ''}
                 onChange={(e) => store.patchPull({ description: e.target.value })}

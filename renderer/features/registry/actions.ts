@@ -1,7 +1,7 @@
 import type { ErrorData } from '../../../src-core/errors';
 import type { SnapdeskApi, Task } from '../../contract';
 import { errorCode, errorMessage } from '../../format/errors';
-import { freeName, nameProblem } from '../../format/names';
+import { freeName, nameProblem } from '../../../src-core/rules';
 import type { Stores } from '../../app/stores';
 
 /** What the pull dialog's name field says right now, and a free name one click away. */

@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { useApp, useSnapshots, useUi } from '../../app/context';
-import { formatBytes } from '../../format/bytes';
+import { formatBytes, escapeUnsafe } from '../../../src-core/rules';
 import { displayName } from '../../format/ids';
 import { Dialog } from '../../shared/Dialog';
+import { EscapedText } from '../../shared/EscapedText';
 
 /** Confirms a delete, naming what goes and how much space it frees. */
 export function DeleteDialog() {
@@ -16,7 +17,7 @@ function DeleteConfirm({ ids }: { ids: readonly string[] }) {
   const [busy, setBusy] = useState(false);
   const items = ids.map((id) => byId.get(id)).filter((s) => s !== undefined);
   const freed = items.reduce((sum, s) => sum + (s.usage?.allocated ?? 0), 0);
-  const title = items.length === 1 ? `Delete ${displayName(items[0] as { id: string; name: string })}?` : `Delete ${items.length} snapshots?`;
+  const title = items.length === 1 ? `Delete ${escapeUnsafe(displayName(items[0] as { id: string; name: string }))}?` : `Delete ${items.length} snapshots?`;
   const close = () => app.stores.ui.getState().closeDelete();
 
   return (
@@ -34,7 +35,9 @@ function DeleteConfirm({ ids }: { ids: readonly string[] }) {
       <ul className="delete-list" aria-label="Snapshots to delete">
         {items.map((s) => (
           <li key={s.id}>
-            <span>{displayName(s)}</span>
+            <span>
+              <EscapedText text={displayName(s)} />
+            </span>
             <span className="muted">{s.usage ? formatBytes(s.usage.allocated) : 'size unknown'}</span>
           </li>
         ))}

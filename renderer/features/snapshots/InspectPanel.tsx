@@ -3,14 +3,14 @@ import type { SnapshotDetails } from '../../../src-core/types';
 import { useApp, useIsDesktop, useSelection, useSnapshots, useUi, useView } from '../../app/context';
 import { useWindowWidth } from '../../app/use-window-width';
 import type { DetailsPane } from './view-store';
-import { formatBytes, formatExactBytes } from '../../format/bytes';
+import { formatBytes, formatExactBytes, freeName, nameProblem, formatCount } from '../../../src-core/rules';
 import { errorMessage } from '../../format/errors';
 import { displayName } from '../../format/ids';
-import { freeName, nameProblem } from '../../format/names';
 import { nameTakenProblem } from '../imports/import-names';
 import { formatExactTime } from '../../format/time';
 import { RelativeTime } from '../../shared/RelativeTime';
 import { EditableText } from '../../shared/EditableText';
+import { EscapedText } from '../../shared/EscapedText';
 
 /** Below this window width the details pane starts collapsed (until the user opens it). */
 export const DETAILS_AUTO_MIN_WIDTH = 1100;
@@ -104,7 +104,7 @@ function SelectionSummary({ ids }: { ids: string[] }) {
   return (
     <div className="summary">
       <p>
-        <strong>{ids.length} snapshots selected</strong>, {formatBytes(total)} on disk.
+        <strong>{`${formatCount(ids.length, 'snapshot')} selected`}</strong>, {formatBytes(total)} on disk.
       </p>
       <div className="actions">
         <button type="button" onClick={() => void app.exports.exportSelected()}>
@@ -147,7 +147,9 @@ function SnapshotDetailsView({ id }: { id: string }) {
 
   return (
     <div className="details">
-      <h3 className="details-name">{displayName(d)}</h3>
+      <h3 className="details-name">
+        <EscapedText text={displayName(d)} />
+      </h3>
       <dl className="fields">
         <Field label="Name">
           <EditableText

@@ -1,11 +1,12 @@
 import { memo, type MouseEvent } from 'react';
 import type { SnapshotSummary } from '../../../src-core/types';
 import { useApp, useSelection } from '../../app/context';
-import { formatBytes, formatExactBytes, formatMemory } from '../../format/bytes';
+import { formatBytes, formatExactBytes, formatOptionalBytes as formatMemory, escapeUnsafe } from '../../../src-core/rules';
 import { shortId } from '../../format/ids';
 import { formatExactTime, formatRelativeTime } from '../../format/time';
 import type { Column } from './columns';
 import { MiddleEllipsis } from './MiddleEllipsis';
+import { EscapedText } from '../../shared/EscapedText';
 
 interface RowProps {
   snapshot: SnapshotSummary;
@@ -76,8 +77,8 @@ function Cell({ column, snapshot: s, now }: { column: Column; snapshot: Snapshot
   switch (column.key) {
     case 'name':
       return (
-        <div role="gridcell" className="cell name" title={s.name || undefined}>
-          {s.name !== '' ? s.name : <span className="muted">{shortId(s.id)}</span>}
+        <div role="gridcell" className="cell name" title={s.name ? escapeUnsafe(s.name) : undefined}>
+          {s.name !== '' ? <EscapedText text={s.name} /> : <span className="muted">{shortId(s.id)}</span>}
         </div>
       );
     case 'id': {
@@ -144,8 +145,8 @@ function Cell({ column, snapshot: s, now }: { column: Column; snapshot: Snapshot
       );
     case 'description':
       return (
-        <div role="gridcell" className="cell desc" title={s.description}>
-          {s.description ? s.description : <Empty />}
+        <div role="gridcell" className="cell desc" title={s.description !== undefined ? escapeUnsafe(s.description, { multiline: true }) : undefined}>
+          {s.description ? <EscapedText text={s.description} /> : <Empty />}
         </div>
       );
   }

@@ -1,5 +1,6 @@
 import { useApp, useIsDesktop, useSnapshots } from '../../app/context';
 import { SnapshotTable } from './SnapshotTable';
+import { ArchiveExtensions } from '../../shared/ArchiveExtensions';
 
 /** The table, or what to do when there is nothing to show (empty store, unreadable store, first load). */
 export function SnapshotsView() {
@@ -48,7 +49,7 @@ export function SnapshotsView() {
         <section className="state empty-state" aria-labelledby="empty-title">
           <h2 id="empty-title">No snapshots yet</h2>
           <p>
-            Drop a snapshot archive (<code>.tgz</code>, <code>.tar.gz</code> or <code>.tar</code>) anywhere on this window, or
+            Drop a snapshot archive (<ArchiveExtensions />) anywhere on this window, or
             choose one with <strong>Import…</strong> below.
           </p>
           <p className="muted">

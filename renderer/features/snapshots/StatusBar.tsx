@@ -1,7 +1,7 @@
 import { useSelection, useSnapshots, useView } from '../../app/context';
 import { TrashStatus } from '../trash/TrashStatus';
 import { useVisibleSnapshots } from './use-visible';
-import { formatBytes } from '../../format/bytes';
+import { formatBytes } from '../../../src-core/rules';
 import type { SnapshotSummary } from '../../../src-core/types';
 
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;

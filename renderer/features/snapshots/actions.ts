@@ -1,7 +1,7 @@
 import type { SnapdeskApi } from '../../contract';
 import type { RenamePatch, SnapshotDetails } from '../../../src-core/types';
 import type { Stores } from '../../app/stores';
-import { formatBytes } from '../../format/bytes';
+import { formatBytes } from '../../../src-core/rules';
 import { errorMessage } from '../../format/errors';
 import { displayName, listNames } from '../../format/ids';
 import type { RunAction } from '../../shared/run-action';

@@ -3,9 +3,10 @@ import type { Task } from '../../contract';
 import { useApp, useIsDesktop, useSnapshots, useTasks } from '../../app/context';
 import { plainError } from '../../format/errors';
 import { displayName } from '../../format/ids';
-import { formatBytes, formatRate } from '../../format/bytes';
+import { formatBytes, formatRate } from '../../../src-core/rules';
 import { formatEta } from '../../format/time';
 import { isActive, taskPercent } from './tasks-store';
+import { EscapedText } from '../../shared/EscapedText';
 
 const STATE_TEXT: Record<Task['state'], string> = {
   queued: 'Waiting',
@@ -36,7 +37,7 @@ export const TaskRow = memo(function TaskRow({ id }: { id: string }) {
     <li className={`task ${task.state}`} aria-label={task.title}>
       <div className="task-head">
         <span className="task-title" title={task.title}>
-          {task.title}
+          <EscapedText text={task.title} />
         </span>
         <span className="task-state">{active ? (percent === null ? '' : `${percent}%`) : STATE_TEXT[task.state]}</span>
       </div>

@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import { useApp, useUploads } from '../../app/context';
-import { formatBytes, formatRate } from '../../format/bytes';
+import { formatBytes, formatRate } from '../../../src-core/rules';
 import { formatEta } from '../../format/time';
 import { uploadEta, uploadPercent, type UploadFile } from './uploads-store';
 

@@ -1,5 +1,5 @@
 import { useApp } from '../../app/context';
-import { formatBytes } from '../../format/bytes';
+import { formatBytes } from '../../../src-core/rules';
 import './trash.css';
 import { useTrash } from './use-trash';
 

@@ -1,6 +1,6 @@
 import { Dialog } from '../../shared/Dialog';
 import { useApp } from '../../app/context';
-import { formatBytes } from '../../format/bytes';
+import { formatBytes } from '../../../src-core/rules';
 import { displayName, listNames } from '../../format/ids';
 import { useTrash } from './use-trash';
 

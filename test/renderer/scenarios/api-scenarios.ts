@@ -259,7 +259,7 @@ export function describeApiScenarios(label: string, makeSubject: () => Promise<S
       expect(await codeOf(api.call('snapshots.inspect', { ref: 'nothing-by-this-name' }))).toBe('not_found');
       expect(await codeOf(api.call('snapshots.inspect', { ref: '' }))).toBe('invalid_input');
       expect(await codeOf(api.call('snapshots.delete', { refs: [] }))).toBe('invalid_input');
-      expect(await codeOf(api.call('snapshots.rename', { ref: 'x', name: 'a/b' }))).toBe('invalid_input');
+      expect(await codeOf(api.call('snapshots.rename', { ref: 'x', name: 'a\u0007b' }))).toBe('invalid_input');
       expect(await codeOf(api.call('archives.preview', { archiveId: 'no such archive!' }))).toBe('invalid_input');
       expect(await codeOf(api.call('archives.import', { archiveId: 'unknown' }))).toBe('not_found');
       expect(await codeOf(api.call('snapshots.export', { ref: 'nothing-by-this-name' }))).toBe('not_found');
