@@ -1,5 +1,5 @@
 import { useApp } from '../../app/context';
-import { formatBytes } from '../../format/bytes';
+import { formatBytes, formatCount } from '../../../src-core/rules';
 import './trash.css';
 import { useTrash } from './use-trash';
 
@@ -16,7 +16,7 @@ export function TrashStatus() {
       type="button"
       className="trash-status"
       data-testid="status-trash"
-      aria-label={`Open the trash: ${count} snapshot${count === 1 ? '' : 's'}, ${size}`}
+      aria-label={`Open the trash: ${formatCount(count, 'snapshot')}, ${size}`}
       onClick={() => app.trash.store.getState().setViewOpen(true)}
     >
       Trash: {count} · {size}
