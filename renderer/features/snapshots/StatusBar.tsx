@@ -1,4 +1,5 @@
 import { useSelection, useSnapshots, useView } from '../../app/context';
+import { TrashStatus } from '../trash/TrashStatus';
 import { useVisibleSnapshots } from './use-visible';
 import { formatBytes } from '../../../src-core/rules';
 import type { SnapshotSummary } from '../../../src-core/types';
@@ -30,6 +31,7 @@ export function StatusBar() {
           {picked.length.toLocaleString('en-US')} selected · {formatBytes(onDisk(picked))}
         </span>
       ) : null}
+      <TrashStatus />
       <span className="statusbar-spacer" />
       <span className="muted" data-testid="status-updated">
         {loading ? 'Refreshing…' : loadedAt !== null ? `Updated ${clock.format(loadedAt)}` : ''}
