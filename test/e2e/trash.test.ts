@@ -122,7 +122,7 @@ describe('the trash in a real browser over a real store', () => {
       await expectInViewAndUncovered(page, view.getByRole('button', { name: 'Close' }), 'Close in the Trash view');
       await screenshot(page, run.label, 'trash-view');
       await restore.click();
-      const prompt = ui.dialog('Restore "web-golden" as…');
+      const prompt = ui.dialog('Restore “web-golden” as…');
       await prompt.waitFor();
       const input = prompt.getByRole('textbox', { name: 'New name' });
       expect(await input.inputValue()).toBe('web-golden-2');

@@ -36,7 +36,7 @@ describe('deletes you can undo', () => {
     const toast = (await screen.findByText('Moved db-base to the trash.')).closest('.toast') as HTMLElement;
     api.snapshots = [...api.snapshots, makeSnapshot({ name: 'db-base' })];
     await user.click(within(toast).getByRole('button', { name: 'Undo' }));
-    const prompt = await screen.findByRole('dialog', { name: 'Restore "db-base" as…' });
+    const prompt = await screen.findByRole('dialog', { name: 'Restore “db-base” as…' });
     expect(prompt).toHaveAccessibleDescription(/A snapshot named “db-base” exists now/);
     const input = within(prompt).getByRole('textbox', { name: 'New name' });
     expect(input).toHaveValue('db-base-2');

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { quoteName } from '../../../src-core/rules';
 import { Dialog } from '../../shared/Dialog';
 import { useApp } from '../../app/context';
 import { useTrash } from './use-trash';
@@ -24,7 +25,7 @@ function RestoreAs({ prompt }: { prompt: RestorePromptState }) {
   };
   return (
     <Dialog
-      title={`Restore "${prompt.takenName}" as…`}
+      title={`Restore ${quoteName(prompt.takenName)} as…`}
       onClose={cancel}
       description={<p>A snapshot named “{prompt.takenName}” exists now. Restore this one under another name; its ID stays the same.</p>}
     >
