@@ -1,5 +1,6 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { useApp, useUi } from '../../app/context';
+import { handleMenuKeys } from '../../shared/menu-keys';
 
 interface Item {
   label: string;
@@ -55,19 +56,7 @@ function OpenMenu({ x, y, id }: { x: number; y: number; id: string }) {
     };
   }, [app]);
 
-  const onKeyDown = (e: KeyboardEvent) => {
-    const all = [...(ref.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
-    const i = all.indexOf(document.activeElement as HTMLElement);
-    const go = (n: number) => all[(n + all.length) % all.length]?.focus();
-    if (e.key === 'ArrowDown') go(i + 1);
-    else if (e.key === 'ArrowUp') go(i - 1);
-    else if (e.key === 'Home') go(0);
-    else if (e.key === 'End') go(all.length - 1);
-    else if (e.key === 'Escape' || e.key === 'Tab') close();
-    else return;
-    e.preventDefault();
-    e.stopPropagation();
-  };
+  const onKeyDown = (e: KeyboardEvent) => handleMenuKeys(e, ref.current, '[role="menuitem"]', close);
 
   // Keep the menu inside the window.
   const left = Math.max(4, Math.min(x, window.innerWidth - 220));

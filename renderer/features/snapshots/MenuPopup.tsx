@@ -1,4 +1,5 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { handleMenuKeys } from '../../shared/menu-keys';
 
 export interface MenuItem {
   label: string;
@@ -54,19 +55,7 @@ export function MenuPopup({ label, items, x, y, onClose }: MenuPopupProps) {
     };
   }, []);
 
-  const onKeyDown = (e: KeyboardEvent) => {
-    const all = [...(ref.current?.querySelectorAll<HTMLElement>('[role^="menuitem"]:not([aria-disabled="true"])') ?? [])];
-    const i = all.indexOf(document.activeElement as HTMLElement);
-    const go = (n: number) => all[(n + all.length) % all.length]?.focus();
-    if (e.key === 'ArrowDown') go(i + 1);
-    else if (e.key === 'ArrowUp') go(i - 1);
-    else if (e.key === 'Home') go(0);
-    else if (e.key === 'End') go(all.length - 1);
-    else if (e.key === 'Escape' || e.key === 'Tab') onClose(true);
-    else return;
-    e.preventDefault();
-    e.stopPropagation();
-  };
+  const onKeyDown = (e: KeyboardEvent) => handleMenuKeys(e, ref.current, '[role^="menuitem"]:not([aria-disabled="true"])', () => onClose(true));
 
   const left = Math.max(4, Math.min(x, window.innerWidth - 240));
   const top = Math.max(4, Math.min(y, window.innerHeight - items.length * 30 - 16));
