@@ -2,6 +2,7 @@ import { useId } from 'react';
 import { useApp, useRegistry, useSnapshots } from '../../app/context';
 import { formatBytes, formatOptionalBytes } from '../../../src-core/rules';
 import { Dialog } from '../../shared/Dialog';
+import { ReferenceField } from './ReferenceField';
 
 /**
  * Pull from a registry: the reference, what it holds (read before anything
@@ -16,11 +17,8 @@ export function PullDialog() {
 function PullForm() {
   const app = useApp();
   const draft = useRegistry((s) => s.pull);
-  const recent = useRegistry((s) => s.recent);
   // Re-check the name when the store's list changes.
   useSnapshots((s) => s.list);
-  const refId = useId();
-  const listId = useId();
   const nameId = useId();
   const descId = useId();
   const problemId = useId();
@@ -40,26 +38,7 @@ function PullForm() {
         }}
         noValidate
       >
-        <div className="form-row">
-          <label htmlFor={refId}>Reference</label>
-          <input
-            id={refId}
-            data-autofocus
-            type="text"
-            list={listId}
-            value={draft.reference}
-            placeholder="registry.example.com/team/web-golden:latest"
-            autoComplete="off"
-            spellCheck={false}
-            maxLength={512}
-            onChange={(e) => store.patchPull({ reference: e.target.value, preview: null, error: null })}
-          />
-          <datalist id={listId}>
-            {recent.map((r) => (
-              <option key={r} value={r} />
-            ))}
-          </datalist>
-        </div>
+        <ReferenceField label="Reference" value={draft.reference} onChange={(reference) => store.patchPull({ reference, preview: null, error: null })} />
         {draft.error ? (
           <p className="field-error" role="alert">
             {draft.error}

@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import { useApp, useRegistry } from '../../app/context';
 import { Dialog } from '../../shared/Dialog';
+import { ReferenceField } from './ReferenceField';
 
 /** Where to push the selected snapshot: REGISTRY/REPOSITORY[:TAG], with recently used repositories offered. */
 export function PushDialog() {
@@ -11,9 +12,6 @@ export function PushDialog() {
 function PushForm() {
   const app = useApp();
   const draft = useRegistry((s) => s.push);
-  const recent = useRegistry((s) => s.recent);
-  const inputId = useId();
-  const listId = useId();
   const errorId = useId();
   if (!draft) return null;
   const store = app.stores.registry.getState();
@@ -29,28 +27,13 @@ function PushForm() {
         noValidate
       >
         <p className="muted">Uploads the snapshot to an OCI registry in epoch&apos;s snapshot format; epoch pulls it into cocoon.</p>
-        <div className="form-row">
-          <label htmlFor={inputId}>Registry and repository</label>
-          <input
-            id={inputId}
-            data-autofocus
-            type="text"
-            list={listId}
-            value={draft.target}
-            placeholder="registry.example.com/team/web-golden:latest"
-            autoComplete="off"
-            spellCheck={false}
-            maxLength={512}
-            aria-invalid={draft.error ? true : undefined}
-            aria-describedby={draft.error ? errorId : undefined}
-            onChange={(e) => store.patchPush({ target: e.target.value, error: null })}
-          />
-          <datalist id={listId}>
-            {recent.map((r) => (
-              <option key={r} value={`${r}:latest`} />
-            ))}
-          </datalist>
-        </div>
+        <ReferenceField
+          label="Registry and repository"
+          value={draft.target}
+          onChange={(target) => store.patchPush({ target, error: null })}
+          suggest={(r) => `${r}:latest`}
+          {...(draft.error ? { errorId } : {})}
+        />
         {draft.error ? (
           <p className="field-error" id={errorId} role="alert">
             {draft.error}
