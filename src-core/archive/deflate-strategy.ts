@@ -15,6 +15,13 @@
  *   of their positions start a repeat), so they keep full deflate.
  * - Everything else (text, code, zeros) is deflated at the chosen level.
  *
+ * With libdeflate as the deflater (see libdeflate.ts) the Huffman-only class
+ * is not used: libdeflate's level 1 codes those pages as fast as zlib's
+ * Huffman-only mode and smaller, so the repeat probe would be wasted time.
+ * Random pages are stored from runs of 2 pages: deflating them costs as much
+ * as deflating code (about 115 MiB/s) for nothing, while each split costs a
+ * member header and trailer (28 bytes) and a fresh window after it.
+ *
  * The function is self-contained (no imports, no outer names) because the
  * compression worker is built from source text and embeds it with
  * `planDeflateRuns.toString()`.
@@ -29,10 +36,13 @@ export const DEFLATE: RunMode = 2;
 /** [start, end, mode]: a byte range of the chunk and how it is compressed. */
 export type PlannedRun = [number, number, RunMode];
 
-export function planDeflateRuns(data: Uint8Array): PlannedRun[] {
+/** `huffman`: whether repeat-poor pages get the Huffman-only class (worth it with zlib only). */
+export function planDeflateRuns(data: Uint8Array, huffman = true): PlannedRun[] {
   const PAGE = 4096;
-  // A member costs ~20 bytes and a fresh deflate window: short runs are not worth splitting off.
-  const MIN_RUN_PAGES = 8;
+  // A member costs 28 bytes and a fresh deflate window: short runs are not worth splitting off.
+  // Huffman-only saves less per page than storing does, so its runs must be longer to pay.
+  const MIN_STORE_PAGES = 2;
+  const MIN_HUFFMAN_PAGES = 8;
   const STRIDE = 4;
   const RANDOM_BITS = 7.5;
   const HUFFMAN_MIN_BITS = 5.3;
@@ -76,7 +86,7 @@ export function planDeflateRuns(data: Uint8Array): PlannedRun[] {
       mode[p] = 0;
       continue;
     }
-    if (bits <= HUFFMAN_MIN_BITS) continue;
+    if (!huffman || bits <= HUFFMAN_MIN_BITS) continue;
     // Repeats of 4-byte sequences in the page's first KiB: what deflate's match search could use.
     table.fill(-1);
     let repeats = 0;
@@ -106,7 +116,8 @@ export function planDeflateRuns(data: Uint8Array): PlannedRun[] {
     let q = p;
     while (q < fullPages && mode[q] === mode[p]) q++;
     // A short run of a cheaper kind is deflated with its neighbours.
-    add(p * PAGE, q * PAGE, q - p >= MIN_RUN_PAGES ? (mode[p] as RunMode) : 2);
+    const m = mode[p] as RunMode;
+    add(p * PAGE, q * PAGE, q - p >= (m === 0 ? MIN_STORE_PAGES : MIN_HUFFMAN_PAGES) ? m : 2);
     p = q;
   }
   // The tail shorter than a page (and an empty chunk) is deflated.

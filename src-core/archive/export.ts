@@ -6,13 +6,19 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs, createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { cancelled, toSnapDeskError } from '../errors';
 import type { ExportOptions, SnapshotConfig } from '../types';
 import { METADATA_NAME } from './entry-name';
 import { serializeEnvelope } from './envelope';
-import { GzipParallel } from './gzip-parallel';
-import { packDataDir, type OpenedDataFiles } from './tar-pack';
+import { writeGzipArchive, type ArchiveSink } from './export-engine';
+import { checkedGzipOptions } from './gzip-parallel';
+import { packDataDir, type OpenedDataFiles, type PackOptions } from './tar-pack';
+import { startWriteback } from './writeback';
+
+const STREAM_BUFFER = 1024 * 1024;
+/** Bytes written between write-back requests. */
+const WRITEBACK_STRETCH = 8 * 1024 * 1024;
 
 export interface ExportSource {
   dir: string;
@@ -23,33 +29,43 @@ export interface ExportSource {
 
 /** The archive as a stream. Progress counts data bytes read, out of the total data (not apparent) size. */
 export function exportArchive(src: ExportSource, opts: ExportOptions = {}): Readable {
-  const metadata = serializeEnvelope(src.config);
-  const tar = packDataDir(src.dir, { ...opts, prefix: [{ name: METADATA_NAME, data: metadata, mtime: Math.floor(Date.now() / 1000) }], ...(src.opened ? { opened: src.opened } : {}) });
-  if (opts.gzip === false) return tar;
-  let gzip: GzipParallel;
-  try {
-    gzip = new GzipParallel({ level: opts.level ?? 1 });
-  } catch (err) {
-    tar.destroy();
-    throw err;
-  }
-  // Errors travel downstream (the consumer sees them on the gzip stream); a consumer
-  // that destroys the gzip stream stops the tar side too.
-  tar.on('error', (err) => gzip.destroy(err));
-  gzip.on('close', () => tar.destroy());
-  tar.pipe(gzip);
-  if (opts.signal) {
-    const signal = opts.signal;
-    const onAbort = (): void => {
-      gzip.destroy(cancelled('export'));
-    };
-    if (signal.aborted) onAbort();
-    else {
-      signal.addEventListener('abort', onAbort, { once: true });
-      gzip.once('close', () => signal.removeEventListener('abort', onAbort));
-    }
-  }
-  return gzip;
+  const pack = packOptions(src, opts);
+  if (opts.gzip === false) return packDataDir(src.dir, pack);
+  checkedGzipOptions({ level: opts.level ?? 1 });
+  // The engine stops when the consumer does: destroying the stream aborts it.
+  const stop = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
+  let wake: (() => void) | null = null;
+  const out = new Readable({
+    highWaterMark: STREAM_BUFFER,
+    read() {
+      wake?.();
+      wake = null;
+    },
+    destroy(err, cb) {
+      stop.abort();
+      wake?.();
+      cb(err);
+    },
+  });
+  const sink: ArchiveSink = {
+    async write(data) {
+      if (signal.aborted) throw cancelled('export');
+      // The engine reuses `data`'s buffer: the consumer gets a copy it may keep.
+      if (!out.push(Buffer.from(data))) await new Promise<void>((resolve) => (wake = resolve));
+    },
+  };
+  const onAbort = (): void => {
+    out.destroy(cancelled('export'));
+  };
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  writeGzipArchive(src.dir, sink, { ...pack, level: opts.level ?? 1, signal })
+    .then(
+      () => out.push(null),
+      (err: unknown) => out.destroy(opts.signal?.aborted ? cancelled('export') : toSnapDeskError(err)),
+    )
+    .finally(() => opts.signal?.removeEventListener('abort', onAbort));
+  return out;
 }
 
 /**
@@ -57,19 +73,75 @@ export function exportArchive(src: ExportSource, opts: ExportOptions = {}): Read
  * to disk, then renamed; on any failure or abort the temp file is removed and
  * nothing is left at `target`.
  */
+/** The tar side of an export: snapshot.json first, then the data files (handles opened ahead when given). */
+function packOptions(src: ExportSource, opts: ExportOptions): PackOptions {
+  const prefix = [{ name: METADATA_NAME, data: serializeEnvelope(src.config), mtime: Math.floor(Date.now() / 1000) }];
+  return {
+    prefix,
+    ...(src.opened ? { opened: src.opened } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  };
+}
+
+/**
+ * Members straight to a file, in order. The kernel is asked to start writing
+ * each stretch back at once, so the final flush has little left to do.
+ */
+function fileSink(fh: fs.FileHandle): ArchiveSink & { settle(): Promise<void> } {
+  let position = 0;
+  let unflushed = 0;
+  const writebacks: Promise<void>[] = [];
+  return {
+    async write(data) {
+      for (let from = 0; from < data.length; ) {
+        const { bytesWritten } = await fh.write(data, from, data.length - from, position + from);
+        from += bytesWritten;
+      }
+      position += data.length;
+      unflushed += data.length;
+      if (unflushed >= WRITEBACK_STRETCH) {
+        writebacks.push(startWriteback(fh.fd, position - unflushed, unflushed));
+        if (writebacks.length > 4) await writebacks.shift();
+        unflushed = 0;
+      }
+    },
+    /** Every write-back request made (they name the descriptor): await before closing it. */
+    async settle() {
+      await Promise.all(writebacks.splice(0));
+    },
+  };
+}
+
 export async function exportArchiveToFile(src: ExportSource, target: string, opts: ExportOptions = {}): Promise<{ bytes: number }> {
   const dir = path.dirname(path.resolve(target));
   const temp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.partial`);
   try {
     if (opts.signal?.aborted) throw cancelled('export');
     // 0600: an archive holds guest memory, readable by its owner only.
-    const out = createWriteStream(temp, { flags: 'wx', mode: 0o600 });
-    await pipeline(exportArchive(src, opts), out, opts.signal ? { signal: opts.signal } : {});
-    const fh = await fs.open(temp, 'r+');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
+    if (opts.gzip === false) {
+      await pipeline(exportArchive(src, opts), createWriteStream(temp, { flags: 'wx', mode: 0o600 }), opts.signal ? { signal: opts.signal } : {});
+    } else {
+      const fh = await fs.open(temp, 'wx', 0o600);
+      try {
+        const sink = fileSink(fh);
+        try {
+          await writeGzipArchive(src.dir, sink, { ...packOptions(src, opts), level: opts.level ?? 1 });
+        } finally {
+          await sink.settle();
+        }
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+    }
+    if (opts.gzip === false) {
+      const fh = await fs.open(temp, 'r+');
+      try {
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
     }
     if (opts.signal?.aborted) throw cancelled('export');
     const { size } = await fs.stat(temp);

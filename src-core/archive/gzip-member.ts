@@ -9,8 +9,8 @@
  * Subfield: SI1 'S', SI2 'D', LEN 4, then the whole member's length in bytes
  * (header, deflate data and trailer) as a little-endian uint32.
  *
- * `frameMember` is self-contained (no imports, no outer names) because the
- * compression worker is built from source text and embeds it.
+ * `writeMemberFrame` is self-contained (no imports, no outer names) because
+ * the compression worker is built from source text and embeds it.
  */
 
 /** Header bytes of a member written by `frameMember`: 10 fixed, XLEN, one 8-byte subfield. */
@@ -21,21 +21,31 @@ export const MAX_TAGGED_MEMBER = 8 * 1024 * 1024;
 /** Largest inflated size of one tagged member the reader accepts (its ISIZE). */
 export const MAX_TAGGED_OUTPUT = 8 * 1024 * 1024;
 
-/** A gzip member around raw deflate data, with its length recorded in the SD subfield. */
-export function frameMember(deflated: Uint8Array, crc: number, inputLength: number): Uint8Array {
-  const total = 20 + deflated.length + 8;
-  const out = new Uint8Array(total);
+/**
+ * Frames deflate data already at out[at + 20, at + 20 + deflatedLength) as a
+ * member: writes the header before it and the trailer after it; returns the
+ * member's end. Compression workers deflate straight into place and call this.
+ */
+export function writeMemberFrame(out: Uint8Array, at: number, deflatedLength: number, crc: number, inputLength: number): number {
+  const total = 20 + deflatedLength + 8;
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   // ID1 ID2 CM=deflate FLG=FEXTRA, MTIME 0 (unknown), XFL 0, OS 255 (unknown).
-  out.set([0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 255], 0);
-  view.setUint16(10, 8, true); // XLEN
-  out[12] = 0x53; // 'S'
-  out[13] = 0x44; // 'D'
-  view.setUint16(14, 4, true);
-  view.setUint32(16, total, true);
-  out.set(deflated, 20);
-  view.setUint32(20 + deflated.length, crc >>> 0, true);
-  view.setUint32(24 + deflated.length, inputLength >>> 0, true);
+  out.set([0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 255], at);
+  view.setUint16(at + 10, 8, true); // XLEN
+  out[at + 12] = 0x53; // 'S'
+  out[at + 13] = 0x44; // 'D'
+  view.setUint16(at + 14, 4, true);
+  view.setUint32(at + 16, total, true);
+  view.setUint32(at + 20 + deflatedLength, crc >>> 0, true);
+  view.setUint32(at + 24 + deflatedLength, inputLength >>> 0, true);
+  return at + total;
+}
+
+/** A gzip member around raw deflate data, with its length recorded in the SD subfield. */
+export function frameMember(deflated: Uint8Array, crc: number, inputLength: number): Uint8Array {
+  const out = new Uint8Array(MEMBER_HEADER_BYTES + deflated.length + TRAILER_BYTES);
+  out.set(deflated, MEMBER_HEADER_BYTES);
+  writeMemberFrame(out, 0, deflated.length, crc, inputLength);
   return out;
 }
 

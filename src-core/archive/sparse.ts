@@ -104,15 +104,18 @@ async function seekExtents(fd: number, size: number): Promise<Segment[] | null> 
 /**
  * The data within `ranges` of a file, by reading them: runs of non-zero
  * HOLE_BLOCKs (aligned in the file), zero blocks left out. Reads 4 MiB at a
- * time with one read ahead; the check per block is a few byte compares.
+ * time into two buffers used in turn (one is read while the other is
+ * scanned), so a scan of any size allocates 8 MiB once; the check per block
+ * is a few byte compares.
  */
 export async function scanDataRuns(fh: FileHandle, ranges: readonly Segment[], signal?: AbortSignal): Promise<Segment[]> {
   const segments: Segment[] = [];
   const CHUNK = 4 * 1024 * 1024;
   const pieces: [number, number][] = [];
   for (const r of ranges) for (let at = r.offset, end = r.offset + r.length; at < end; at += CHUNK) pieces.push([at, Math.min(CHUNK, end - at)]);
-  const readAt = async ([pos, want]: [number, number]): Promise<Buffer> => {
-    const buf = Buffer.allocUnsafe(want);
+  const largest = pieces.reduce((n, [, want]) => Math.max(n, want), 0);
+  const buffers = [Buffer.allocUnsafe(largest), Buffer.allocUnsafe(pieces.length > 1 ? largest : 0)] as const;
+  const readAt = async ([pos, want]: [number, number], buf: Buffer): Promise<Buffer> => {
     let got = 0;
     while (got < want) {
       const { bytesRead } = await fh.read(buf, got, want - got, pos + got);
@@ -121,11 +124,11 @@ export async function scanDataRuns(fh: FileHandle, ranges: readonly Segment[], s
     }
     return buf.subarray(0, got);
   };
-  let next = pieces.length > 0 ? readAt(pieces[0] as [number, number]) : null;
+  let next = pieces.length > 0 ? readAt(pieces[0] as [number, number], buffers[0]) : null;
   for (let i = 0; i < pieces.length; i++) {
     signal?.throwIfAborted();
     const buf = await (next as Promise<Buffer>);
-    next = i + 1 < pieces.length ? readAt(pieces[i + 1] as [number, number]) : null;
+    next = i + 1 < pieces.length ? readAt(pieces[i + 1] as [number, number], buffers[(i + 1) % 2] as Buffer) : null;
     next?.catch(() => undefined);
     const pos = (pieces[i] as [number, number])[0];
     const runs = dataRuns(buf, pos);

@@ -126,6 +126,33 @@ export interface PackOptions extends OperationOptions {
   opened?: OpenedDataFiles;
 }
 
+/** One piece of the tar stream: bytes as they are, or a planned file's body (its data segments, read from its handle). */
+export type TarPiece = { bytes: Buffer } | { file: PlannedFile; path: string };
+
+/** Where the archive's bytes come from, in order: prefix entries, each file's header, body and padding, the end marker. */
+export function* tarPieces(dir: string, plan: readonly PlannedFile[], prefix: PackOptions['prefix'] = []): Generator<TarPiece> {
+  for (const p of prefix) {
+    yield { bytes: entryHeaders({ name: p.name, size: p.data.length, mode: 0o644, mtime: p.mtime }) };
+    yield { bytes: Buffer.concat([p.data, Buffer.alloc(padding(p.data.length))]) };
+  }
+  for (const f of plan) {
+    const pax: [string, string][] = f.segments
+      ? [
+          [COCOON_SPARSE_MAP, serializeCocoonMap(f.segments)],
+          [COCOON_SPARSE_SIZE, String(f.size)],
+        ]
+      : [];
+    yield { bytes: entryHeaders({ name: f.name, size: f.dataBytes, mode: f.mode, mtime: f.mtime, pax }) };
+    if (f.dataBytes > 0) yield { file: f, path: path.join(dir, f.name) };
+    const pad = padding(f.dataBytes);
+    if (pad > 0) yield { bytes: Buffer.alloc(pad) };
+  }
+  yield { bytes: END_OF_ARCHIVE };
+}
+
+/** The segments of a planned file's body (the whole file when it has no holes). */
+export const bodySegments = (f: PlannedFile): Segment[] => f.segments ?? [{ offset: 0, length: f.size }];
+
 async function* packEntries(dir: string, opts: PackOptions): AsyncGenerator<Buffer> {
   let plan: PlannedFile[] = [];
   try {
@@ -133,28 +160,18 @@ async function* packEntries(dir: string, opts: PackOptions): AsyncGenerator<Buff
     const total = plan.reduce((n, f) => n + f.dataBytes, 0);
     let done = 0;
     opts.onProgress?.({ bytesDone: 0, bytesTotal: total });
-    for (const p of opts.prefix ?? []) {
-      yield entryHeaders({ name: p.name, size: p.data.length, mode: 0o644, mtime: p.mtime });
-      yield Buffer.concat([p.data, Buffer.alloc(padding(p.data.length))]);
-    }
-    for (const f of plan) {
-      const pax: [string, string][] = f.segments
-        ? [
-            [COCOON_SPARSE_MAP, serializeCocoonMap(f.segments)],
-            [COCOON_SPARSE_SIZE, String(f.size)],
-          ]
-        : [];
-      yield entryHeaders({ name: f.name, size: f.dataBytes, mode: f.mode, mtime: f.mtime, pax });
-      for await (const buf of readFileBody(f.fh, f.segments ?? [{ offset: 0, length: f.size }], path.join(dir, f.name))) {
+    for (const piece of tarPieces(dir, plan, opts.prefix)) {
+      if ('bytes' in piece) {
+        yield piece.bytes;
+        continue;
+      }
+      for await (const buf of readFileBody(piece.file.fh, bodySegments(piece.file), piece.path)) {
         if (opts.signal?.aborted) throw cancelled('export');
         done += buf.length;
-        opts.onProgress?.({ bytesDone: done, bytesTotal: total, file: f.name });
+        opts.onProgress?.({ bytesDone: done, bytesTotal: total, file: piece.file.name });
         yield buf;
       }
-      const pad = padding(f.dataBytes);
-      if (pad > 0) yield Buffer.alloc(pad);
     }
-    yield END_OF_ARCHIVE;
   } catch (err) {
     throw toSnapDeskError(err);
   } finally {

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exportArchive, exportArchiveToFile } from '../../src-core/archive/export';
 import { importArchive } from '../../src-core/archive/import';
-import { liveGzipWorkers } from '../../src-core/archive/gzip-parallel';
+import { liveGzipWorkers } from '../../src-core/archive/compress-pool';
 import { verifyArchive } from '../../src-core/archive/verify';
 import { dirTarget, noise, tempDir, type DirTarget } from './dir-target';
 

@@ -65,9 +65,23 @@ describe('how each part of a chunk is compressed', () => {
     expect(huffman / code.length).toBeLessThan(0.2);
   });
 
-  it('a random run shorter than eight pages is not worth its own member: it is deflated with its neighbours', () => {
-    const data = Buffer.concat([text(64 * KiB), noise(16 * KiB, 9), text(64 * KiB)]);
+  it('a single random page is not worth its own member (it is deflated with its neighbours); two pages are stored', () => {
+    expect(planDeflateRuns(Buffer.concat([text(64 * KiB), noise(4 * KiB, 9), text(64 * KiB)]))).toEqual([[0, 132 * KiB, DEFLATE]]);
+    expect(planDeflateRuns(Buffer.concat([text(64 * KiB), noise(8 * KiB, 9), text(64 * KiB)]))).toEqual([
+      [0, 64 * KiB, DEFLATE],
+      [64 * KiB, 72 * KiB, STORE],
+      [72 * KiB, 136 * KiB, DEFLATE],
+    ]);
+  });
+
+  it('a Huffman-only run shorter than eight pages is deflated with its neighbours', () => {
+    const data = Buffer.concat([text(64 * KiB), operandData(16 * KiB, 21), text(64 * KiB)]);
     expect(planDeflateRuns(data)).toEqual([[0, 144 * KiB, DEFLATE]]);
+  });
+
+  it('without the Huffman-only class (libdeflate), repeat-poor data is deflated and random data still stored', () => {
+    expect(planDeflateRuns(operandData(1024 * KiB, 21), false)).toEqual([[0, 1024 * KiB, DEFLATE]]);
+    expect(planDeflateRuns(noise(1024 * KiB, 7), false)).toEqual([[0, 1024 * KiB, STORE]]);
   });
 
   it('a tail shorter than a page is deflated, and an empty chunk is one empty run', () => {
@@ -95,13 +109,13 @@ function members(gz: Buffer): { blockType: number; data: Buffer }[] {
   return out;
 }
 
-describe('the compression worker follows the plan', () => {
+describe.each(['auto', 'zlib'] as const)('the compression worker follows the plan (engine %s)', (engine) => {
   it('a chunk of text, random data and text becomes three members: deflated, stored, deflated', async () => {
     const data = Buffer.concat([text(300 * KiB), noise(400 * KiB, 13), text(324 * KiB)]);
     const chunks: Buffer[] = [];
     await pipeline(
       Readable.from([data]),
-      new GzipParallel({ threads: 1 }),
+      new GzipParallel({ threads: 1, engine }),
       new Writable({
         write(c: Buffer, _e, cb) {
           chunks.push(c);
