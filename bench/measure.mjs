@@ -73,6 +73,28 @@ export async function have(program) {
   return r.code === 0;
 }
 
+/**
+ * The deflater snapdesk's export will use here: libdeflate when its shared
+ * library loads (the same names the app tries), node:zlib otherwise.
+ */
+export async function deflater() {
+  const names = { linux: ['libdeflate.so.0'], darwin: ['libdeflate.0.dylib', '/opt/homebrew/lib/libdeflate.0.dylib', '/usr/local/lib/libdeflate.0.dylib'], win32: ['libdeflate.dll'] }[process.platform] ?? [];
+  try {
+    const koffi = (await import('koffi')).default;
+    for (const name of names) {
+      try {
+        koffi.load(name);
+        return `libdeflate (${name})`;
+      } catch {
+        // next name
+      }
+    }
+  } catch {
+    // koffi missing
+  }
+  return 'node:zlib (libdeflate not found)';
+}
+
 export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);

@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { writeMemoryFile, writeSparseDisk } from './generate.mjs';
-import { CLI, have } from './measure.mjs';
+import { CLI, deflater, have } from './measure.mjs';
 import { fmtBytes } from './report.mjs';
 import { benchSet, createSnapshot, fileSize, SETS } from './transfer.mjs';
 import { reportAll } from './verdict.mjs';
@@ -61,7 +61,7 @@ async function main() {
 async function runBench(work, hasPigz) {
   const root = path.join(work, 'store');
   const ctx = { root, work, hasPigz, runs: RUNS, scaled, log };
-  const results = { scale: SCALE, runs: RUNS, host: { cpus: os.cpus().length, node: process.version }, sets: [], extra: [] };
+  const results = { scale: SCALE, runs: RUNS, host: { cpus: os.cpus().length, node: process.version, deflater: await deflater() }, sets: [], extra: [] };
   for (const name of SET_NAMES) results.sets.push(await benchSet(ctx, name, SETS[name]));
   if (process.env.BENCH_EXTRA === '0') {
     process.stdout.write(reportAll(results, { bigExport: null, mem2: null, memory2: 0, hasPigz }) + '\n');

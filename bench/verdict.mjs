@@ -25,7 +25,7 @@ function rowsTable(lines, rows) {
 
 export function reportAll(results, { bigExport, mem2, memory2, hasPigz }) {
   const lines = [''];
-  lines.push(`Snapshot Desk benchmark — scale ${results.scale}, ${results.runs} interleaved runs per contender (median; ratios are per round, median and range), ${results.host.cpus} CPUs, node ${results.host.node}`);
+  lines.push(`Snapshot Desk benchmark — scale ${results.scale}, ${results.runs} interleaved runs per contender (median; ratios are per round, median and range), ${results.host.cpus} CPUs, node ${results.host.node}, deflater ${results.host.deflater}`);
   const checks = [];
   let peakRss = mem2?.rssMiB ?? 0;
   for (const set of results.sets) {

@@ -14,6 +14,7 @@
 import { cancelled, SnapDeskError, toSnapDeskError } from '../errors';
 import { CompressPool, type CompressResult } from './compress-pool';
 import { checkedGzipOptions, type GzipParallelOptions } from './gzip-parallel';
+import { readWindows } from './read-windows';
 import { bodySegments, closePlan, planDataDir, tarPieces, type PackOptions, type PlannedFile } from './tar-pack';
 
 /** Where the members go. `data` is only valid until the returned promise settles (its buffer is reused). */
@@ -34,9 +35,10 @@ export async function writeGzipArchive(dir: string, sink: ArchiveSink, opts: Gzi
   let pool: CompressPool | null = null;
   const inFlight: Promise<CompressResult>[] = [];
   try {
-    plan = await planDataDir(dir, signal, opts.mapBudget, opts.opened);
+    // The workers start up while the files are planned.
     pool = new CompressPool(threads, level, chunkSize, engine);
     const workers = pool;
+    plan = await planDataDir(dir, signal, opts.mapBudget, opts.opened);
     const window = threads * 2;
     const spareInputs: Buffer[] = [];
     const spareOutputs: Buffer[] = [];
@@ -72,18 +74,33 @@ export async function writeGzipArchive(dir: string, sink: ArchiveSink, opts: Gzi
         if (fill === chunkSize) await dispatch();
       }
     };
+    // Small segments close together are read in one call into `staging` and copied out (read-windows.ts).
+    let staging: Buffer | null = null;
     const addFile = async (f: PlannedFile, file: string): Promise<void> => {
-      for (const seg of bodySegments(f)) {
-        for (let at = seg.offset, end = seg.offset + seg.length; at < end; ) {
-          const want = Math.min(end - at, chunkSize - fill);
-          const { bytesRead } = await f.fh.read(chunk, fill, want, at);
+      const readFully = async (into: Buffer, offset: number, length: number, position: number): Promise<void> => {
+        for (let got = 0; got < length; ) {
+          const { bytesRead } = await f.fh.read(into, offset + got, length - got, position + got);
           if (bytesRead === 0) throw new SnapDeskError('io', `${file} became shorter while it was being read; export again once nothing writes to it`, { path: file });
-          fill += bytesRead;
-          at += bytesRead;
-          done += bytesRead;
-          onProgress?.({ bytesDone: done, bytesTotal: total, file: f.name });
-          if (fill === chunkSize) await dispatch();
+          got += bytesRead;
         }
+      };
+      for (const w of readWindows(bodySegments(f), chunkSize)) {
+        if (w.segments.length === 1) {
+          // One stretch: straight into the chunk, across chunk boundaries.
+          for (let at = w.offset, end = w.offset + w.length; at < end; ) {
+            const n = Math.min(end - at, chunkSize - fill);
+            await readFully(chunk, fill, n, at);
+            fill += n;
+            at += n;
+            if (fill === chunkSize) await dispatch();
+          }
+        } else {
+          staging ??= Buffer.allocUnsafe(chunkSize);
+          await readFully(staging, 0, w.length, w.offset);
+          for (const seg of w.segments) await addBytes(staging.subarray(seg.offset - w.offset, seg.offset - w.offset + seg.length));
+        }
+        done += w.segments.reduce((n, seg) => n + seg.length, 0);
+        onProgress?.({ bytesDone: done, bytesTotal: total, file: f.name });
       }
     };
 
