@@ -62,6 +62,8 @@ function compress(data, level) {
   return at;
 }
 parentPort.on('message', (job) => {
+  // Asked to stop: leave once idle (this message waits behind any job), never mid-call.
+  if (job.stop) return parentPort.close();
   try {
     const input = Buffer.from(job.input.buffer, 0, job.length);
     const n = compress(input, job.level);
@@ -75,6 +77,9 @@ parentPort.on('message', (job) => {
   }
 });
 `;
+
+/** How long a worker asked to stop may take to finish its job before it is terminated. */
+const STOP_GRACE_MS = 10_000;
 
 let liveWorkers = 0;
 /** Compression worker threads currently running (all of them end when their pool is terminated). */
@@ -125,6 +130,8 @@ export class CompressPool {
   private readonly busy = new Map<Worker, Job>();
   private readonly queue: Job[] = [];
   private readonly workers: Worker[] = [];
+  /** Workers that have not exited yet. */
+  private readonly running = new Set<Worker>();
   private nextId = 0;
   private dead: Error | null = null;
   /** The deflater the workers use ('zlib' or 'libdeflate (…)'), once the first worker has said. */
@@ -144,9 +151,11 @@ export class CompressPool {
       worker.on('error', (err) => this.fail(err));
       worker.on('exit', (code) => {
         liveWorkers--;
+        this.running.delete(worker);
         if (!this.dead) this.fail(new Error(`a compression worker stopped unexpectedly (exit code ${code})`));
       });
       this.workers.push(worker);
+      this.running.add(worker);
       this.idle.push(worker);
     }
   }
@@ -199,9 +208,28 @@ export class CompressPool {
     void this.terminate();
   }
 
-  /** Stops every worker; resolves once they have exited. */
+  /**
+   * Stops every worker; resolves once they have exited. A worker is asked to
+   * leave and finishes the job in hand first (a few milliseconds): one torn
+   * down in the middle of a libdeflate call takes the whole process with it
+   * (koffi cannot raise its error in a dying thread). One that has not left
+   * after STOP_GRACE_MS is terminated.
+   */
   async terminate(): Promise<void> {
     this.dead ??= new Error('compression stopped');
-    await Promise.all(this.workers.splice(0).map((w) => w.terminate()));
+    const leaving = this.workers.splice(0).filter((w) => this.running.has(w));
+    await Promise.all(
+      leaving.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(() => void w.terminate(), STOP_GRACE_MS);
+            w.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            w.postMessage({ stop: true });
+          }),
+      ),
+    );
   }
 }

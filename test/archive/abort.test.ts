@@ -150,6 +150,25 @@ describe('cancelling', () => {
     expect(await workersGone()).toBe(true);
   });
 
+  it('exports aborted at every moment, and streams dropped by their reader, stop their workers cleanly (the process lives on)', async () => {
+    // Text keeps the workers inside deflate calls for milliseconds at a time (random data is only stored).
+    const text = Buffer.from(Array.from({ length: 200_000 }, (_, i) => `line ${i}: restored web-golden from ${(i * 2654435761) % 1000003}\n`).join(''));
+    await fs.writeFile(path.join(src, 'memory'), text);
+    for (let i = 0; i < 12; i++) {
+      const controller = new AbortController();
+      const file = path.join(work, `out-${i}.tgz`);
+      const running = exportArchiveToFile({ dir: src, config: { name: 'x' } }, file, { signal: controller.signal }).catch((e: unknown) => e);
+      // From before the first chunk to well into compression: some aborts land while a worker is mid-call.
+      setTimeout(() => controller.abort(), i * 3);
+      expect(await running).toMatchObject({ code: 'cancelled' });
+      const stream = exportArchive({ dir: src, config: { name: 'x' } });
+      stream.once('data', () => setTimeout(() => stream.destroy(), i));
+      await new Promise((resolve) => stream.once('close', resolve));
+    }
+    expect(await workersGone()).toBe(true);
+    expect(await fs.readdir(work)).toEqual([]);
+  });
+
   it('a failed export (a data file that vanished) leaves no file behind', async () => {
     const file = path.join(work, 'out.tgz');
     const dir = path.join(work, 'missing');

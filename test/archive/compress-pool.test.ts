@@ -1,6 +1,6 @@
 import { inflateRawSync, gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CompressPool } from '../../src-core/archive/compress-pool';
+import { CompressPool, liveGzipWorkers } from '../../src-core/archive/compress-pool';
 import { LIBDEFLATE_NAMES, openLibdeflate } from '../../src-core/archive/libdeflate';
 import { noise } from './dir-target';
 
@@ -89,5 +89,16 @@ describe.each(['auto', 'zlib'] as const)('the compression pool (engine %s)', (ch
     const r = await p.compress(owned(256 * KiB, data), data.length);
     expect(r.output.length).toBe(r.length);
     expect(gunzipSync(r.output).equals(data)).toBe(true);
+  });
+});
+
+describe('stopping the pool', () => {
+  it('a pool stopped while its workers still start up (loading koffi and libdeflate) ends them cleanly, the process lives on', async () => {
+    for (let i = 0; i < 25; i++) {
+      const p = new CompressPool(2, 1, 64 * KiB);
+      if (i % 2) await new Promise((r) => setTimeout(r, i));
+      await p.terminate();
+    }
+    expect(liveGzipWorkers()).toBe(0);
   });
 });

@@ -98,7 +98,7 @@ describe('archive round trip', () => {
     const page = (i: number): Buffer => (i % 4 === 1 || (i >= 700 && i < 800) ? Buffer.alloc(4096) : noise(4096, i));
     const memory = Buffer.concat(Array.from({ length: 1200 }, (_, i) => page(i)));
     await fs.writeFile(path.join(src, 'memory-ranges'), memory);
-    const seen: { bytesDone: number; bytesTotal: number }[] = [];
+    const seen: { bytesDone: number; bytesTotal?: number }[] = [];
     const out = path.join(src, '..', `${path.basename(src)}.tgz`);
     try {
       await exportArchiveToFile({ dir: src, config: { name: 'guest' } }, out, { onProgress: (p) => seen.push(p) });
