@@ -12,11 +12,11 @@
  * TypeScript under the test runner, from the bundled CLI and from inside
  * Electron's asar archive, where no worker file exists.
  */
-import { Worker } from 'node:worker_threads';
 import { SnapDeskError } from '../errors';
 import { planDeflateRuns } from './deflate-strategy';
 import { writeMemberFrame } from './gzip-member';
 import { LIBDEFLATE_NAMES, openLibdeflate } from './libdeflate';
+import { livePoolWorkers, WorkerJobError, WorkerPool } from './worker-pool';
 
 /** 'auto': libdeflate where it loads, else zlib; 'zlib': always zlib (tests hold both to one format). */
 export type DeflateEngineChoice = 'auto' | 'zlib';
@@ -73,17 +73,13 @@ parentPort.on('message', (job) => {
     if (job.output && job.output !== give) moved.push(job.output.buffer);
     parentPort.postMessage({ id: job.id, input: job.input, output: give, length: n, spare: job.output && job.output !== give ? job.output : null }, moved);
   } catch (err) {
-    parentPort.postMessage({ id: job.id, error: String((err && err.message) || err) });
+    parentPort.postMessage({ id: job.id, error: String((err && err.message) || err), code: err && err.code });
   }
 });
 `;
 
-/** How long a worker asked to stop may take to finish its job before it is terminated. */
-const STOP_GRACE_MS = 10_000;
-
-let liveWorkers = 0;
-/** Compression worker threads currently running (all of them end when their pool is terminated). */
-export const liveGzipWorkers = (): number => liveWorkers;
+/** Compression (and decompression) worker threads currently running. */
+export const liveGzipWorkers = livePoolWorkers;
 
 /** A finished job: the input chunk back, and the members in output[0, length). */
 export interface CompressResult {
@@ -92,25 +88,6 @@ export interface CompressResult {
   length: number;
   /** An output buffer handed in that was too small, handed back. */
   spare: Buffer | null;
-}
-
-interface Job {
-  id: number;
-  input: Buffer;
-  length: number;
-  output: Buffer | null;
-  resolve: (r: CompressResult) => void;
-  reject: (err: Error) => void;
-}
-
-interface Reply {
-  id?: number;
-  engine?: string;
-  input?: Uint8Array;
-  output?: Uint8Array;
-  spare?: Uint8Array | null;
-  length?: number;
-  error?: string;
 }
 
 /** Where koffi's entry point is, for the workers to load it; null if it is not installed. */
@@ -124,16 +101,9 @@ function koffiPath(): string | null {
 
 const asBuffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
-/** A fixed set of compression workers with a queue; jobs finish in any order, callers keep theirs. */
+/** The compression workers: chunks in, gzip members out. */
 export class CompressPool {
-  private readonly idle: Worker[] = [];
-  private readonly busy = new Map<Worker, Job>();
-  private readonly queue: Job[] = [];
-  private readonly workers: Worker[] = [];
-  /** Workers that have not exited yet. */
-  private readonly running = new Set<Worker>();
-  private nextId = 0;
-  private dead: Error | null = null;
+  private readonly pool: WorkerPool;
   /** The deflater the workers use ('zlib' or 'libdeflate (…)'), once the first worker has said. */
   engine: string | null = null;
 
@@ -144,20 +114,9 @@ export class CompressPool {
     choice: DeflateEngineChoice = 'auto',
   ) {
     const workerData = { koffi: choice === 'auto' ? koffiPath() : null, libraries: LIBDEFLATE_NAMES[process.platform] ?? [], chunkSize };
-    for (let i = 0; i < size; i++) {
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
-      liveWorkers++;
-      worker.on('message', (reply: Reply) => this.onReply(worker, reply));
-      worker.on('error', (err) => this.fail(err));
-      worker.on('exit', (code) => {
-        liveWorkers--;
-        this.running.delete(worker);
-        if (!this.dead) this.fail(new Error(`a compression worker stopped unexpectedly (exit code ${code})`));
-      });
-      this.workers.push(worker);
-      this.running.add(worker);
-      this.idle.push(worker);
-    }
+    this.pool = new WorkerPool(WORKER_SOURCE, size, workerData, 'compression', (notice) => {
+      if (typeof notice.engine === 'string') this.engine ??= notice.engine;
+    });
   }
 
   /**
@@ -165,71 +124,21 @@ export class CompressPool {
    * given) must own their whole ArrayBuffer: they move to the worker and
    * come back in the result.
    */
-  compress(input: Buffer, length: number, output: Buffer | null = null): Promise<CompressResult> {
-    return new Promise((resolve, reject) => {
-      if (this.dead) return reject(this.dead);
-      this.queue.push({ id: this.nextId++, input, length, output, resolve, reject });
-      this.dispatch();
-    });
-  }
-
-  private dispatch(): void {
-    while (this.idle.length > 0 && this.queue.length > 0) {
-      const worker = this.idle.pop() as Worker;
-      const job = this.queue.shift() as Job;
-      this.busy.set(worker, job);
-      const moved = [job.input.buffer as ArrayBuffer, ...(job.output ? [job.output.buffer as ArrayBuffer] : [])];
-      worker.postMessage({ id: job.id, input: job.input, length: job.length, output: job.output, level: this.level }, moved);
+  async compress(input: Buffer, length: number, output: Buffer | null = null): Promise<CompressResult> {
+    const moved = [input.buffer as ArrayBuffer, ...(output ? [output.buffer as ArrayBuffer] : [])];
+    let reply;
+    try {
+      reply = await this.pool.run({ input, length, output, level: this.level }, moved);
+    } catch (err) {
+      if (err instanceof WorkerJobError) throw new SnapDeskError('internal', `compression failed: ${err.message}`);
+      throw err;
     }
+    const spare = reply.spare as Uint8Array | null;
+    return { input: asBuffer(reply.input as Uint8Array), output: asBuffer(reply.output as Uint8Array), length: reply.length as number, spare: spare ? asBuffer(spare) : null };
   }
 
-  private onReply(worker: Worker, reply: Reply): void {
-    if (reply.engine !== undefined) {
-      this.engine ??= reply.engine;
-      return;
-    }
-    const job = this.busy.get(worker);
-    this.busy.delete(worker);
-    this.idle.push(worker);
-    if (job) {
-      if (reply.input && reply.output && reply.length !== undefined) {
-        job.resolve({ input: asBuffer(reply.input), output: asBuffer(reply.output), length: reply.length, spare: reply.spare ? asBuffer(reply.spare) : null });
-      } else {
-        job.reject(new SnapDeskError('internal', `compression failed: ${reply.error ?? 'unknown error'}`));
-      }
-    }
-    this.dispatch();
-  }
-
-  private fail(err: Error): void {
-    this.dead ??= err;
-    for (const job of [...this.busy.values(), ...this.queue.splice(0)]) job.reject(err);
-    this.busy.clear();
-    void this.terminate();
-  }
-
-  /**
-   * Stops every worker; resolves once they have exited. A worker is asked to
-   * leave and finishes the job in hand first (a few milliseconds): one torn
-   * down in the middle of a libdeflate call takes the whole process with it
-   * (koffi cannot raise its error in a dying thread). One that has not left
-   * after STOP_GRACE_MS is terminated.
-   */
-  async terminate(): Promise<void> {
-    this.dead ??= new Error('compression stopped');
-    const leaving = this.workers.splice(0).filter((w) => this.running.has(w));
-    await Promise.all(
-      leaving.map(
-        (w) =>
-          new Promise<void>((resolve) => {
-            const timer = setTimeout(() => void w.terminate(), STOP_GRACE_MS);
-            w.once('exit', () => {
-              clearTimeout(timer);
-              resolve();
-            });
-            w.postMessage({ stop: true });
-          }),
-      ),
-    );
+  /** Stops every worker (each finishes the job in hand); resolves once they have exited. */
+  terminate(): Promise<void> {
+    return this.pool.terminate();
   }
 }

@@ -1,9 +1,9 @@
 /**
  * gunzip that inflates several members at once when it can. Members that
  * record their length (this app's own, see gzip-member.ts) are cut out of
- * the stream without inflating them and inflated on libuv's thread pool, a
- * few at a time, CRC32 and length checked there too; their output comes out
- * in stream order. From the first member that does not record its length
+ * the stream without inflating them and inflated on worker threads
+ * (inflate-pool.ts), a few at a time, CRC32 and length checked there too;
+ * their output comes out in stream order. From the first member that does not record its length
  * (any other writer's archive), the rest of the stream goes through zlib's
  * ordinary streaming gunzip, at full single-thread speed as before.
  */
@@ -13,6 +13,7 @@ import { createGunzip, gunzip, type ZlibOptions } from 'node:zlib';
 import { toSnapDeskError, type SnapDeskError } from '../errors';
 import { invalidArchive } from './archive-errors';
 import { MAX_TAGGED_OUTPUT, memberTrailer, readMemberHead } from './gzip-member';
+import { InflatePool } from './inflate-pool';
 
 /** zlib's error texts, as sentences about the archive. */
 export function gzipError(err: Error & { code?: string }): SnapDeskError {
@@ -111,22 +112,39 @@ function gunzipAsync(member: Buffer, opts: ZlibOptions): Promise<{ buffer: Buffe
  * exactly where the members' headers say and inflate to the sizes their
  * trailers announce.
  */
-async function inflateMembers(members: Buffer[], size: number): Promise<Buffer> {
-  const input = members.length === 1 ? (members[0] as Buffer) : Buffer.concat(members);
+async function inflateMembers(members: Buffer[], size: number, pool: InflatePool | null): Promise<Buffer> {
   let out: { buffer: Buffer; consumed: number };
+  let inputLength = 0;
   try {
-    // One pass with an output buffer of the announced size: a single thread-pool job, no re-growing.
-    out = await gunzipAsync(input, { chunkSize: Math.max(64, size + 1), maxOutputLength: Math.max(1, size + 1) });
+    if (pool) {
+      // Copied into a buffer of its own (members may be views into the input's chunks) that moves to a worker.
+      const input = pool.inputBuffer(members.reduce((n, m) => n + m.length, 0));
+      for (const m of members) inputLength += m.copy(input, inputLength);
+      out = await pool.gunzip(input, inputLength, size);
+    } else {
+      const input = members.length === 1 ? (members[0] as Buffer) : Buffer.concat(members);
+      inputLength = input.length;
+      // One pass with an output buffer of the announced size: a single thread-pool job, no re-growing.
+      out = await gunzipAsync(input, { chunkSize: Math.max(64, size + 1), maxOutputLength: Math.max(1, size + 1) });
+    }
   } catch (err) {
     const e = err as Error & { code?: string };
     if (e.code === 'ERR_BUFFER_TOO_LARGE') throw invalidArchive('the gzip length check failed: the archive is corrupt');
     if (/unexpected end of file/i.test(e.message)) throw invalidArchive('the gzip data is corrupt (a member ends before its recorded length)');
     throw gzipError(e);
   }
-  if (out.consumed !== input.length) throw invalidArchive('the gzip data is corrupt (a member does not end where its header says)');
+  if (out.consumed !== inputLength) throw invalidArchive('the gzip data is corrupt (a member does not end where its header says)');
   if (out.buffer.length !== size) throw invalidArchive('the gzip length check failed: the archive is corrupt');
   return out.buffer;
 }
+
+/**
+ * Decompression workers: half the cores. Inflating is several times faster
+ * than writing what it yields, so more do not finish an import sooner:
+ * measured on 2 cores, one worker imported either bench set as fast as two
+ * (bulk 2.0 s, guest 1.4–1.5 s), with about 155 instead of 200 MiB peak RSS.
+ */
+const inflateThreads = (): number => Math.max(1, Math.floor(os.availableParallelism() / 2));
 
 /** Compressed bytes gathered into one inflation job (a few members of ~1 MiB of data, or many small ones). */
 const JOB_INPUT = 1024 * 1024;
@@ -165,9 +183,12 @@ export async function* inflateGzip(input: AsyncIterator<Buffer>, opts: InflateGz
   let groupBytes = 0;
   let groupSize = 0;
   let members = 0;
+  // Decompression workers from the second job on: a preview, which reads the first member only, starts none.
+  const workers: { pool: InflatePool | null } = { pool: null };
+  let jobs = 0;
   const dispatch = (): void => {
     if (group.length === 0) return;
-    const job = inflateMembers(group, groupSize);
+    const job = inflateMembers(group, groupSize, jobs++ === 0 ? null : (workers.pool ??= new InflatePool(inflateThreads())));
     // Awaited in order; this only keeps a failure that is not awaited yet from being "unhandled".
     job.catch(() => undefined);
     inflight.push(job);
@@ -213,6 +234,7 @@ export async function* inflateGzip(input: AsyncIterator<Buffer>, opts: InflateGz
     while (inflight.length > 0) yield await (inflight.shift() as Promise<Buffer>);
   } finally {
     inflight.length = 0;
+    await workers.pool?.terminate();
   }
 }
 

@@ -8,6 +8,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { crc32, deflateRawSync, gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { liveGzipWorkers } from '../../src-core/archive/compress-pool';
 import { inflateGzip } from '../../src-core/archive/gunzip-members';
 import { frameMember, readMemberHead } from '../../src-core/archive/gzip-member';
 import { GzipParallel } from '../../src-core/archive/gzip-parallel';
@@ -18,6 +19,12 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
 const KiB = 1024;
+
+/** Worker threads end shortly after the stream that started them. */
+async function workersGone(): Promise<boolean> {
+  for (let i = 0; i < 100 && liveGzipWorkers() > 0; i++) await new Promise((r) => setTimeout(r, 20));
+  return liveGzipWorkers() === 0;
+}
 
 const member = (data: Buffer, level = 1): Buffer => Buffer.from(frameMember(deflateRawSync(data, { level }), crc32(data), data.length));
 
@@ -102,7 +109,31 @@ describe('gunzip of length-tagged members', () => {
     it(`refuses ${what} as invalid_archive`, async () => {
       expect(await refusal(inflate(bytes()))).toMatchObject({ code: 'invalid_archive', message: expect.stringMatching(message) });
     });
+    // The first member is inflated on the thread pool, later ones on the decompression workers: the same refusals.
+    it(`refuses ${what} after a good first member (inflated by a worker) the same way`, async () => {
+      expect(await refusal(inflate(Buffer.concat([member(a), bytes()])))).toMatchObject({ code: 'invalid_archive', message: expect.stringMatching(message) });
+      expect(await workersGone()).toBe(true);
+    });
   }
+
+  it('decompression workers start with the second job only (a preview of the first member starts none) and end with the stream', async () => {
+    const data = Buffer.concat(Array.from({ length: 8 }, (_, i) => Buffer.from(`page ${i} `.repeat(30_000))));
+    const gz = Buffer.concat([member(Buffer.from('{"name":"first"}')), ...Array.from({ length: 8 }, (_, i) => member(data.subarray(i * 240_000, (i + 1) * 240_000)))]);
+    const iterator = inflateGzip(Readable.from([gz])[Symbol.asyncIterator]() as AsyncIterator<Buffer>);
+    const first = await iterator.next();
+    expect(first.value?.toString()).toBe('{"name":"first"}');
+    await iterator.return(undefined);
+    expect(liveGzipWorkers()).toBe(0);
+    let sawWorkers = false;
+    const out: Buffer[] = [];
+    for await (const chunk of inflateGzip(Readable.from([gz])[Symbol.asyncIterator]() as AsyncIterator<Buffer>)) {
+      sawWorkers ||= liveGzipWorkers() > 0;
+      out.push(chunk);
+    }
+    expect(sawWorkers).toBe(true);
+    expect(Buffer.concat(out).subarray(16).equals(data.subarray(0, 8 * 240_000))).toBe(true);
+    expect(await workersGone()).toBe(true);
+  });
 
   it('an import of an export with one damaged member fails with invalid_archive and leaves nothing behind', async () => {
     const src = await tempDir();
