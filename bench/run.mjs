@@ -94,6 +94,7 @@ async function runBench(work, hasPigz) {
     rss: Math.max(...bigRuns.map((r) => r.rssMiB ?? 0)),
     cpu: bigExport.cpuSeconds,
     delay: Math.max(...bigRuns.map((r) => r.maxDelayMs ?? 0)),
+    delays: bigRuns.map((r) => r.maxDelayMs ?? 0),
     output: fileSize(bigOut),
   });
   rmSync(bigOut, { force: true });

@@ -74,7 +74,7 @@ async function interleave(ctx, contenders, beforeEach = () => undefined) {
   }
   const max = (xs) => (xs.length ? Math.max(...xs) : null);
   return Object.fromEntries(
-    Object.entries(acc).map(([k, v]) => [k, { median: median(v.runs), runs: v.runs, rss: max(v.rss), cpu: v.cpu.length ? median(v.cpu) : null, delay: max(v.delay) }]),
+    Object.entries(acc).map(([k, v]) => [k, { median: median(v.runs), runs: v.runs, rss: max(v.rss), cpu: v.cpu.length ? median(v.cpu) : null, delay: max(v.delay), delays: v.delay }]),
   );
 }
 

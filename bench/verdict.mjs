@@ -9,7 +9,7 @@ const range = (r) => `${fmtRatio(r.median)} (${r.min.toFixed(2)}–${r.max.toFix
 function rowsTable(lines, rows) {
   printTable(
     lines,
-    ['operation', 'command', 'median s', 'runs s', 'output', 'peak RSS', 'CPU s', 'max loop delay'],
+    ['operation', 'command', 'median s', 'runs s', 'output', 'peak RSS', 'CPU s', 'max loop delay (runs)'],
     rows.map((r) => [
       r.op,
       r.label,
@@ -18,7 +18,7 @@ function rowsTable(lines, rows) {
       cell(r.output, fmtBytes),
       cell(r.rss, (v) => `${v.toFixed(0)} MiB`),
       cell(r.cpu, (v) => v.toFixed(1)),
-      cell(r.delay, (v) => `${v.toFixed(0)} ms`),
+      cell(r.delay, (v) => (r.delays?.length > 1 ? `${v.toFixed(0)} ms (${r.delays.map((d) => d.toFixed(0)).join(' / ')})` : `${v.toFixed(0)} ms`)),
     ]),
   );
 }
