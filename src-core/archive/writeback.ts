@@ -17,6 +17,11 @@ type SyncFileRange = ((fd: number, offset: number, nbytes: number, flags: number
 };
 
 const SYNC_FILE_RANGE_WRITE = 2;
+/** Requests in flight at most, process-wide (koffi keeps 8 call contexts ready; more are allocated per call). */
+const MAX_PENDING = 2;
+let pending = 0;
+/** Requests in flight now (tests watch the bound). */
+export const pendingWritebacks = (): number => pending;
 let loaded: Promise<SyncFileRange | null> | undefined;
 
 function load(): Promise<SyncFileRange | null> {
@@ -39,8 +44,16 @@ function load(): Promise<SyncFileRange | null> {
  * never rejects. Await it before closing `fd`.
  */
 export async function startWriteback(fd: number, offset: number, length: number): Promise<void> {
-  const fn = await load();
-  if (!fn) return;
-  // The result does not matter: fdatasync at the end is what makes the data durable.
-  await new Promise<void>((resolve) => fn.async(fd, offset, length, SYNC_FILE_RANGE_WRITE, () => resolve()));
+  // A congested disk holds requests in the kernel; rather than queue more (each one koffi
+  // must set up on the event loop's thread), skip the hint: the kernel writes back anyway.
+  if (pending >= MAX_PENDING) return;
+  pending++;
+  try {
+    const fn = await load();
+    if (!fn) return;
+    // The result does not matter: fdatasync at the end is what makes the data durable.
+    await new Promise<void>((resolve) => fn.async(fd, offset, length, SYNC_FILE_RANGE_WRITE, () => resolve()));
+  } finally {
+    pending--;
+  }
 }
