@@ -23,7 +23,7 @@ export interface SourceOptions {
   sizeHint?: number;
   /** What to call the work in a cancellation message. */
   what?: string;
-  /** Decompression workers (see inflateGzip); default half the cores. */
+  /** Decompression workers (see inflateGzip): default half the cores; 0, libuv's thread pool. */
   inflateThreads?: number;
 }
 
@@ -138,7 +138,7 @@ export async function openArchiveSource(input: Readable, opts: SourceOptions = {
 
   const raw = counter[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   // gzip errors arrive as typed errors from the inflating iterator itself.
-  const iterator: AsyncIterator<Buffer> = gzip ? inflateGzip(raw, opts.inflateThreads ? { threads: opts.inflateThreads } : {}) : raw;
+  const iterator: AsyncIterator<Buffer> = gzip ? inflateGzip(raw, opts.inflateThreads === undefined ? {} : { threads: opts.inflateThreads }) : raw;
   const guarded: AsyncIterator<Buffer> = {
     async next() {
       if (failure) throw failure;

@@ -142,9 +142,10 @@ async function inflateMembers(members: Buffer[], size: number, pool: InflatePool
  * Decompression workers by default: half the cores. An import is bound by
  * writing what it inflates, so more do not finish it sooner: measured on
  * 2 cores, one worker imported either bench set as fast as two (bulk 2.0 s,
- * guest 1.4–1.5 s) with about 155 instead of 200 MiB peak RSS. Verify writes
- * nothing and asks for every core (0.79 s instead of 1.0–1.3 s on the guest
- * archive).
+ * guest 1.4–1.5 s) with about 155 instead of 200 MiB peak RSS. Verify,
+ * which writes nothing, inflates on libuv's thread pool as before: there it
+ * ran 0.81–0.96 s on the guest archive at ~130 MiB, against 1.0–1.3 s with
+ * one worker and 0.79 s at 192 MiB (over the 200 MB bound) with two.
  */
 const defaultInflateThreads = (): number => Math.max(1, Math.floor(os.availableParallelism() / 2));
 
@@ -171,7 +172,7 @@ async function* streamGunzip(rest: AsyncGenerator<Buffer>): AsyncGenerator<Buffe
 export interface InflateGzipOptions {
   /** Members inflating at once; default: the cores plus one. */
   parallel?: number;
-  /** Decompression workers; default half the cores. */
+  /** Decompression workers; default half the cores; 0: libuv's thread pool (zlib's async API). */
   threads?: number;
 }
 
@@ -181,6 +182,7 @@ export interface InflateGzipOptions {
  */
 export async function* inflateGzip(input: AsyncIterator<Buffer>, opts: InflateGzipOptions = {}): AsyncGenerator<Buffer> {
   const parallel = Math.max(1, opts.parallel ?? os.availableParallelism() + 1);
+  const threads = opts.threads ?? defaultInflateThreads();
   const queue = new InputQueue(input);
   const inflight: Promise<Buffer>[] = [];
   let group: Buffer[] = [];
@@ -192,7 +194,7 @@ export async function* inflateGzip(input: AsyncIterator<Buffer>, opts: InflateGz
   let jobs = 0;
   const dispatch = (): void => {
     if (group.length === 0) return;
-    const job = inflateMembers(group, groupSize, jobs++ === 0 ? null : (workers.pool ??= new InflatePool(opts.threads ?? defaultInflateThreads())));
+    const job = inflateMembers(group, groupSize, jobs++ === 0 || threads === 0 ? null : (workers.pool ??= new InflatePool(threads)));
     // Awaited in order; this only keeps a failure that is not awaited yet from being "unhandled".
     job.catch(() => undefined);
     inflight.push(job);
