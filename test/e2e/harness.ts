@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startWebServer, type WebServer } from '../../electron/web/server';
 import { openStore, type LocalFileStore } from '../../src-core/localfile';
 import { storePaths } from '../../src-core/paths';
@@ -161,4 +162,44 @@ export async function screenshotBothThemes(page: Page, name: string): Promise<st
   }
   await page.emulateMedia({ colorScheme: 'light' });
   return files;
+}
+
+/** What a test file gets from `desksPerTest`: pages opened on fresh stores, and scratch directories, all gone after each test. */
+export interface DeskSession {
+  open(opts?: OpenDeskOptions): Promise<Desk>;
+  /** Removes `dir` after the test; returns it. */
+  scratch(dir: string): string;
+}
+
+/**
+ * One Chromium for the test file; the desk a test opens and the scratch
+ * directories it names are closed and removed after each test.
+ */
+export function desksPerTest(): DeskSession {
+  let browser: Browser | null = null;
+  let desk: Desk | null = null;
+  const scratch: string[] = [];
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterEach(async () => {
+    await desk?.close();
+    desk = null;
+    for (const dir of scratch.splice(0)) await rm(dir, { recursive: true, force: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return {
+    async open(opts = {}) {
+      if (!browser) throw new Error('the browser is not running: open desks inside tests');
+      await desk?.close();
+      desk = await openDesk(browser, opts);
+      return desk;
+    },
+    scratch(dir) {
+      scratch.push(dir);
+      return dir;
+    },
+  };
 }

@@ -1,18 +1,15 @@
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src-core/localfile';
 import { dataDirFor, storePaths } from '../../src-core/paths';
 import { existsSync, readFileSync } from 'node:fs';
 import {
   cliList,
   dataHashes,
+  desksPerTest,
   FIXTURES,
   GOOD_ARCHIVE,
   importFile,
-  launchChromium,
-  openDesk,
   screenshotBothThemes,
   sha256File,
   tempDir,
@@ -26,21 +23,7 @@ interface ExpectedFile {
 const expected = JSON.parse(readFileSync(join(FIXTURES, 'good', 'expect.json'), 'utf8')) as Record<string, { files: Record<string, ExpectedFile> }>;
 const goldenFiles = expected['cocoon-ch.tar.gz']?.files ?? {};
 
-let browser: Browser;
-let desk: Desk | null = null;
-const scratch: string[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterEach(async () => {
-  await desk?.close();
-  desk = null;
-  for (const dir of scratch.splice(0)) await rm(dir, { recursive: true, force: true });
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const desks = desksPerTest();
 
 /** A store holding web-golden (the reference archive) and a small firecracker snapshot named "other". */
 const goldenAndOther = async (store: Desk['store']): Promise<void> => {
@@ -50,7 +33,7 @@ const goldenAndOther = async (store: Desk['store']): Promise<void> => {
 
 describe('managing snapshots in a real browser over a real store', () => {
   it('the list shows every snapshot, and inspecting one shows its fields and data files', { timeout: 120_000 }, async () => {
-    desk = await openDesk(browser, { seed: goldenAndOther });
+    const desk = await desks.open({ seed: goldenAndOther });
     const { desk: ui } = desk;
     await ui.waitForRow('web-golden');
     expect(await ui.rowNames()).toEqual(expect.arrayContaining(['web-golden', 'other']));
@@ -73,7 +56,7 @@ describe('managing snapshots in a real browser over a real store', () => {
   });
 
   it('renaming inline shows the new name in the row, and the CLI sees it', { timeout: 120_000 }, async () => {
-    desk = await openDesk(browser, { seed: goldenAndOther });
+    const desk = await desks.open({ seed: goldenAndOther });
     const { desk: ui } = desk;
     await ui.select('web-golden');
 
@@ -92,13 +75,13 @@ describe('managing snapshots in a real browser over a real store', () => {
   });
 
   it('an exported download imports back with every data file identical', { timeout: 180_000 }, async () => {
-    desk = await openDesk(browser, { seed: goldenAndOther });
+    const desk = await desks.open({ seed: goldenAndOther });
     const { desk: ui } = desk;
     await ui.select('web-golden');
     const download = await ui.exportSelected();
     expect(download.suggestedFilename()).toMatch(/^web-golden\.(tgz|tar\.gz)$/);
     const dir = await tempDir('export');
-    scratch.push(dir);
+    desks.scratch(dir);
     const file = join(dir, download.suggestedFilename());
     await download.saveAs(file);
     expect(await download.failure()).toBeNull();
@@ -117,7 +100,7 @@ describe('managing snapshots in a real browser over a real store', () => {
   });
 
   it('deleting for ever asks first, then the row is gone and so is the snapshot in the store', { timeout: 120_000 }, async () => {
-    desk = await openDesk(browser, { seed: goldenAndOther });
+    const desk = await desks.open({ seed: goldenAndOther });
     const { desk: ui } = desk;
     const golden = await desk.store.inspect('web-golden');
     await ui.select('web-golden');

@@ -1,29 +1,14 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cli, damageIndex, importFile, GOOD_ARCHIVE, launchChromium, openDesk, screenshotBothThemes, tempDir, UI_TIMEOUT, type Desk } from './harness';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { cli, damageIndex, desksPerTest, importFile, GOOD_ARCHIVE, screenshotBothThemes, tempDir, UI_TIMEOUT } from './harness';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { storePaths } from '../../src-core/paths';
 
-let browser: Browser;
-let desk: Desk | null = null;
-const scratch: string[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterEach(async () => {
-  await desk?.close();
-  desk = null;
-  for (const dir of scratch.splice(0)) await rm(dir, { recursive: true, force: true });
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const desks = desksPerTest();
 
 describe('the window in a real browser, without user action', () => {
   it('an empty store shows the empty state with a way to import', { timeout: 120_000 }, async () => {
-    desk = await openDesk(browser);
+    const desk = await desks.open();
     await desk.desk.emptyState.waitFor();
     expect(await desk.desk.grid.count()).toBe(0);
     await desk.page.getByRole('main').getByRole('button', { name: 'Import…' }).waitFor();
@@ -31,7 +16,7 @@ describe('the window in a real browser, without user action', () => {
   });
 
   it('a store that cannot be read says so in plain words, and the window recovers once it is fixed', { timeout: 120_000 }, async () => {
-    desk = await openDesk(browser, { seed: (_store, root) => damageIndex(root) });
+    const desk = await desks.open({ seed: (_store, root) => damageIndex(root) });
     await desk.desk.storeErrorState.waitFor();
     const section = desk.page.getByRole('region', { name: 'The snapshot store could not be read' });
     expect(await section.textContent()).toMatch(/not valid JSON/);
@@ -51,11 +36,11 @@ describe('the window in a real browser, without user action', () => {
   });
 
   it('snapshots created and deleted with the CLI appear and disappear by themselves', { timeout: 120_000 }, async () => {
-    desk = await openDesk(browser);
+    const desk = await desks.open();
     await desk.desk.emptyState.waitFor();
 
     const files = await tempDir('cli-src');
-    scratch.push(files);
+    desks.scratch(files);
     await mkdir(files, { recursive: true });
     await writeFile(join(files, 'vmstate'), 'vm state\n');
     await writeFile(join(files, 'mem'), Buffer.alloc(64 * 1024, 7));

@@ -7,13 +7,13 @@
 import { rm, statfs, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Readable } from 'node:stream';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newSnapshotId } from '../../src-core/ids';
 import type { LocalFileStore } from '../../src-core/localfile';
 import type { SnapshotConfig } from '../../src-core/types';
-import { GOOD_ARCHIVE, importFile, launchChromium, openDesk, screenshotBothThemes, tempDir, UI_TIMEOUT, type Desk } from './harness';
+import { desksPerTest, GOOD_ARCHIVE, importFile, screenshotBothThemes, tempDir, UI_TIMEOUT } from './harness';
 
 const GiB = 1024 ** 3;
 const SIZES = [
@@ -21,21 +21,7 @@ const SIZES = [
   { width: 900, height: 600 },
 ] as const;
 
-let browser: Browser;
-let desk: Desk | null = null;
-const scratch: string[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterEach(async () => {
-  await desk?.close();
-  desk = null;
-  for (const dir of scratch.splice(0)) await rm(dir, { recursive: true, force: true });
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const desks = desksPerTest();
 
 /** A snapshot with the given config and no data files (an empty tar), made in milliseconds. */
 async function emptySnapshot(store: LocalFileStore, cfg: SnapshotConfig): Promise<string> {
@@ -80,7 +66,7 @@ const box = async (page: Page, selector: string) => {
 
 describe('the window at 1280×800 and 900×600', () => {
   it('columns fit at 1280 with every value whole; at 900 the details pane collapses, the table scrolls sideways with Name kept', { timeout: 240_000 }, async () => {
-    desk = await openDesk(browser, { seed: manySnapshots });
+    const desk = await desks.open({ seed: manySnapshots });
     const { page, desk: ui } = desk;
     await ui.waitForRow('web-golden');
 
@@ -138,7 +124,7 @@ describe('the window at 1280×800 and 900×600', () => {
   });
 
   it('columns can be hidden and resized, and the layout and sort survive a reload', { timeout: 180_000 }, async () => {
-    desk = await openDesk(browser, { seed: manySnapshots });
+    const desk = await desks.open({ seed: manySnapshots });
     const { page, desk: ui } = desk;
     await ui.waitForRow('web-golden');
     await ui.grid.getByRole('columnheader', { name: /^Name/ }).getByRole('button').click();
@@ -170,7 +156,7 @@ describe('the window at 1280×800 and 900×600', () => {
   for (const size of SIZES) {
     it(`a transfer running while you work (${size.width}×${size.height}): the drawer covers nothing, the toolbar keeps its height`, { timeout: 240_000 }, async () => {
       const work = await tempDir('window');
-      scratch.push(work);
+      desks.scratch(work);
       const big = join(work, 'a very long archive file name from the nightly build of the platform team, kept for the quarterly restore drill of every build agent and database replica.tgz');
       // Sparse: made at once and taking no disk, yet the browser sends every byte of it (see import.test.ts).
       const { bavail, bsize } = await statfs(tmpdir());
@@ -179,7 +165,7 @@ describe('the window at 1280×800 and 900×600', () => {
       await writeFile(big, '');
       await truncate(big, gib * GiB);
 
-      desk = await openDesk(browser, { seed: manySnapshots });
+      const desk = await desks.open({ seed: manySnapshots });
       const { page, desk: ui } = desk;
       await desk.context.grantPermissions(['clipboard-read', 'clipboard-write']);
       await resize(page, size);
@@ -237,7 +223,7 @@ describe('the window at 1280×800 and 900×600', () => {
   }
 
   it('dialogs at 900×600: help opens at its top, import keeps its footer and does not re-centre, settings starts on the theme', { timeout: 180_000 }, async () => {
-    desk = await openDesk(browser, { seed: manySnapshots });
+    const desk = await desks.open({ seed: manySnapshots });
     const { page, desk: ui } = desk;
     await resize(page, SIZES[1]);
     await ui.waitForRow('web-golden');
@@ -259,7 +245,7 @@ describe('the window at 1280×800 and 900×600', () => {
 
     // Three copies of a taken name: each gets a free one, and the footer stays in view.
     const work = await tempDir('window-import');
-    scratch.push(work);
+    desks.scratch(work);
     const files = ['web-golden.tgz', 'golden copy with a rather long file name that has to wrap somewhere.tar.gz', 'third.tgz'].map((n) => join(work, n));
     const { copyFile } = await import('node:fs/promises');
     for (const f of files) await copyFile(GOOD_ARCHIVE, f);
@@ -285,11 +271,11 @@ describe('the window at 1280×800 and 900×600', () => {
   });
 
   it('messages: a non-archive dropped three times is one toast ×3; a search with no result offers Clear search; the status bar counts', { timeout: 180_000 }, async () => {
-    desk = await openDesk(browser, { seed: manySnapshots });
+    const desk = await desks.open({ seed: manySnapshots });
     const { page, desk: ui } = desk;
     await ui.waitForRow('web-golden');
     const work = await tempDir('window-msg');
-    scratch.push(work);
+    desks.scratch(work);
     const notes = join(work, 'notes.txt');
     await writeFile(notes, 'not an archive');
     for (let i = 0; i < 3; i++) await ui.dropFiles([notes]);
