@@ -1,6 +1,7 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { useApp, useUi } from '../../app/context';
 import { handleMenuKeys } from '../../shared/menu-keys';
+import { useMenuDismiss } from '../../shared/use-menu-dismiss';
 
 interface Item {
   label: string;
@@ -42,19 +43,8 @@ function OpenMenu({ x, y, id }: { x: number; y: number; id: string }) {
 
   useEffect(() => {
     ref.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
-    const onDown = (e: MouseEvent) => {
-      if (!ref.current?.contains(e.target as Node)) app.stores.ui.getState().closeContextMenu();
-    };
-    const onBlur = () => app.stores.ui.getState().closeContextMenu();
-    document.addEventListener('mousedown', onDown, true);
-    window.addEventListener('blur', onBlur);
-    window.addEventListener('resize', onBlur);
-    return () => {
-      document.removeEventListener('mousedown', onDown, true);
-      window.removeEventListener('blur', onBlur);
-      window.removeEventListener('resize', onBlur);
-    };
-  }, [app]);
+  }, []);
+  useMenuDismiss(ref, () => app.stores.ui.getState().closeContextMenu());
 
   const onKeyDown = (e: KeyboardEvent) => handleMenuKeys(e, ref.current, '[role="menuitem"]', close);
 

@@ -1,5 +1,6 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { handleMenuKeys } from '../../shared/menu-keys';
+import { useMenuDismiss } from '../../shared/use-menu-dismiss';
 
 export interface MenuItem {
   label: string;
@@ -30,30 +31,17 @@ interface MenuPopupProps {
  */
 export function MenuPopup({ label, items, x, y, onClose }: MenuPopupProps) {
   const ref = useRef<HTMLDivElement>(null);
-  const onCloseRef = useRef(onClose);
-  useEffect(() => {
-    onCloseRef.current = onClose;
-  });
-
   useEffect(() => {
     const box = ref.current;
     const all = [...(box?.querySelectorAll<HTMLElement>('[role^="menuitem"]:not([aria-disabled="true"])') ?? [])];
     (all.find((el) => el.getAttribute('aria-checked') === 'true' && el.getAttribute('role') === 'menuitemradio') ?? all[0])?.focus();
-    const onDown = (e: MouseEvent) => {
-      // A press on the opener is left to it (it toggles the menu shut).
-      const opener = e.target instanceof Element && e.target.closest('[aria-haspopup="menu"][aria-expanded="true"]');
-      if (!box?.contains(e.target as Node) && !opener) onCloseRef.current(false);
-    };
-    const onBlur = () => onCloseRef.current(false);
-    document.addEventListener('mousedown', onDown, true);
-    window.addEventListener('blur', onBlur);
-    window.addEventListener('resize', onBlur);
-    return () => {
-      document.removeEventListener('mousedown', onDown, true);
-      window.removeEventListener('blur', onBlur);
-      window.removeEventListener('resize', onBlur);
-    };
   }, []);
+  // A press on the opener is left to it (it toggles the menu shut).
+  useMenuDismiss(
+    ref,
+    () => onClose(false),
+    (target) => target instanceof Element && target.closest('[aria-haspopup="menu"][aria-expanded="true"]') !== null,
+  );
 
   const onKeyDown = (e: KeyboardEvent) => handleMenuKeys(e, ref.current, '[role^="menuitem"]:not([aria-disabled="true"])', () => onClose(true));
 
