@@ -2,7 +2,7 @@
 // that reports its peak RSS and CPU time) and shell pipelines of GNU tar,
 // pigz and gzip. Wall time is measured around the whole child process.
 import { spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -93,6 +93,32 @@ export async function deflater() {
     // koffi missing
   }
   return 'node:zlib (libdeflate not found)';
+}
+
+/**
+ * Runs `fn(work)` in a fresh directory under `base` named from `prefix`,
+ * then removes it (kept with BENCH_KEEP=1), also on Ctrl-C; `beforeRemove`
+ * stops whatever the run left running there.
+ */
+export async function withWorkDir(base, prefix, fn, { log = () => undefined, beforeRemove = () => undefined } = {}) {
+  mkdirSync(base, { recursive: true });
+  const work = mkdtempSync(path.join(base, prefix));
+  const cleanup = () => {
+    beforeRemove();
+    if (process.env.BENCH_KEEP === '1') log(`kept ${work}`);
+    else rmSync(work, { recursive: true, force: true });
+  };
+  const onInterrupt = () => {
+    cleanup();
+    process.exit(130);
+  };
+  process.once('SIGINT', onInterrupt);
+  try {
+    return await fn(work);
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+    cleanup();
+  }
 }
 
 export const median = (xs) => {

@@ -6,12 +6,12 @@
 // disk with 256 MiB of data), BENCH_RUNS (default 3), BENCH_DIR, BENCH_KEEP=1,
 // BENCH_JSON (write results as JSON).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { smallFiles, writeMemoryFile, writeSparseDisk } from './generate.mjs';
-import { CLI, median, settle, snapdesk } from './measure.mjs';
+import { CLI, median, settle, snapdesk, withWorkDir } from './measure.mjs';
 import { fmtBytes, printTable } from './report.mjs';
 
 const GiB = 1024 ** 3;
@@ -70,24 +70,19 @@ async function main() {
     log('docker-registry is not installed (Debian package docker-registry): registry rows skipped');
     return;
   }
-  mkdirSync(BASE, { recursive: true });
-  const work = mkdtempSync(path.join(BASE, 'snapdesk-bench-registry-'));
   let registry = null;
-  const cleanup = () => {
+  const stopRegistry = () => {
     if (registry && registry.child.exitCode === null) registry.child.kill('SIGTERM');
-    if (process.env.BENCH_KEEP === '1') log(`kept ${work}`);
-    else rmSync(work, { recursive: true, force: true });
   };
-  process.once('SIGINT', () => {
-    cleanup();
-    process.exit(130);
-  });
-  try {
-    registry = await startRegistry(work);
-    await run(work, registry.host);
-  } finally {
-    cleanup();
-  }
+  await withWorkDir(
+    BASE,
+    'snapdesk-bench-registry-',
+    async (work) => {
+      registry = await startRegistry(work);
+      await run(work, registry.host);
+    },
+    { log, beforeRemove: stopRegistry },
+  );
 }
 
 async function run(work, host) {

@@ -11,15 +11,14 @@
 //   BENCH_DIR    where to generate data (default the system temp dir)
 //   BENCH_KEEP=1 keep the generated data (default: everything is removed)
 //   BENCH_JSON   also write the results as JSON to this file
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { writeMemoryFile, writeSparseDisk } from './generate.mjs';
-import { CLI, deflater, have } from './measure.mjs';
+import { CLI, deflater, have, settle, snapdesk, shell, withWorkDir } from './measure.mjs';
 import { fmtBytes } from './report.mjs';
 import { benchSet, createSnapshot, fileSize, SETS } from './transfer.mjs';
 import { reportAll } from './verdict.mjs';
-import { settle, snapdesk, shell } from './measure.mjs';
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
@@ -41,21 +40,7 @@ async function main() {
   if (!hasPigz) log('pigz is not installed: the pigz comparisons are skipped (Debian/Ubuntu: apt-get install pigz)');
   for (const tool of ['tar', 'gzip', 'du', 'cmp']) if (!(await have(tool))) throw new Error(`${tool} is required`);
 
-  mkdirSync(BASE, { recursive: true });
-  const work = mkdtempSync(path.join(BASE, 'snapdesk-bench-'));
-  const cleanup = () => {
-    if (process.env.BENCH_KEEP === '1') log(`kept ${work}`);
-    else rmSync(work, { recursive: true, force: true });
-  };
-  process.once('SIGINT', () => {
-    cleanup();
-    process.exit(130);
-  });
-  try {
-    await runBench(work, hasPigz);
-  } finally {
-    cleanup();
-  }
+  await withWorkDir(BASE, 'snapdesk-bench-', (work) => runBench(work, hasPigz), { log });
 }
 
 async function runBench(work, hasPigz) {
