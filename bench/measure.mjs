@@ -11,8 +11,27 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const CLI = process.env.BENCH_CLI ? path.resolve(process.env.BENCH_CLI) : path.resolve(HERE, '..', 'out', 'cli', 'snapdesk.cjs');
 const PROBE = pathToFileURL(path.join(HERE, 'rss-probe.mjs')).href;
 
+/**
+ * The machine's CPU time so far and the part of it the hypervisor took for
+ * other guests (steal, /proc/stat, Linux only; null elsewhere). On a virtual
+ * machine a stolen CPU stops every thread on it, the event loop included,
+ * so the report shows how much was stolen while each run went on.
+ */
+export function cpuTicks() {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/ +/).slice(1, 9).map(Number);
+    return { total: f.reduce((a, b) => a + b, 0), steal: f[7] ?? 0 };
+  } catch {
+    return null;
+  }
+}
+
+/** Percent of the machine's CPU time stolen between two `cpuTicks()` readings (null where unknown). */
+export const stealPercent = (a, b) => (a && b && b.total > a.total ? (100 * (b.steal - a.steal)) / (b.total - a.total) : null);
+
 function runChild(file, args, env) {
   return new Promise((resolve, reject) => {
+    const ticks = cpuTicks();
     const started = process.hrtime.bigint();
     const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -22,7 +41,7 @@ function runChild(file, args, env) {
     child.on('error', reject);
     child.on('close', (code, signal) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      resolve({ code, signal, seconds, stdout, stderr });
+      resolve({ code, signal, seconds, stdout, stderr, steal: stealPercent(ticks, cpuTicks()) });
     });
   });
 }
@@ -50,6 +69,7 @@ export async function snapdesk(root, args, workDir) {
     rssMiB: probe ? probe.maxRssKiB / 1024 : null,
     cpuSeconds: probe ? (probe.userUs + probe.systemUs) / 1e6 : null,
     maxDelayMs: probe ? probe.maxDelayMs : null,
+    steal: r.steal,
   };
 }
 
@@ -64,7 +84,7 @@ export async function shell(script) {
   const lines = r.stderr.trim().split('\n');
   const m = /^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/.exec(lines[lines.length - 1] ?? '');
   const cpuSeconds = m ? Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4]) : null;
-  return { seconds: r.seconds, stdout: r.stdout, rssMiB: null, cpuSeconds, maxDelayMs: null };
+  return { seconds: r.seconds, stdout: r.stdout, rssMiB: null, cpuSeconds, maxDelayMs: null, steal: r.steal };
 }
 
 /** Whether a program is on PATH. */

@@ -15,7 +15,7 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { writeMemoryFile, writeSparseDisk } from './generate.mjs';
-import { CLI, deflater, have, settle, snapdesk, shell, withWorkDir } from './measure.mjs';
+import { CLI, cpuTicks, deflater, have, settle, snapdesk, shell, stealPercent, withWorkDir } from './measure.mjs';
 import { fmtBytes } from './report.mjs';
 import { benchSet, createSnapshot, fileSize, SETS } from './transfer.mjs';
 import { reportAll } from './verdict.mjs';
@@ -46,9 +46,11 @@ async function main() {
 async function runBench(work, hasPigz) {
   const root = path.join(work, 'store');
   const ctx = { root, work, hasPigz, runs: RUNS, scaled, log };
+  const startTicks = cpuTicks();
   const results = { scale: SCALE, runs: RUNS, host: { cpus: os.cpus().length, node: process.version, deflater: await deflater() }, sets: [], extra: [] };
   for (const name of SET_NAMES) results.sets.push(await benchSet(ctx, name, SETS[name]));
   if (process.env.BENCH_EXTRA === '0') {
+    results.host.steal = stealPercent(startTicks, cpuTicks());
     process.stdout.write(reportAll(results, { bigExport: null, mem2: null, memory2: 0, hasPigz }) + '\n');
     return;
   }
@@ -80,6 +82,7 @@ async function runBench(work, hasPigz) {
     cpu: bigExport.cpuSeconds,
     delay: Math.max(...bigRuns.map((r) => r.maxDelayMs ?? 0)),
     delays: bigRuns.map((r) => r.maxDelayMs ?? 0),
+    steals: bigRuns.map((r) => r.steal),
     output: fileSize(bigOut),
   });
   rmSync(bigOut, { force: true });
@@ -98,10 +101,11 @@ async function runBench(work, hasPigz) {
   const mem2Out = path.join(work, 'mem2.tgz');
   await settle();
   const mem2 = await snapdesk(root, ['export', 'bench-mem2', '-o', mem2Out], work);
-  results.extra.push({ op: 'rss check', label: `snapdesk export (${fmtBytes(memory2)} memory)`, median: mem2.seconds, runs: [mem2.seconds], rss: mem2.rssMiB, cpu: mem2.cpuSeconds, delay: mem2.maxDelayMs, output: fileSize(mem2Out) });
+  results.extra.push({ op: 'rss check', label: `snapdesk export (${fmtBytes(memory2)} memory)`, median: mem2.seconds, runs: [mem2.seconds], rss: mem2.rssMiB, cpu: mem2.cpuSeconds, delay: mem2.maxDelayMs, steals: [mem2.steal], output: fileSize(mem2Out) });
   rmSync(mem2Out, { force: true });
   await snapdesk(root, ['rm', 'bench-mem2'], work);
 
+  results.host.steal = stealPercent(startTicks, cpuTicks());
   process.stdout.write(reportAll(results, { bigExport, mem2, memory2, hasPigz }) + '\n');
   if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify(results, null, 2) + '\n');
 }
