@@ -69,6 +69,7 @@ export async function snapdesk(root, args, workDir) {
     rssMiB: probe ? probe.maxRssKiB / 1024 : null,
     cpuSeconds: probe ? (probe.userUs + probe.systemUs) / 1e6 : null,
     maxDelayMs: probe ? probe.maxDelayMs : null,
+    maxBusyMs: probe ? probe.maxBusyMs : null,
     steal: r.steal,
   };
 }
@@ -84,7 +85,7 @@ export async function shell(script) {
   const lines = r.stderr.trim().split('\n');
   const m = /^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/.exec(lines[lines.length - 1] ?? '');
   const cpuSeconds = m ? Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4]) : null;
-  return { seconds: r.seconds, stdout: r.stdout, rssMiB: null, cpuSeconds, maxDelayMs: null, steal: r.steal };
+  return { seconds: r.seconds, stdout: r.stdout, rssMiB: null, cpuSeconds, maxDelayMs: null, maxBusyMs: null, steal: r.steal };
 }
 
 /** Whether a program is on PATH. */

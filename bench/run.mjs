@@ -82,6 +82,7 @@ async function runBench(work, hasPigz) {
     cpu: bigExport.cpuSeconds,
     delay: Math.max(...bigRuns.map((r) => r.maxDelayMs ?? 0)),
     delays: bigRuns.map((r) => r.maxDelayMs ?? 0),
+    busy: Math.max(...bigRuns.map((r) => r.maxBusyMs ?? 0)),
     steals: bigRuns.map((r) => r.steal),
     output: fileSize(bigOut),
   });
@@ -101,7 +102,7 @@ async function runBench(work, hasPigz) {
   const mem2Out = path.join(work, 'mem2.tgz');
   await settle();
   const mem2 = await snapdesk(root, ['export', 'bench-mem2', '-o', mem2Out], work);
-  results.extra.push({ op: 'rss check', label: `snapdesk export (${fmtBytes(memory2)} memory)`, median: mem2.seconds, runs: [mem2.seconds], rss: mem2.rssMiB, cpu: mem2.cpuSeconds, delay: mem2.maxDelayMs, steals: [mem2.steal], output: fileSize(mem2Out) });
+  results.extra.push({ op: 'rss check', label: `snapdesk export (${fmtBytes(memory2)} memory)`, median: mem2.seconds, runs: [mem2.seconds], rss: mem2.rssMiB, cpu: mem2.cpuSeconds, delay: mem2.maxDelayMs, busy: mem2.maxBusyMs, steals: [mem2.steal], output: fileSize(mem2Out) });
   rmSync(mem2Out, { force: true });
   await snapdesk(root, ['rm', 'bench-mem2'], work);
 

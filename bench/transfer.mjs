@@ -55,9 +55,9 @@ export async function createSnapshot(root, work, name, fill, config) {
   return { id, dir: await dataDir(root, work, id), info, createSeconds: r.seconds };
 }
 
-/** RUNS rounds of every contender in turn; per contender the median, all runs, the peak RSS, CPU and event-loop delay seen, and each run's host steal. */
+/** RUNS rounds of every contender in turn; per contender the median, all runs, the peak RSS, CPU, event-loop delay and main-thread busy stretch seen, and each run's host steal. */
 async function interleave(ctx, contenders, beforeEach = () => undefined) {
-  const acc = Object.fromEntries(contenders.map((c) => [c.key, { runs: [], rss: [], cpu: [], delay: [], steal: [] }]));
+  const acc = Object.fromEntries(contenders.map((c) => [c.key, { runs: [], rss: [], cpu: [], delay: [], busy: [], steal: [] }]));
   for (let round = 1; round <= ctx.runs; round++) {
     for (const c of contenders) {
       beforeEach(c);
@@ -69,13 +69,14 @@ async function interleave(ctx, contenders, beforeEach = () => undefined) {
       if (r.rssMiB !== null) acc[c.key].rss.push(r.rssMiB);
       if (r.cpuSeconds !== null) acc[c.key].cpu.push(r.cpuSeconds);
       if (r.maxDelayMs !== null) acc[c.key].delay.push(r.maxDelayMs);
+      if (r.maxBusyMs !== null) acc[c.key].busy.push(r.maxBusyMs);
       acc[c.key].steal.push(r.steal);
       if (c.after) await c.after();
     }
   }
   const max = (xs) => (xs.length ? Math.max(...xs) : null);
   return Object.fromEntries(
-    Object.entries(acc).map(([k, v]) => [k, { median: median(v.runs), runs: v.runs, rss: max(v.rss), cpu: v.cpu.length ? median(v.cpu) : null, delay: max(v.delay), delays: v.delay, steals: v.steal }]),
+    Object.entries(acc).map(([k, v]) => [k, { median: median(v.runs), runs: v.runs, rss: max(v.rss), cpu: v.cpu.length ? median(v.cpu) : null, delay: max(v.delay), delays: v.delay, busy: max(v.busy), steals: v.steal }]),
   );
 }
 

@@ -1,7 +1,7 @@
 // The benchmark's report: one table per data set, then the targets with a verdict.
 import { fmtBytes, fmtRatio, printTable } from './report.mjs';
 
-const TARGETS = { exportVsPigz: 0.5, importVsPigz: 0.6, rssMB: 200, delayMs: 50, sparseSeconds: 1 };
+const TARGETS = { exportVsPigz: 0.5, importVsPigz: 0.6, rssMB: 200, delayMs: 50, busyMs: 50, sparseSeconds: 1 };
 const verdict = (ok) => (ok ? 'MET' : 'MISSED');
 const cell = (v, f) => (v !== null && v !== undefined ? f(v) : '');
 const range = (r) => `${fmtRatio(r.median)} (${r.min.toFixed(2)}–${r.max.toFixed(2)})`;
@@ -9,7 +9,7 @@ const range = (r) => `${fmtRatio(r.median)} (${r.min.toFixed(2)}–${r.max.toFix
 function rowsTable(lines, rows) {
   printTable(
     lines,
-    ['operation', 'command', 'median s', 'runs s', 'output', 'peak RSS', 'CPU s', 'max loop delay (runs)', 'host steal (runs)'],
+    ['operation', 'command', 'median s', 'runs s', 'output', 'peak RSS', 'CPU s', 'max loop delay (runs)', 'main thread busy', 'host steal (runs)'],
     rows.map((r) => [
       r.op,
       r.label,
@@ -19,6 +19,7 @@ function rowsTable(lines, rows) {
       cell(r.rss, (v) => `${v.toFixed(0)} MiB`),
       cell(r.cpu, (v) => v.toFixed(1)),
       cell(r.delay, (v) => (r.delays?.length > 1 ? `${v.toFixed(0)} ms (${r.delays.map((d) => d.toFixed(0)).join(' / ')})` : `${v.toFixed(0)} ms`)),
+      cell(r.busy, (v) => `${v.toFixed(0)} ms`),
       r.steals?.some((x) => x !== null) ? `${r.steals.map((x) => (x === null ? '?' : x.toFixed(0))).join(' / ')} %` : '',
     ]),
   );
@@ -54,6 +55,10 @@ export function reportAll(results, { bigExport, mem2, memory2, hasPigz }) {
       `≤ ${TARGETS.delayMs} ms`,
       verdict(delay <= TARGETS.delayMs),
     ]);
+    if (sd.busy !== null || si.busy !== null) {
+      const busy = Math.max(sd.busy ?? 0, si.busy ?? 0);
+      checks.push([`[${set.name}] longest the main thread held the loop, export / import`, `${(sd.busy ?? 0).toFixed(0)} / ${(si.busy ?? 0).toFixed(0)} ms`, `≤ ${TARGETS.busyMs} ms`, verdict(busy <= TARGETS.busyMs)]);
+    }
     const rt = set.roundTrip;
     checks.push([
       `[${set.name}] round trip: sizes equal, bytes identical, no extra disk`,
