@@ -3,6 +3,7 @@ import { constants, createReadStream } from 'node:fs';
 import { open, rm, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
+import { ARCHIVE_READ_CHUNK } from '../../src-core/archive/archive-source';
 import { SnapDeskError } from '../../src-core/errors';
 import { ARCHIVE_EXTENSIONS_TEXT, isArchiveFileName } from '../../src-core/rules';
 import type { ArchiveRef } from './contract';
@@ -87,7 +88,7 @@ export class ArchiveRegistry {
       await fh.close();
       throw new SnapDeskError('invalid_input', `${entry.name} is no longer a regular file`);
     }
-    return { stream: createReadStream('', { fd: fh, autoClose: true }), size: st.size, entry };
+    return { stream: createReadStream('', { fd: fh, autoClose: true, highWaterMark: ARCHIVE_READ_CHUNK }), size: st.size, entry };
   }
 
   /** Forgets the archive; an uploaded copy is deleted. */

@@ -47,6 +47,14 @@ export interface ArchiveSource {
 
 const EXPLAIN_LOOKAHEAD = 16 * 1024 * 1024;
 
+/**
+ * How much of an archive file to read at a time (a read stream's
+ * highWaterMark). Each read is a round trip through libuv's thread pool that
+ * wakes a pool thread, which on a busy machine can take the CPU from the
+ * event loop; Node's default of 64 KiB makes 16 times as many as this.
+ */
+export const ARCHIVE_READ_CHUNK = 1024 * 1024;
+
 /** Reads until `n` bytes are buffered (or the stream ends) and puts them back. */
 function peek(input: Readable, n: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {

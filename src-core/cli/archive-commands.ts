@@ -8,6 +8,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { ARCHIVE_READ_CHUNK } from '../archive/archive-source';
 import { SnapDeskError } from '../errors';
 import { ARCHIVE_EXTENSIONS_TEXT, escapeUnsafe, exportFileName, formatBytes, formatCount } from '../rules';
 import type { Progress } from '../types';
@@ -56,7 +57,7 @@ async function openInput(ctx: CliContext, file: string | undefined): Promise<{ s
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new SnapDeskError('invalid_input', `no such file: ${file}`, { path: file });
     throw err;
   }
-  return { stream: createReadStream(file, { highWaterMark: 1024 * 1024 }), size };
+  return { stream: createReadStream(file, { highWaterMark: ARCHIVE_READ_CHUNK }), size };
 }
 
 function parseLevel(text: string | undefined, usage: string): number | undefined {

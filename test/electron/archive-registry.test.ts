@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ArchiveRegistry } from '../../electron/app/archive-registry';
+import { ARCHIVE_READ_CHUNK } from '../../src-core/archive/archive-source';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'good', 'cocoon-ch.tar.gz');
 let dir: string;
@@ -47,13 +48,15 @@ describe('archive registry', () => {
     expect((err as Error).message).toMatch(/notes\.txt: it is neither gzip nor tar/);
   });
 
-  it('reads a registered archive as a stream and forgets it on release', async () => {
+  it('reads a registered archive as a stream in 1 MiB chunks and forgets it on release', async () => {
     const reg = new ArchiveRegistry();
     const path = join(dir, 'a.tar');
     await writeFile(path, 'not really tar but named so');
     const [ref] = await reg.register([path]);
     const { stream, size } = await reg.openStream(ref?.id as string);
     expect(size).toBe(27);
+    // Read in the same large chunks as the CLI: every read wakes a thread-pool thread.
+    expect(stream.readableHighWaterMark).toBe(ARCHIVE_READ_CHUNK);
     expect(await text(stream)).toBe('not really tar but named so');
     await reg.release(ref?.id as string);
     expect(() => reg.get(ref?.id as string)).toThrow(expect.objectContaining({ code: 'not_found' }));
