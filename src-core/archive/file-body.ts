@@ -8,7 +8,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { SnapDeskError } from '../errors';
 import { BatchedFileWriter, type BatchedWriterOptions } from './batched-writer';
 import type { Segment } from './sparse-map';
-import { startWriteback } from './writeback';
+import { WritebackHints } from './writeback';
 
 const READ_CHUNK = 4 * 1024 * 1024;
 const READ_AHEAD = 1;
@@ -64,8 +64,8 @@ export async function writeFileBody(
   realSize: number,
   opts: BatchedWriterOptions = {},
 ): Promise<void> {
-  const writebacks: Promise<void>[] = [];
-  const writer = new BatchedFileWriter(fh, { onWritten: (position, length) => writebacks.push(startWriteback(fh.fd, position, length)), ...opts });
+  const writebacks = new WritebackHints(fh.fd);
+  const writer = new BatchedFileWriter(fh, { onWritten: (position, length) => writebacks.written(position, length), ...opts });
   try {
     for (const seg of segments) {
       for (let at = seg.offset, end = seg.offset + seg.length; at < end; ) {
@@ -78,7 +78,7 @@ export async function writeFileBody(
   } finally {
     await writer.settle();
     // The requests name this file's descriptor: all are made before the caller may close it.
-    await Promise.all(writebacks);
+    await writebacks.settled();
   }
   await fh.truncate(realSize);
   // Data reaches the disk before the record that makes it visible is committed.

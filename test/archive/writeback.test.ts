@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pendingWritebacks, startWriteback } from '../../src-core/archive/writeback';
+import { pendingWritebacks, startWriteback, WritebackHints } from '../../src-core/archive/writeback';
 import { tempDir } from './dir-target';
 
 describe('early write-back hints', () => {
@@ -25,5 +25,19 @@ describe('early write-back hints', () => {
       await fh.close();
       await fs.rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('are gathered: one request per span of file written, covering every batch in it, none for a part span', async () => {
+    const made: [number, number][] = [];
+    const hints = new WritebackHints(7, 16, async (_fd, offset, length) => {
+      made.push([offset, length]);
+    });
+    // Batches of 4 bytes, one finishing out of order, and a hole (20..24) left unwritten.
+    for (const [at, n] of [[0, 4], [8, 4], [4, 4], [12, 4], [16, 4], [24, 4], [28, 4], [32, 4]] as const) hints.written(at, n);
+    await hints.settled();
+    expect(made).toEqual([
+      [0, 16],
+      [16, 16],
+    ]);
   });
 });
