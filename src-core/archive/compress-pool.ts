@@ -16,7 +16,7 @@ import { SnapDeskError } from '../errors';
 import { planDeflateRuns } from './deflate-strategy';
 import { writeMemberFrame } from './gzip-member';
 import { LIBDEFLATE_NAMES, openLibdeflate } from './libdeflate';
-import { livePoolWorkers, WorkerJobError, WorkerPool } from './worker-pool';
+import { WorkerJobError, WorkerPool } from './worker-pool';
 
 /** 'auto': libdeflate where it loads, else zlib; 'zlib': always zlib (tests hold both to one format). */
 export type DeflateEngineChoice = 'auto' | 'zlib';
@@ -77,9 +77,6 @@ parentPort.on('message', (job) => {
   }
 });
 `;
-
-/** Compression (and decompression) worker threads currently running. */
-export const liveGzipWorkers = livePoolWorkers;
 
 /** A finished job: the input chunk back, and the members in output[0, length). */
 export interface CompressResult {

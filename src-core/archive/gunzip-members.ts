@@ -3,9 +3,10 @@
  * record their length (this app's own, see gzip-member.ts) are cut out of
  * the stream without inflating them and inflated on worker threads
  * (inflate-pool.ts), a few at a time, CRC32 and length checked there too;
- * their output comes out in stream order. From the first member that does not record its length
- * (any other writer's archive), the rest of the stream goes through zlib's
- * ordinary streaming gunzip, at full single-thread speed as before.
+ * their output comes out in stream order. From the first member that does
+ * not record its length (any other writer's archive), the rest of the stream
+ * goes through zlib's ordinary streaming gunzip, at full single-thread speed
+ * as before.
  */
 import os from 'node:os';
 import { Readable } from 'node:stream';
@@ -211,6 +212,7 @@ export async function* inflateGzip(input: AsyncIterator<Buffer>, opts: InflateGz
   let groupSize = 0;
   let members = 0;
   // Decompression workers from the second job on: a preview, which reads the first member only, starts none.
+  // In an object: TypeScript does not see the closure assign it, and would call it null in \`finally\`.
   const workers: { pool: InflatePool | null } = { pool: null };
   let jobs = 0;
   const dispatch = (): void => {

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exportArchive, exportArchiveToFile } from '../../src-core/archive/export';
 import { importArchive } from '../../src-core/archive/import';
-import { liveGzipWorkers } from '../../src-core/archive/compress-pool';
+import { livePoolWorkers } from '../../src-core/archive/worker-pool';
 import { verifyArchive } from '../../src-core/archive/verify';
 import { dirTarget, noise, tempDir, type DirTarget } from './dir-target';
 
@@ -16,8 +16,8 @@ const MiB = 1024 * 1024;
 
 /** Worker threads end shortly after the stream that owns them is destroyed. */
 async function workersGone(): Promise<boolean> {
-  for (let i = 0; i < 100 && liveGzipWorkers() > 0; i++) await new Promise((r) => setTimeout(r, 20));
-  return liveGzipWorkers() === 0;
+  for (let i = 0; i < 100 && livePoolWorkers() > 0; i++) await new Promise((r) => setTimeout(r, 20));
+  return livePoolWorkers() === 0;
 }
 
 async function exported(dir: string): Promise<Buffer> {

@@ -1,6 +1,7 @@
 import { inflateRawSync, gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CompressPool, liveGzipWorkers } from '../../src-core/archive/compress-pool';
+import { CompressPool } from '../../src-core/archive/compress-pool';
+import { livePoolWorkers } from '../../src-core/archive/worker-pool';
 import { LIBDEFLATE_NAMES, openLibdeflate } from '../../src-core/archive/libdeflate';
 import { noise } from './dir-target';
 
@@ -99,6 +100,6 @@ describe('stopping the pool', () => {
       if (i % 2) await new Promise((r) => setTimeout(r, i));
       await p.terminate();
     }
-    expect(liveGzipWorkers()).toBe(0);
+    expect(livePoolWorkers()).toBe(0);
   });
 });

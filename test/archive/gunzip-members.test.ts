@@ -8,7 +8,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { crc32, deflateRawSync, gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { liveGzipWorkers } from '../../src-core/archive/compress-pool';
+import { livePoolWorkers } from '../../src-core/archive/worker-pool';
 import { inflateGzip } from '../../src-core/archive/gunzip-members';
 import { frameMember, readMemberHead } from '../../src-core/archive/gzip-member';
 import { GzipParallel } from '../../src-core/archive/gzip-parallel';
@@ -22,8 +22,8 @@ const KiB = 1024;
 
 /** Worker threads end shortly after the stream that started them. */
 async function workersGone(): Promise<boolean> {
-  for (let i = 0; i < 100 && liveGzipWorkers() > 0; i++) await new Promise((r) => setTimeout(r, 20));
-  return liveGzipWorkers() === 0;
+  for (let i = 0; i < 100 && livePoolWorkers() > 0; i++) await new Promise((r) => setTimeout(r, 20));
+  return livePoolWorkers() === 0;
 }
 
 const member = (data: Buffer, level = 1): Buffer => Buffer.from(frameMember(deflateRawSync(data, { level }), crc32(data), data.length));
@@ -123,11 +123,11 @@ describe('gunzip of length-tagged members', () => {
     const first = await iterator.next();
     expect(first.value?.toString()).toBe('{"name":"first"}');
     await iterator.return(undefined);
-    expect(liveGzipWorkers()).toBe(0);
+    expect(livePoolWorkers()).toBe(0);
     let sawWorkers = false;
     const out: Buffer[] = [];
     for await (const chunk of inflateGzip(Readable.from([gz])[Symbol.asyncIterator]() as AsyncIterator<Buffer>)) {
-      sawWorkers ||= liveGzipWorkers() > 0;
+      sawWorkers ||= livePoolWorkers() > 0;
       out.push(chunk);
     }
     expect(sawWorkers).toBe(true);

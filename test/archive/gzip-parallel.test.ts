@@ -3,7 +3,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { liveGzipWorkers } from '../../src-core/archive/compress-pool';
+import { livePoolWorkers } from '../../src-core/archive/worker-pool';
 import { GzipParallel } from '../../src-core/archive/gzip-parallel';
 import { noise } from './dir-target';
 
@@ -58,16 +58,16 @@ describe.each(['auto', 'zlib'] as const)('parallel gzip (engine %s)', (engine) =
   });
 
   it('ends its worker threads when it finishes and when it is destroyed', async () => {
-    const before = liveGzipWorkers();
+    const before = livePoolWorkers();
     await gzipAll([noise(300 * KiB, 9)], { chunkSize: 64 * KiB, threads: 2 });
     // Finishing waits for the workers to exit.
-    expect(liveGzipWorkers()).toBe(before);
+    expect(livePoolWorkers()).toBe(before);
     const gz = new GzipParallel({ threads: 2 });
-    expect(liveGzipWorkers()).toBe(before + 2);
+    expect(livePoolWorkers()).toBe(before + 2);
     gz.write(noise(100 * KiB, 1));
     gz.destroy();
     await new Promise((r) => gz.once('close', r));
-    expect(liveGzipWorkers()).toBe(before);
+    expect(livePoolWorkers()).toBe(before);
   });
 
   it('respects backpressure: with a stalled reader it stops taking input after a bounded amount', async () => {
