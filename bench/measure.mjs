@@ -142,6 +142,29 @@ export async function withWorkDir(base, prefix, fn, { log = () => undefined, bef
   }
 }
 
+/**
+ * One contender's runs as a report row: the median and every time, the peak
+ * RSS, the median CPU time, the longest loop delay and each run's, the
+ * longest the main thread held the loop, and each run's host steal.
+ */
+export function summarize(runs) {
+  const known = (pick) => runs.map(pick).filter((x) => x !== null && x !== undefined);
+  const max = (xs) => (xs.length ? Math.max(...xs) : null);
+  const times = runs.map((r) => r.seconds);
+  const cpu = known((r) => r.cpuSeconds);
+  const delays = known((r) => r.maxDelayMs);
+  return {
+    median: median(times),
+    runs: times,
+    rss: max(known((r) => r.rssMiB)),
+    cpu: cpu.length ? median(cpu) : null,
+    delay: max(delays),
+    delays,
+    busy: max(known((r) => r.maxBusyMs)),
+    steals: runs.map((r) => r.steal),
+  };
+}
+
 export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);

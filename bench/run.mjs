@@ -15,7 +15,7 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { writeMemoryFile, writeSparseDisk } from './generate.mjs';
-import { CLI, cpuTicks, deflater, have, settle, snapdesk, shell, stealPercent, withWorkDir } from './measure.mjs';
+import { CLI, cpuTicks, deflater, have, settle, snapdesk, shell, stealPercent, summarize, withWorkDir } from './measure.mjs';
 import { fmtBytes } from './report.mjs';
 import { benchSet, createSnapshot, fileSize, SETS } from './transfer.mjs';
 import { reportAll } from './verdict.mjs';
@@ -72,20 +72,8 @@ async function runBench(work, hasPigz) {
     await settle();
     bigRuns.push(await snapdesk(root, ['export', 'bench-sparse', '-o', bigOut], work));
   }
-  const bigExport = [...bigRuns].sort((a, b) => a.seconds - b.seconds)[Math.floor(bigRuns.length / 2)];
-  results.extra.push({
-    op: 'sparse export',
-    label: `snapdesk export (${fmtBytes(bigApparent)} apparent, ${fmtBytes(bigData)} data)`,
-    median: bigExport.seconds,
-    runs: bigRuns.map((r) => r.seconds),
-    rss: Math.max(...bigRuns.map((r) => r.rssMiB ?? 0)),
-    cpu: bigExport.cpuSeconds,
-    delay: Math.max(...bigRuns.map((r) => r.maxDelayMs ?? 0)),
-    delays: bigRuns.map((r) => r.maxDelayMs ?? 0),
-    busy: Math.max(...bigRuns.map((r) => r.maxBusyMs ?? 0)),
-    steals: bigRuns.map((r) => r.steal),
-    output: fileSize(bigOut),
-  });
+  const bigExport = { op: 'sparse export', label: `snapdesk export (${fmtBytes(bigApparent)} apparent, ${fmtBytes(bigData)} data)`, ...summarize(bigRuns), output: fileSize(bigOut) };
+  results.extra.push(bigExport);
   rmSync(bigOut, { force: true });
   if (hasPigz) {
     await settle();
@@ -102,7 +90,7 @@ async function runBench(work, hasPigz) {
   const mem2Out = path.join(work, 'mem2.tgz');
   await settle();
   const mem2 = await snapdesk(root, ['export', 'bench-mem2', '-o', mem2Out], work);
-  results.extra.push({ op: 'rss check', label: `snapdesk export (${fmtBytes(memory2)} memory)`, median: mem2.seconds, runs: [mem2.seconds], rss: mem2.rssMiB, cpu: mem2.cpuSeconds, delay: mem2.maxDelayMs, busy: mem2.maxBusyMs, steals: [mem2.steal], output: fileSize(mem2Out) });
+  results.extra.push({ op: 'rss check', label: `snapdesk export (${fmtBytes(memory2)} memory)`, ...summarize([mem2]), output: fileSize(mem2Out) });
   rmSync(mem2Out, { force: true });
   await snapdesk(root, ['rm', 'bench-mem2'], work);
 

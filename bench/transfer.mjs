@@ -5,7 +5,7 @@
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { GUEST_MIX, MEMORY_MIX, smallFiles, writeMemoryFile, writeSparseDisk } from './generate.mjs';
-import { median, settle, shell, snapdesk } from './measure.mjs';
+import { median, settle, shell, snapdesk, summarize } from './measure.mjs';
 import { fmtBytes } from './report.mjs';
 
 const GiB = 1024 ** 3;
@@ -55,29 +55,20 @@ export async function createSnapshot(root, work, name, fill, config) {
   return { id, dir: await dataDir(root, work, id), info, createSeconds: r.seconds };
 }
 
-/** RUNS rounds of every contender in turn; per contender the median, all runs, the peak RSS, CPU, event-loop delay and main-thread busy stretch seen, and each run's host steal. */
+/** RUNS rounds of every contender in turn; per contender its runs summarized (see summarize). */
 async function interleave(ctx, contenders, beforeEach = () => undefined) {
-  const acc = Object.fromEntries(contenders.map((c) => [c.key, { runs: [], rss: [], cpu: [], delay: [], busy: [], steal: [] }]));
+  const runs = Object.fromEntries(contenders.map((c) => [c.key, []]));
   for (let round = 1; round <= ctx.runs; round++) {
     for (const c of contenders) {
       beforeEach(c);
       if (c.before) await c.before();
       await settle();
       ctx.log(`${c.label}: run ${round}/${ctx.runs}`);
-      const r = await c.run();
-      acc[c.key].runs.push(r.seconds);
-      if (r.rssMiB !== null) acc[c.key].rss.push(r.rssMiB);
-      if (r.cpuSeconds !== null) acc[c.key].cpu.push(r.cpuSeconds);
-      if (r.maxDelayMs !== null) acc[c.key].delay.push(r.maxDelayMs);
-      if (r.maxBusyMs !== null) acc[c.key].busy.push(r.maxBusyMs);
-      acc[c.key].steal.push(r.steal);
+      runs[c.key].push(await c.run());
       if (c.after) await c.after();
     }
   }
-  const max = (xs) => (xs.length ? Math.max(...xs) : null);
-  return Object.fromEntries(
-    Object.entries(acc).map(([k, v]) => [k, { median: median(v.runs), runs: v.runs, rss: max(v.rss), cpu: v.cpu.length ? median(v.cpu) : null, delay: max(v.delay), delays: v.delay, busy: max(v.busy), steals: v.steal }]),
-  );
+  return Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, summarize(v)]));
 }
 
 /** Per-round ratios a/b of two contenders' runs (same round, so the same machine load): median and range. */
