@@ -15,6 +15,7 @@ import { toSnapDeskError, type SnapDeskError } from '../errors';
 import { invalidArchive } from './archive-errors';
 import { MAX_TAGGED_OUTPUT, memberTrailer, readMemberHead } from './gzip-member';
 import { InflatePool } from './inflate-pool';
+import { LoopTurns } from './loop-turns';
 
 /** zlib's error texts, as sentences about the archive. */
 export function gzipError(err: Error & { code?: string }): SnapDeskError {
@@ -149,26 +150,6 @@ async function inflateMembers(members: Buffer[], size: number, pool: InflatePool
  * one worker and 0.79 s at 192 MiB (over the 200 MB bound) with two.
  */
 const defaultInflateThreads = (): number => Math.max(1, Math.floor(os.availableParallelism() / 2));
-
-/**
- * Lets the event loop turn at least every SLICE_MS. Output that is ready
- * flows through the whole import (tar reader, writer) in promise callbacks,
- * which run before anything else: without a pause, a run of ready jobs kept
- * the event loop from turning for 30–50 ms on a quiet machine.
- */
-class LoopTurns {
-  private static readonly SLICE_MS = 8;
-  private since = performance.now();
-
-  async next<T>(value: Promise<T>): Promise<T> {
-    const out = await value;
-    if (performance.now() - this.since > LoopTurns.SLICE_MS) {
-      await new Promise((resolve) => setImmediate(resolve));
-      this.since = performance.now();
-    }
-    return out;
-  }
-}
 
 /** Compressed bytes gathered into one inflation job (a few members of ~1 MiB of data, or many small ones). */
 const JOB_INPUT = 1024 * 1024;

@@ -6,6 +6,7 @@
  */
 import { invalidArchive, quoteArchiveText } from './archive-errors';
 import type { ByteReader } from './byte-reader';
+import { LoopTurns } from './loop-turns';
 import { BLOCK } from './tar-header';
 
 export interface Segment {
@@ -45,16 +46,27 @@ export function parseDecimal(text: string, what: string): number {
   return Number(text);
 }
 
+/** Segments parsed or checked between two chances for the event loop to turn (see LoopTurns). */
+const SEGMENTS_PER_STEP = 512;
+
 /**
  * Checks that segments are ordered, do not overlap, end within the real size,
  * and that their lengths add up to the bytes the entry body holds.
  */
-export function validateSegments(segments: Segment[], realSize: number, bodySize: number, entry: string): void {
+export async function validateSegments(segments: Segment[], realSize: number, bodySize: number, entry: string, turns = new LoopTurns()): Promise<void> {
+  await turns.run(checkSegments(segments, realSize, bodySize, entry));
+}
+
+function* checkSegments(segments: Segment[], realSize: number, bodySize: number, entry: string): Generator<void, void> {
+  let previous = 0;
   let end = 0;
   let total = 0;
-  for (const [i, s] of segments.entries()) {
-    if (i > 0 && s.offset < (segments[i - 1]?.offset ?? 0)) throw invalidArchive(`the sparse map of "${entry}" is not in increasing offset order`, { entry });
+  for (let i = 0; i < segments.length; i++) {
+    if (i % SEGMENTS_PER_STEP === SEGMENTS_PER_STEP - 1) yield;
+    const s = segments[i] as Segment;
+    if (s.offset < previous) throw invalidArchive(`the sparse map of "${entry}" is not in increasing offset order`, { entry });
     if (s.offset < end) throw invalidArchive(`the sparse map of "${entry}" has overlapping segments`, { entry });
+    previous = s.offset;
     end = s.offset + s.length;
     if (end > realSize) throw invalidArchive(`the sparse map of "${entry}" runs past the file's real size (${realSize} bytes)`, { entry });
     total += s.length;
@@ -69,13 +81,19 @@ export function validateSegments(segments: Segment[], realSize: number, bodySize
  * file that is all hole: cocoon's exporter marshals its nil segment list
  * that way, and its importer reads it back as no segments.
  */
-export function parseCocoonSparse(mapText: string | undefined, sizeText: string | undefined, bodySize: number, entry: string): { segments: Segment[]; realSize: number } {
+export async function parseCocoonSparse(
+  mapText: string | undefined,
+  sizeText: string | undefined,
+  bodySize: number,
+  entry: string,
+  turns = new LoopTurns(),
+): Promise<{ segments: Segment[]; realSize: number }> {
   if (mapText === undefined || sizeText === undefined) {
     throw invalidArchive(`entry "${entry}" has only one of ${COCOON_SPARSE_MAP} and ${COCOON_SPARSE_SIZE}`, { entry });
   }
   const realSize = parseDecimal(sizeText, `the ${COCOON_SPARSE_SIZE} of "${entry}"`);
-  const segments = parseCocoonMapText(mapText, entry);
-  validateSegments(segments, realSize, bodySize, entry);
+  const segments = await turns.run(scanCocoonMap(mapText, entry));
+  await validateSegments(segments, realSize, bodySize, entry, turns);
   return { segments, realSize };
 }
 
@@ -87,8 +105,10 @@ const isJsonSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x
  * []sparseSegment. Scanned straight into segments rather than through
  * JSON.parse, so a map of the largest allowed size costs its segments and
  * nothing more, and a map of too many is refused as soon as it says so.
+ * A step-wise scan: it stops every SEGMENTS_PER_STEP segments, so that a
+ * caller can let the event loop turn (a MiB of map is ~37,000 segments).
  */
-export function parseCocoonMapText(text: string, entry: string): Segment[] {
+function* scanCocoonMap(text: string, entry: string): Generator<void, Segment[]> {
   // Character codes only: a scan that made a string per number or key would fill the young heap.
   const QUOTE = 0x22;
   const COMMA = 0x2c;
@@ -135,6 +155,7 @@ export function parseCocoonMapText(text: string, entry: string): Segment[] {
     for (;;) {
       if (segments.length >= MAX_SEGMENTS) bad(`holds more than ${MAX_SEGMENTS} segments`);
       const index = segments.length;
+      if (index % SEGMENTS_PER_STEP === SEGMENTS_PER_STEP - 1) yield;
       expect('{');
       let offset = -1;
       let length = -1;
@@ -193,7 +214,7 @@ export function fitMap(segments: Segment[], budget = EXPORT_MAP_BUDGET): Segment
  * numbers, one per line (count, then offset/length pairs), padded to whole
  * blocks. Returns the map and how many body bytes it took.
  */
-export async function readGnuSparseMap(reader: ByteReader, bodySize: number, entry: string): Promise<{ segments: Segment[]; mapBytes: number }> {
+export async function readGnuSparseMap(reader: ByteReader, bodySize: number, entry: string, turns = new LoopTurns()): Promise<{ segments: Segment[]; mapBytes: number }> {
   const segments: Segment[] = [];
   // The count, then offset and length of each segment, straight into segments (no list of all numbers).
   let count = -1;
@@ -205,6 +226,8 @@ export async function readGnuSparseMap(reader: ByteReader, bodySize: number, ent
     if (mapBytes + BLOCK > bodySize || mapBytes + BLOCK > MAX_MAP_BYTES) {
       throw invalidArchive(`the GNU sparse map of "${entry}" is larger than its entry`, { entry });
     }
+    // Blocks already read resolve without the event loop turning: a map of many blocks gets turns of its own.
+    await turns.pause();
     const block = await reader.read(BLOCK);
     if (!block) throw invalidArchive(`the archive is truncated inside the sparse map of "${entry}"`, { entry });
     mapBytes += BLOCK;

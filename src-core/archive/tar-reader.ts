@@ -7,6 +7,7 @@
 import { invalidArchive, quoteArchiveText, unsupportedArchive } from './archive-errors';
 import type { ByteReader } from './byte-reader';
 import { assertPlainName } from './entry-name';
+import { LoopTurns } from './loop-turns';
 import { COCOON_SPARSE_MAP, COCOON_SPARSE_SIZE, MAX_MAP_BYTES, parseCocoonSparse, parseDecimal, readGnuSparseMap, validateSegments, type Segment } from './sparse-map';
 import { BLOCK, decodeHeader, decodePaxRecords, isZeroBlock, padding } from './tar-header';
 
@@ -80,8 +81,15 @@ export class TarReader {
   private entries = 0;
   /** Extended-header bytes read in the whole archive so far. */
   private extendedBytes = 0;
-
-  constructor(private readonly reader: ByteReader) {}
+  /**
+   * `turns` paces the reading and checking of sparse maps, which can hold
+   * hundreds of thousands of segments: they are handled in slices, with
+   * turns of the event loop in between.
+   */
+  constructor(
+    private readonly reader: ByteReader,
+    private readonly turns = new LoopTurns(),
+  ) {}
 
   /** Bytes of the tar stream consumed so far. */
   get position(): number {
@@ -227,14 +235,14 @@ export class TarReader {
         this.current = name;
         assertPlainName(name);
         realSize = parseDecimal(realText, `the GNU real size of ${quoteArchiveText(name)}`);
-        const map = await readGnuSparseMap(this.reader, size, name);
+        const map = await readGnuSparseMap(this.reader, size, name, this.turns);
         this.left -= map.mapBytes;
         dataSize = this.left;
         segments = map.segments;
-        validateSegments(segments, realSize, dataSize, name);
+        await validateSegments(segments, realSize, dataSize, name, this.turns);
       } else if (pax.has(COCOON_SPARSE_MAP) || pax.has(COCOON_SPARSE_SIZE)) {
         assertPlainName(name);
-        const parsed = parseCocoonSparse(pax.get(COCOON_SPARSE_MAP), pax.get(COCOON_SPARSE_SIZE), size, name);
+        const parsed = await parseCocoonSparse(pax.get(COCOON_SPARSE_MAP), pax.get(COCOON_SPARSE_SIZE), size, name, this.turns);
         segments = parsed.segments;
         realSize = parsed.realSize;
       }

@@ -89,15 +89,15 @@ export async function planPull(client: RegistryClient, target: RegistryRef, stor
     throw registryError(`${refText}: the config blob does not match its digest ${manifest.config.digest} and size; the registry's copy is damaged`, { reference: refText, digest: manifest.config.digest });
   }
   const artifact = parseArtifactConfig(configBytes);
-  const files = manifest.layers.map((l) => {
+  const files: PullPreview['files'] = [];
+  for (const l of manifest.layers) {
     const meta = artifact.files[l.title];
     if (meta?.sparseMap) {
       if (!meta.sparseSize) throw new SnapDeskError('invalid_archive', `${refText}: layer ${l.title} has a sparse map without a sparse size`, { reference: refText });
-      checkSparse(l.title, meta.sparseMap, meta.sparseSize, l.size);
-      return { name: l.title, size: meta.sparseSize, sparse: true };
-    }
-    return { name: l.title, size: l.size, sparse: false };
-  });
+      await checkSparse(l.title, meta.sparseMap, meta.sparseSize, l.size);
+      files.push({ name: l.title, size: meta.sparseSize, sparse: true });
+    } else files.push({ name: l.title, size: l.size, sparse: false });
+  }
   const defaultName = repo.split('/').pop() ?? repo;
   const name = opts.name || defaultName;
   const nameTaken = await store.isNameTaken(name);

@@ -109,8 +109,8 @@ export async function* readEntryBody(dir: string, file: SourceFile, from: number
 }
 
 /** Checks a layer's sparse description exactly as import will, before anything is written. */
-export function checkSparse(name: string, sparseMap: string, sparseSize: number, bodySize: number): void {
-  parseCocoonSparse(sparseMap, String(sparseSize), bodySize, name);
+export async function checkSparse(name: string, sparseMap: string, sparseSize: number, bodySize: number): Promise<void> {
+  await parseCocoonSparse(sparseMap, String(sparseSize), bodySize, name);
 }
 
 export interface ImportEntry {
