@@ -13,7 +13,7 @@ import { Readable } from 'node:stream';
 import { createGunzip, gunzip, type ZlibOptions } from 'node:zlib';
 import { toSnapDeskError, type SnapDeskError } from '../errors';
 import { invalidArchive } from './archive-errors';
-import { MAX_TAGGED_OUTPUT, memberTrailer, readMemberHead } from './gzip-member';
+import { MAX_TAGGED_OUTPUT, memberTrailer, readMemberHead, TRAILER_BYTES } from './gzip-member';
 import { InflatePool } from './inflate-pool';
 import { LoopTurns } from './loop-turns';
 
@@ -29,17 +29,20 @@ export function gzipError(err: Error & { code?: string }): SnapDeskError {
   return toSnapDeskError(err);
 }
 
-/** Input chunks, joined only as far as a member needs. */
+/**
+ * Input chunks, handed out as views of themselves. Nothing is joined here: a
+ * member that spans chunks comes out as its parts, which inflateMembers
+ * copies once, into a reused buffer, on its way to a worker. (Joining them
+ * here cost the event loop's thread a fresh allocation per chunk boundary,
+ * the bulk of the memory it first touched in an import; on a VM, first
+ * touches are slow and show up as that thread's CPU time.)
+ */
 class InputQueue {
   private chunks: Buffer[] = [];
   private length = 0;
   private ended = false;
 
   constructor(private readonly input: AsyncIterator<Buffer>) {}
-
-  get buffered(): number {
-    return this.length;
-  }
 
   /** Reads until at least `n` bytes are buffered; false if the input ends first. */
   async fill(n: number): Promise<boolean> {
@@ -57,29 +60,31 @@ class InputQueue {
     return true;
   }
 
-  /** The first `n` buffered bytes as one buffer (a view when they lie in one chunk), removed or not. */
-  private head(n: number, remove: boolean): Buffer {
-    const first = this.chunks[0] as Buffer;
-    if (first.length >= n) {
-      const out = first.subarray(0, n);
-      if (remove) {
-        if (first.length === n) this.chunks.shift();
-        else this.chunks[0] = first.subarray(n);
-        this.length -= n;
-      }
-      return out;
-    }
-    const joined = Buffer.concat(this.chunks, this.length);
-    this.chunks = [joined];
-    return this.head(n, remove);
-  }
-
+  /** The first `n` buffered bytes (fewer if fewer are buffered), left in place: a view, or a copy of just them across chunks. */
   peek(n: number): Buffer {
-    return this.head(Math.min(n, this.length), false);
+    const want = Math.min(n, this.length);
+    const first = this.chunks[0];
+    if (!first || first.length >= want) return (first ?? Buffer.alloc(0)).subarray(0, want);
+    return joinBytes(this.chunks, 0, want);
   }
 
-  take(n: number): Buffer {
-    return this.head(n, true);
+  /** The first `n` buffered bytes (n at most what is buffered), removed, as views of the chunks they lie in. */
+  take(n: number): Buffer[] {
+    const parts: Buffer[] = [];
+    for (let left = n; left > 0; ) {
+      const first = this.chunks[0] as Buffer;
+      if (first.length <= left) {
+        parts.push(first);
+        this.chunks.shift();
+        left -= first.length;
+      } else {
+        parts.push(first.subarray(0, left));
+        this.chunks[0] = first.subarray(left);
+        left = 0;
+      }
+    }
+    this.length -= n;
+    return parts;
   }
 
   /** Everything not taken yet, then the rest of the input. */
@@ -97,6 +102,23 @@ class InputQueue {
   }
 }
 
+/** Bytes [from, from + n) of `parts` taken as one stream, copied into a buffer of their own. */
+function joinBytes(parts: readonly Buffer[], from: number, n: number): Buffer {
+  const out = Buffer.allocUnsafe(n);
+  let skip = from;
+  let filled = 0;
+  for (const p of parts) {
+    if (filled === n) break;
+    if (skip >= p.length) {
+      skip -= p.length;
+      continue;
+    }
+    filled += p.copy(out, filled, skip, Math.min(p.length, skip + n - filled));
+    skip = 0;
+  }
+  return out;
+}
+
 function gunzipAsync(member: Buffer, opts: ZlibOptions): Promise<{ buffer: Buffer; consumed: number }> {
   return new Promise((resolve, reject) => {
     gunzip(member, { ...opts, info: true } as ZlibOptions, (err, result) => {
@@ -112,19 +134,20 @@ function gunzipAsync(member: Buffer, opts: ZlibOptions): Promise<{ buffer: Buffe
  * job (small members cost more to dispatch than to inflate); zlib checks
  * every member's header, CRC32 and length there, and the run must end
  * exactly where the members' headers say and inflate to the sizes their
- * trailers announce.
+ * trailers announce. `parts` are the run's bytes in order: views of the
+ * input's chunks, a member split wherever a chunk ended.
  */
-async function inflateMembers(members: Buffer[], size: number, pool: InflatePool | null): Promise<Buffer> {
+async function inflateMembers(parts: Buffer[], size: number, pool: InflatePool | null): Promise<Buffer> {
   let out: { buffer: Buffer; consumed: number };
   let inputLength = 0;
   try {
     if (pool) {
-      // Copied into a buffer of its own (members may be views into the input's chunks) that moves to a worker.
-      const input = pool.inputBuffer(members.reduce((n, m) => n + m.length, 0));
-      for (const m of members) inputLength += m.copy(input, inputLength);
+      // Copied into a reused buffer of its own, which moves to a worker.
+      const input = pool.inputBuffer(parts.reduce((n, m) => n + m.length, 0));
+      for (const m of parts) inputLength += m.copy(input, inputLength);
       out = await pool.gunzip(input, inputLength, size);
     } else {
-      const input = members.length === 1 ? (members[0] as Buffer) : Buffer.concat(members);
+      const input = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
       inputLength = input.length;
       // One pass with an output buffer of the announced size: a single thread-pool job, no re-growing.
       out = await gunzipAsync(input, { chunkSize: Math.max(64, size + 1), maxOutputLength: Math.max(1, size + 1) });
@@ -229,11 +252,11 @@ export async function* inflateGzip(input: AsyncIterator<Buffer>, opts: InflateGz
       }
       if (!(await queue.fill(head.memberLength))) throw invalidArchive('the gzip stream is truncated (the file is incomplete)');
       const member = queue.take(head.memberLength);
-      const { size } = memberTrailer(member);
+      const { size } = memberTrailer(joinBytes(member, head.memberLength - TRAILER_BYTES, TRAILER_BYTES));
       if (size > MAX_TAGGED_OUTPUT) throw invalidArchive(`a gzip member claims to inflate to ${size} bytes, more than this app ever writes in one member: the archive is corrupt`);
-      if (group.length > 0 && (groupBytes + member.length > JOB_INPUT || groupSize + size > MAX_TAGGED_OUTPUT)) dispatch();
-      group.push(member);
-      groupBytes += member.length;
+      if (group.length > 0 && (groupBytes + head.memberLength > JOB_INPUT || groupSize + size > MAX_TAGGED_OUTPUT)) dispatch();
+      group.push(...member);
+      groupBytes += head.memberLength;
       groupSize += size;
       members++;
       // The first member goes alone: it holds snapshot.json, all that a preview reads.

@@ -15,7 +15,7 @@
 
 /** Header bytes of a member written by `frameMember`: 10 fixed, XLEN, one 8-byte subfield. */
 export const MEMBER_HEADER_BYTES = 20;
-const TRAILER_BYTES = 8;
+export const TRAILER_BYTES = 8;
 /** Largest member the reader accepts as ours: far above the 1 MiB chunks written, far below memory trouble. */
 export const MAX_TAGGED_MEMBER = 8 * 1024 * 1024;
 /** Largest inflated size of one tagged member the reader accepts (its ISIZE). */

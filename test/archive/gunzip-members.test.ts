@@ -7,7 +7,7 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { crc32, deflateRawSync, gunzipSync, gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { livePoolWorkers } from '../../src-core/archive/worker-pool';
 import { inflateGzip } from '../../src-core/archive/gunzip-members';
 import { frameMember, readMemberHead } from '../../src-core/archive/gzip-member';
@@ -115,6 +115,24 @@ describe('gunzip of length-tagged members', () => {
       expect(await workersGone()).toBe(true);
     });
   }
+
+  it('members that span input chunks reach the workers without being joined first (one copy, into a reused buffer)', async () => {
+    const data = Buffer.concat(Array.from({ length: 8 }, (_, i) => noise(240_000, i)));
+    const gz = Buffer.concat([member(Buffer.from('{"name":"first"}')), ...Array.from({ length: 8 }, (_, i) => member(data.subarray(i * 240_000, (i + 1) * 240_000)))]);
+    // Chunks of 100,000 bytes: every member of ~240 KB spans three of them.
+    const pieces: Buffer[] = [];
+    for (let at = 0; at < gz.length; at += 100_000) pieces.push(gz.subarray(at, at + 100_000));
+    const concat = vi.spyOn(Buffer, 'concat');
+    try {
+      const out: Buffer[] = [];
+      for await (const chunk of inflateGzip(Readable.from(pieces)[Symbol.asyncIterator]() as AsyncIterator<Buffer>, { threads: 1 })) out.push(chunk);
+      const joined = concat.mock.calls.reduce((n, [list]) => n + list.reduce((m, b) => m + b.length, 0), 0);
+      expect(joined).toBe(0);
+      expect(Buffer.concat(out).subarray(16).equals(data)).toBe(true);
+    } finally {
+      concat.mockRestore();
+    }
+  });
 
   it('decompression workers start with the second job only (a preview of the first member starts none) and end with the stream', async () => {
     const data = Buffer.concat(Array.from({ length: 8 }, (_, i) => Buffer.from(`page ${i} `.repeat(30_000))));
