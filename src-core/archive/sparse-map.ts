@@ -188,25 +188,139 @@ export function serializeCocoonMap(segments: Segment[]): string {
   return `[${segments.map((s) => `{"o":${s.offset},"l":${s.length}}`).join(',')}]`;
 }
 
-const mapTextLength = (segments: Segment[]): number => {
-  let n = 2 + Math.max(0, segments.length - 1);
-  for (const s of segments) n += 11 + String(s.offset).length + String(s.length).length; // {"o":,"l":} is 11 characters
-  return n;
-};
+/** Decimal digits of a non-negative safe integer. */
+function digits(n: number): number {
+  if (n >= 1e8) return 8 + digits(Math.floor(n / 1e8));
+  if (n < 1e4) return n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : 4;
+  return n < 1e5 ? 5 : n < 1e6 ? 6 : n < 1e7 ? 7 : 8;
+}
 
-/** Merges segments across the smallest holes until the map text fits `budget` bytes. */
-export function fitMap(segments: Segment[], budget = EXPORT_MAP_BUDGET): Segment[] {
-  let current = segments;
-  for (let gap = 4096; mapTextLength(current) > budget; gap *= 2) {
-    const merged: Segment[] = [];
-    for (const s of current) {
-      const last = merged[merged.length - 1];
-      if (last && s.offset - (last.offset + last.length) <= gap) last.length = s.offset + s.length - last.offset;
-      else merged.push({ ...s });
+/**
+ * Which holes a fitting merges, as (cut, ties): every hole smaller than
+ * `cut` and the first `ties` holes of exactly `cut` from the left, which
+ * makes the `count` smallest. `sorted` holds every hole's size, ascending.
+ */
+function smallestHoles(sorted: Float64Array, count: number): { cut: number; ties: number } {
+  if (count === 0) return { cut: -1, ties: 0 };
+  const cut = sorted[count - 1] as number;
+  let below = count - 1;
+  while (below > 0 && (sorted[below - 1] as number) === cut) below--;
+  return { cut, ties: count - below };
+}
+
+/**
+ * One pass over `segments` merging across the holes (cut, ties) picks
+ * (see smallestHoles): the merged map's text length, and with `out` the
+ * merged segments.
+ */
+function* mergePass(segments: readonly Segment[], cut: number, ties: number, out: Segment[] | null): Generator<void, number> {
+  const first = segments[0] as Segment;
+  let start = first.offset;
+  let end = first.offset + first.length;
+  // The brackets, and per entry {"o":…,"l":…} and a comma (one too many, for the last).
+  let text = 1;
+  for (let i = 1; i < segments.length; i++) {
+    if (i % MERGE_STEP === 0) yield;
+    const s = segments[i] as Segment;
+    const hole = s.offset - end;
+    if (hole > cut || (hole === cut && ties-- <= 0)) {
+      text += 12 + digits(start) + digits(end - start);
+      out?.push({ offset: start, length: end - start });
+      start = s.offset;
     }
-    current = merged;
+    end = s.offset + s.length;
   }
-  return current;
+  text += 12 + digits(start) + digits(end - start);
+  out?.push({ offset: start, length: end - start });
+  return text;
+}
+
+/** Segments (or hole sizes) handled between two chances for the event loop to turn. */
+const MERGE_STEP = 16_384;
+
+/**
+ * `values` in ascending order, sorted in slices: runs of MERGE_STEP sorted
+ * natively, then merged pairwise a step at a time (one native sort of a
+ * million values holds the event loop for 70–160 ms). May reuse `values`.
+ */
+function* sortInSlices(values: Float64Array): Generator<void, Float64Array> {
+  const n = values.length;
+  for (let at = 0; at < n; at += MERGE_STEP) {
+    values.subarray(at, Math.min(n, at + MERGE_STEP)).sort();
+    yield;
+  }
+  let from: Float64Array = values;
+  let to: Float64Array = new Float64Array(n);
+  for (let width = MERGE_STEP; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(n, lo + width);
+      const hi = Math.min(n, lo + 2 * width);
+      let i = lo;
+      let j = mid;
+      for (let k = lo; k < hi; k++) {
+        if (k % MERGE_STEP === 0) yield;
+        to[k] = j >= hi || (i < mid && (from[i] as number) <= (from[j] as number)) ? (from[i++] as number) : (from[j++] as number);
+      }
+    }
+    [from, to] = [to, from];
+  }
+  return from;
+}
+
+/**
+ * A map of `segments` whose text fits `budget` bytes, as fine as it can
+ * be within 1/64 of the budget: the smallest holes are merged away first
+ * (ties from the left), as few as that allows; the zeros read from them
+ * become holes again on import. How many to merge is searched for by
+ * interpolation (the text shrinks almost linearly with it), a pass over
+ * the segments a probe, with turns of the event loop in between: a
+ * fragmented memory file of many GiB has millions of segments.
+ */
+export async function fitMap(segments: Segment[], budget = EXPORT_MAP_BUDGET, turns = new LoopTurns()): Promise<Segment[]> {
+  return turns.run(fitMapSteps(segments, budget));
+}
+
+function* fitMapSteps(segments: Segment[], budget: number): Generator<void, Segment[]> {
+  if (segments.length < 2) return segments;
+  const full = yield* mergePass(segments, -1, 0, null);
+  if (full <= budget) return segments;
+  const holes = new Float64Array(segments.length - 1);
+  for (let i = 1; i < segments.length; i++) {
+    const prev = segments[i - 1] as Segment;
+    holes[i - 1] = (segments[i] as Segment).offset - prev.offset - prev.length;
+  }
+  const sorted = yield* sortInSlices(holes);
+  const textWith = function* (count: number): Generator<void, number> {
+    const { cut, ties } = smallestHoles(sorted, count);
+    return yield* mergePass(segments, cut, ties, null);
+  };
+  // lo merges too few (its text is over the budget), hi enough.
+  let lo = 0;
+  let loText = full;
+  let hi = sorted.length;
+  let hiText = yield* textWith(hi);
+  let lastSide = 0;
+  let sameSide = 0;
+  while (hi - lo > 1 && hiText < budget - budget / 64) {
+    // Interpolate; bisect instead once the same end has moved twice running (a curved stretch).
+    const guess = sameSide >= 2 ? (lo + hi) / 2 : lo + ((loText - budget) / (loText - hiText)) * (hi - lo);
+    const mid = Math.min(hi - 1, Math.max(lo + 1, Math.round(guess)));
+    const text = yield* textWith(mid);
+    const side = text <= budget ? 1 : -1;
+    sameSide = side === lastSide ? sameSide + 1 : 1;
+    lastSide = side;
+    if (side > 0) {
+      hi = mid;
+      hiText = text;
+    } else {
+      lo = mid;
+      loText = text;
+    }
+  }
+  const fitted: Segment[] = [];
+  const { cut, ties } = smallestHoles(sorted, hi);
+  yield* mergePass(segments, cut, ties, fitted);
+  return fitted;
 }
 
 /**

@@ -91,7 +91,7 @@ async function planFile(dir: string, name: string, mapBudget: number, signal?: A
     if (!st.isFile()) throw new SnapDeskError('invalid_input', `cannot archive ${file}: it is not a regular file`, { path: file });
     const runs = await nonZeroData(fh, st.size, st.blocks * 512, signal);
     const whole = runs.length === 1 && runs[0]?.offset === 0 && runs[0].length === st.size;
-    const segments = st.size === 0 || whole ? null : fitMap(runs, mapBudget);
+    const segments = st.size === 0 || whole ? null : await fitMap(runs, mapBudget);
     const dataBytes = segments ? segments.reduce((n, s) => n + s.length, 0) : st.size;
     return { name, size: st.size, mode: st.mode & 0o777, mtime: Math.floor(st.mtimeMs / 1000), segments, dataBytes, fh, owned };
   } catch (err) {

@@ -246,7 +246,7 @@ describe.skipIf(!hasGo)("cocoon's readers: Go's archive/tar and compress/gzip", 
       segments.push(next);
     }
     const mapText = serializeCocoonMap(segments);
-    expect(fitMap(segments)).toEqual(segments);
+    expect(await fitMap(segments)).toEqual(segments);
     expect(mapText.length).toBeGreaterThan(EXPORT_MAP_BUDGET - 64);
     const realSize = segments.length * 8192;
     const bodyBytes = segments.reduce((n, s) => n + s.length, 0);

@@ -163,10 +163,40 @@ describe('large sparse entries', () => {
     expect((await readAt(file2, base, 2 * count + 5)).equals(want)).toBe(true);
   });
 
-  it('export keeps a map of 200,000 segments under the 1 MiB PAX limit of Go readers, still covering every byte of data', () => {
+  it('export coarsens a map of 300,000 segments by merging its smallest holes only, no more of them than the budget needs', async () => {
+    // 4 KiB of data after holes of 4, 8, … 24 KiB in turn: ~8 MiB of map text.
+    const segments: Segment[] = [];
+    for (let i = 0, at = 0; i < 300_000; i++) {
+      at += 4 * KiB * (1 + (i % 6));
+      segments.push({ offset: at, length: 4 * KiB });
+      at += 4 * KiB;
+    }
+    const fitted = await fitMap(segments);
+    const text = serializeCocoonMap(fitted).length;
+    expect(text).toBeLessThanOrEqual(EXPORT_MAP_BUDGET);
+    expect(text).toBeGreaterThanOrEqual(EXPORT_MAP_BUDGET - EXPORT_MAP_BUDGET / 64);
+    // Every hole kept is at least as large as every hole merged away, and every byte of data is covered.
+    let j = 0;
+    let largestMerged = 0;
+    let uncovered = 0;
+    for (let i = 1; i < segments.length; i++) {
+      const prev = segments[i - 1] as Segment;
+      const s = segments[i] as Segment;
+      while ((fitted[j] as Segment).offset + (fitted[j] as Segment).length <= prev.offset) j++;
+      const f = fitted[j] as Segment;
+      if (!(f.offset <= prev.offset && prev.offset + prev.length <= f.offset + f.length)) uncovered++;
+      if (s.offset < f.offset + f.length) largestMerged = Math.max(largestMerged, s.offset - prev.offset - prev.length);
+    }
+    expect(uncovered).toBe(0);
+    let smallestKept = Infinity;
+    for (let k = 1; k < fitted.length; k++) smallestKept = Math.min(smallestKept, (fitted[k] as Segment).offset - (fitted[k - 1] as Segment).offset - (fitted[k - 1] as Segment).length);
+    expect(largestMerged).toBeLessThanOrEqual(smallestKept);
+  });
+
+  it('export keeps a map of 200,000 segments under the 1 MiB PAX limit of Go readers, still covering every byte of data', async () => {
     const segments: Segment[] = Array.from({ length: 200_000 }, (_, i) => ({ offset: i * 8 * KiB + (i % 3) * 512, length: 4 * KiB }));
     expect(serializeCocoonMap(segments).length).toBeGreaterThan(EXPORT_MAP_BUDGET);
-    const fitted = fitMap(segments);
+    const fitted = await fitMap(segments);
     expect(serializeCocoonMap(fitted).length).toBeLessThanOrEqual(EXPORT_MAP_BUDGET);
     let j = 0;
     let uncovered = 0;
@@ -177,6 +207,6 @@ describe('large sparse entries', () => {
     }
     expect(uncovered).toBe(0);
     // A map that fits is left alone.
-    expect(fitMap(segments.slice(0, 1000))).toEqual(segments.slice(0, 1000));
+    expect(await fitMap(segments.slice(0, 1000))).toEqual(segments.slice(0, 1000));
   });
 });

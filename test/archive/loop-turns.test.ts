@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ByteReader } from '../../src-core/archive/byte-reader';
 import { LoopTurns } from '../../src-core/archive/loop-turns';
+import { fitMap, type Segment } from '../../src-core/archive/sparse-map';
 import { TarReader } from '../../src-core/archive/tar-reader';
 import { endOfArchive, gnuPax10SparseEntry, sparseEntry, tarOf } from '../helpers/tar-craft';
 
@@ -67,5 +68,13 @@ describe('long synchronous work gives the event loop turns', () => {
     expect(entry?.segments).toHaveLength(SEGMENTS);
     const mapBlocks = Math.ceil(manySegments.reduce((n, s) => n + `${s.o}\n${s.l}\n`.length, 6) / 512);
     expect(turns).toBeGreaterThanOrEqual(mapBlocks);
+  });
+
+  it("export's fitting of a map of 300,000 segments to the PAX budget runs in slices, with the loop turning between them", async () => {
+    const segments: Segment[] = Array.from({ length: 300_000 }, (_, i) => ({ offset: i * 3 * STRIDE, length: STRIDE }));
+    const { value: fitted, turns } = await turnsDuring(() => fitMap(segments, undefined, new LoopTurns(0)));
+    expect(fitted.length).toBeLessThan(segments.length);
+    // Several passes over the segments, each stopping every 16,384 of them.
+    expect(turns).toBeGreaterThanOrEqual((3 * segments.length) / 16_384);
   });
 });
