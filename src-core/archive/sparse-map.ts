@@ -284,12 +284,7 @@ function* fitMapSteps(segments: Segment[], budget: number): Generator<void, Segm
   if (segments.length < 2) return segments;
   const full = yield* mergePass(segments, -1, 0, null);
   if (full <= budget) return segments;
-  const holes = new Float64Array(segments.length - 1);
-  for (let i = 1; i < segments.length; i++) {
-    const prev = segments[i - 1] as Segment;
-    holes[i - 1] = (segments[i] as Segment).offset - prev.offset - prev.length;
-  }
-  const sorted = yield* sortInSlices(holes);
+  const sorted = yield* sortedHoles(segments);
   const textWith = function* (count: number): Generator<void, number> {
     const { cut, ties } = smallestHoles(sorted, count);
     return yield* mergePass(segments, cut, ties, null);
@@ -317,10 +312,39 @@ function* fitMapSteps(segments: Segment[], budget: number): Generator<void, Segm
       loText = text;
     }
   }
-  const fitted: Segment[] = [];
-  const { cut, ties } = smallestHoles(sorted, hi);
-  yield* mergePass(segments, cut, ties, fitted);
-  return fitted;
+  return yield* mergeSmallest(segments, sorted, hi);
+}
+
+/** The sizes of the holes between `segments`, ascending. */
+function* sortedHoles(segments: readonly Segment[]): Generator<void, Float64Array> {
+  const holes = new Float64Array(segments.length - 1);
+  for (let i = 1; i < segments.length; i++) {
+    const prev = segments[i - 1] as Segment;
+    holes[i - 1] = (segments[i] as Segment).offset - prev.offset - prev.length;
+  }
+  return yield* sortInSlices(holes);
+}
+
+/** `segments` with the `count` smallest of their holes (sizes in `sorted`) merged away. */
+function* mergeSmallest(segments: readonly Segment[], sorted: Float64Array, count: number): Generator<void, Segment[]> {
+  const merged: Segment[] = [];
+  const { cut, ties } = smallestHoles(sorted, count);
+  yield* mergePass(segments, cut, ties, merged);
+  return merged;
+}
+
+/**
+ * `segments` with their `count` smallest holes merged away (ties from the
+ * left), in slices between turns of the event loop; used to keep a scan of
+ * a very fragmented file to a bounded number of segments.
+ */
+export async function mergeSmallestHoles(segments: Segment[], count: number, turns = new LoopTurns()): Promise<Segment[]> {
+  if (segments.length < 2 || count <= 0) return segments;
+  return turns.run(
+    (function* () {
+      return yield* mergeSmallest(segments, yield* sortedHoles(segments), Math.min(count, segments.length - 1));
+    })(),
+  );
 }
 
 /**

@@ -7,7 +7,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { kernelExtents } from './file-extents';
 import { readWindows, type ReadWindow } from './read-windows';
-import type { Segment } from './sparse-map';
+import { MAX_SEGMENTS, mergeSmallestHoles, type Segment } from './sparse-map';
 
 /** Hole granularity: the usual file system block. */
 export const HOLE_BLOCK = 4096;
@@ -54,10 +54,14 @@ export function dataRuns(buf: Buffer, fileOffset: number): number[] {
  * HOLE_BLOCKs (aligned in the file), zero blocks left out. Reads up to 4 MiB
  * at a time, nearby ranges together (read-windows.ts), into two buffers used
  * in turn (one is read while the other is scanned), so a scan of any size
- * allocates 8 MiB once; the check per block is a few byte compares.
+ * allocates 8 MiB once; the check per block is a few byte compares. Past
+ * `maxSegments` runs (a memory file of many GiB with scattered zero pages),
+ * the smallest holes found so far are merged away to keep half as many:
+ * the list stays a few MiB however large the file, and far finer than the
+ * map export can write anyway (see fitMap).
  */
-export async function scanDataRuns(fh: FileHandle, ranges: readonly Segment[], signal?: AbortSignal): Promise<Segment[]> {
-  const segments: Segment[] = [];
+export async function scanDataRuns(fh: FileHandle, ranges: readonly Segment[], signal?: AbortSignal, maxSegments = MAX_SEGMENTS): Promise<Segment[]> {
+  let segments: Segment[] = [];
   const SPAN = 4 * 1024 * 1024;
   const windows = [...readWindows(ranges, SPAN)];
   const largest = windows.reduce((n, w) => Math.max(n, w.length), 0);
@@ -90,6 +94,7 @@ export async function scanDataRuns(fh: FileHandle, ranges: readonly Segment[], s
         else segments.push({ offset, length });
       }
     }
+    if (segments.length > maxSegments) segments = await mergeSmallestHoles(segments, segments.length - Math.floor(maxSegments / 2));
   }
   return segments;
 }

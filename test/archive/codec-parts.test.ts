@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { plainNameProblem } from '../../src-core/archive/entry-name';
 import { parseEnvelope, serializeEnvelope } from '../../src-core/archive/envelope';
-import { dataExtents, dataRuns, scanExtentsForTest } from '../../src-core/archive/sparse';
+import { dataExtents, dataRuns, scanDataRuns, scanExtentsForTest } from '../../src-core/archive/sparse';
 import { decodeHeader, decodePaxRecords, encodeHeader, encodePaxRecords, parseNumeric } from '../../src-core/archive/tar-header';
 import { extractDataTar } from '../../src-core/archive/tar-extract';
 import { packDataDir } from '../../src-core/archive/tar-pack';
@@ -105,6 +105,35 @@ describe('holes', () => {
       // File systems may report data in larger units; every byte of data must be covered.
       for (const w of want) expect(seek.some((s) => s.offset <= w.offset && w.offset + w.length <= s.offset + s.length)).toBe(true);
       expect(seek.reduce((n, s) => n + s.length, 0)).toBeLessThan(st.size / 4);
+    } finally {
+      await fh.close();
+    }
+  });
+
+  it('a scan of a file fragmented past its segment bound keeps at most that many, merging the smallest holes, with every data byte covered', async () => {
+    // 300 blocks of data 4 KiB each, after zero runs of 1, 2 or 3 blocks in turn.
+    const file = path.join(dir, 'fragmented');
+    const blocks: { offset: number; bytes: Buffer }[] = [];
+    for (let i = 0, at = 0; i < 300; i++) {
+      at += 4 * KiB * (1 + (i % 3));
+      blocks.push({ offset: at, bytes: noise(4 * KiB, i + 1) });
+      at += 4 * KiB;
+    }
+    const size = (blocks[blocks.length - 1]?.offset ?? 0) + 4 * KiB;
+    await fs.writeFile(file, Buffer.alloc(size));
+    const fh = await fs.open(file, 'r+');
+    try {
+      for (const b of blocks) await fh.write(b.bytes, 0, b.bytes.length, b.offset);
+      const whole = await scanDataRuns(fh, [{ offset: 0, length: size }]);
+      expect(whole).toHaveLength(300);
+      const bounded = await scanDataRuns(fh, [{ offset: 0, length: size }], undefined, 64);
+      expect(bounded.length).toBeLessThanOrEqual(64);
+      expect(bounded.every((s, i) => i === 0 || s.offset > (bounded[i - 1]?.offset ?? 0) + (bounded[i - 1]?.length ?? 0))).toBe(true);
+      const uncovered = blocks.filter((b) => !bounded.some((s) => s.offset <= b.offset && b.offset + 4 * KiB <= s.offset + s.length));
+      expect(uncovered).toEqual([]);
+      // Merging takes the smallest holes first: of the holes left, most are of the largest kind (3 blocks).
+      const kept = bounded.slice(1).map((s, i) => s.offset - (bounded[i]?.offset ?? 0) - (bounded[i]?.length ?? 0));
+      expect(kept.filter((h) => h === 12 * KiB).length).toBeGreaterThan(kept.filter((h) => h === 4 * KiB).length);
     } finally {
       await fh.close();
     }
