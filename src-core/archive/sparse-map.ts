@@ -203,9 +203,15 @@ function digits(n: number): number {
 function smallestHoles(sorted: Float64Array, count: number): { cut: number; ties: number } {
   if (count === 0) return { cut: -1, ties: 0 };
   const cut = sorted[count - 1] as number;
-  let below = count - 1;
-  while (below > 0 && (sorted[below - 1] as number) === cut) below--;
-  return { cut, ties: count - below };
+  // Where the holes of size `cut` start in `sorted` (a million may be the same size).
+  let lo = 0;
+  let hi = count - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < cut) lo = mid + 1;
+    else hi = mid;
+  }
+  return { cut, ties: count - lo };
 }
 
 /**

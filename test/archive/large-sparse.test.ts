@@ -163,6 +163,42 @@ describe('large sparse entries', () => {
     expect((await readAt(file2, base, 2 * count + 5)).equals(want)).toBe(true);
   });
 
+  it('map fitting merges exactly the K smallest holes (ties from the left), with K as small as fits or within 1/64 of the budget', async () => {
+    // Against a plain reference, on small random maps with many equal holes.
+    let x = 7;
+    const rand = (n: number): number => {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      return x % n;
+    };
+    const mergeSmallest = (segs: Segment[], k: number): Segment[] => {
+      const holes = segs.slice(1).map((s, i) => ({ size: s.offset - (segs[i] as Segment).offset - (segs[i] as Segment).length, i }));
+      const merged = new Set([...holes].sort((a, b) => a.size - b.size || a.i - b.i).slice(0, k).map((h) => h.i));
+      const out: Segment[] = [{ ...(segs[0] as Segment) }];
+      segs.slice(1).forEach((s, i) => {
+        const last = out[out.length - 1] as Segment;
+        if (merged.has(i)) last.length = s.offset + s.length - last.offset;
+        else out.push({ ...s });
+      });
+      return out;
+    };
+    for (let round = 0; round < 20; round++) {
+      const segs: Segment[] = [];
+      for (let i = 0, at = rand(5000); i < 60 + rand(200); i++) {
+        const length = 1 + rand(3) * 4096;
+        segs.push({ offset: at, length });
+        at += length + 1 + rand(4) * 4096 * (1 + rand(2));
+      }
+      const budget = 200 + rand(serializeCocoonMap(segs).length);
+      const fitted = await fitMap(segs, budget);
+      const k = segs.length - fitted.length;
+      expect(fitted).toEqual(mergeSmallest(segs, k));
+      const text = serializeCocoonMap(fitted).length;
+      expect(text).toBeLessThanOrEqual(Math.max(budget, serializeCocoonMap(mergeSmallest(segs, segs.length - 1)).length));
+      const fewer = k > 0 ? serializeCocoonMap(mergeSmallest(segs, k - 1)).length : Infinity;
+      expect(fewer > budget || text >= budget - budget / 64).toBe(true);
+    }
+  });
+
   it('export coarsens a map of 300,000 segments by merging its smallest holes only, no more of them than the budget needs', async () => {
     // 4 KiB of data after holes of 4, 8, … 24 KiB in turn: ~8 MiB of map text.
     const segments: Segment[] = [];
