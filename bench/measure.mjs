@@ -70,6 +70,7 @@ export async function snapdesk(root, args, workDir) {
     cpuSeconds: probe ? (probe.userUs + probe.systemUs) / 1e6 : null,
     maxDelayMs: probe ? probe.maxDelayMs : null,
     maxBusyMs: probe ? probe.maxBusyMs : null,
+    busyKernel: probe?.busyKernel ?? null,
     steal: r.steal,
   };
 }
@@ -85,7 +86,7 @@ export async function shell(script) {
   const lines = r.stderr.trim().split('\n');
   const m = /^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/.exec(lines[lines.length - 1] ?? '');
   const cpuSeconds = m ? Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4]) : null;
-  return { seconds: r.seconds, stdout: r.stdout, rssMiB: null, cpuSeconds, maxDelayMs: null, maxBusyMs: null, steal: r.steal };
+  return { seconds: r.seconds, stdout: r.stdout, rssMiB: null, cpuSeconds, maxDelayMs: null, maxBusyMs: null, busyKernel: null, steal: r.steal };
 }
 
 /** Whether a program is on PATH. */
@@ -145,7 +146,8 @@ export async function withWorkDir(base, prefix, fn, { log = () => undefined, bef
 /**
  * One contender's runs as a report row: the median and every time, the peak
  * RSS, the median CPU time, the longest loop delay and each run's, the
- * longest the main thread held the loop, and each run's host steal.
+ * longest the main thread held the loop (with the kernel's share of that
+ * hold, see rss-probe.mjs), and each run's host steal.
  */
 export function summarize(runs) {
   const known = (pick) => runs.map(pick).filter((x) => x !== null && x !== undefined);
@@ -153,6 +155,7 @@ export function summarize(runs) {
   const times = runs.map((r) => r.seconds);
   const cpu = known((r) => r.cpuSeconds);
   const delays = known((r) => r.maxDelayMs);
+  const worstHold = runs.filter((r) => typeof r.maxBusyMs === 'number').reduce((a, r) => (a === null || r.maxBusyMs > a.maxBusyMs ? r : a), null);
   return {
     median: median(times),
     runs: times,
@@ -161,6 +164,7 @@ export function summarize(runs) {
     delay: max(delays),
     delays,
     busy: max(known((r) => r.maxBusyMs)),
+    busyKernel: worstHold?.busyKernel ?? null,
     steals: runs.map((r) => r.steal),
   };
 }

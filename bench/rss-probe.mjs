@@ -11,6 +11,12 @@
 // the virtual CPU away. The first is what a user waits; the second is what
 // the code holds the loop for. Linux gives the thread's own CPU time in
 // /proc/thread-self/schedstat; elsewhere only the first is reported.
+//
+// For the longest hold it also notes what the kernel did meanwhile that
+// counts as the thread's time: its page faults (/proc/thread-self/stat; a
+// first touch of fresh memory can be slow on a VM) and the machine's
+// interrupt and softirq time (/proc/stat, in clock ticks; a kernel without
+// IRQ time accounting bills interrupts to whatever thread they interrupt).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
@@ -26,12 +32,34 @@ if (out) {
       return null;
     }
   };
+  /** The calling thread's minor page faults so far, and the machine's irq + softirq ticks; null where unknown. */
+  const kernelCounts = () => {
+    try {
+      const faults = Number(readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]?.split(' ')[7]);
+      // cpu  user nice system idle iowait irq softirq steal …
+      const cpu = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).map(Number);
+      return { faults, irqTicks: (cpu[6] ?? 0) + (cpu[7] ?? 0) };
+    } catch {
+      return null;
+    }
+  };
+  const TICK_MS = 10; // USER_HZ is 100 on Linux
   let lastRun = null;
+  let lastCounts = null;
   let maxBusyMs = null;
+  let busyKernel = null;
   const turn = () => {
     const run = threadRunNs();
-    if (run !== null && lastRun !== null) maxBusyMs = Math.max(maxBusyMs ?? 0, (run - lastRun) / 1e6);
+    const counts = kernelCounts();
+    if (run !== null && lastRun !== null) {
+      const busy = (run - lastRun) / 1e6;
+      if (maxBusyMs === null || busy > maxBusyMs) {
+        maxBusyMs = busy;
+        busyKernel = counts && lastCounts ? { pageFaults: counts.faults - lastCounts.faults, irqMs: (counts.irqTicks - lastCounts.irqTicks) * TICK_MS } : null;
+      }
+    }
     lastRun = run;
+    lastCounts = counts;
   };
   // The first turn of the loop comes after the main module has run synchronously.
   setImmediate(() => {
@@ -44,6 +72,6 @@ if (out) {
     const usage = process.resourceUsage();
     // The histogram records the whole interval between timer turns; the delay is what exceeds it.
     const maxDelayMs = delay.count > 0 ? Math.max(0, delay.max / 1e6 - RESOLUTION_MS) : 0;
-    writeFileSync(out, JSON.stringify({ maxRssKiB: usage.maxRSS, userUs: usage.userCPUTime, systemUs: usage.systemCPUTime, maxDelayMs, maxBusyMs }));
+    writeFileSync(out, JSON.stringify({ maxRssKiB: usage.maxRSS, userUs: usage.userCPUTime, systemUs: usage.systemCPUTime, maxDelayMs, maxBusyMs, busyKernel }));
   });
 }
