@@ -7,7 +7,8 @@
 import type { FileHandle } from 'node:fs/promises';
 import { kernelExtents } from './file-extents';
 import { readWindows, type ReadWindow } from './read-windows';
-import { MAX_SEGMENTS, mergeSmallestHoles, type Segment } from './sparse-map';
+import { mergeSmallestHoles } from './map-fitting';
+import { MAX_SEGMENTS, type Segment } from './sparse-map';
 
 /** Hole granularity: the usual file system block. */
 export const HOLE_BLOCK = 4096;

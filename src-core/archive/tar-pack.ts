@@ -14,7 +14,8 @@ import type { OperationOptions } from '../types';
 import { METADATA_NAME, plainNameProblem } from './entry-name';
 import { readFileBody } from './file-body';
 import { nonZeroData } from './sparse';
-import { COCOON_SPARSE_MAP, COCOON_SPARSE_SIZE, EXPORT_MAP_BUDGET, fitMap, serializeCocoonMap, type Segment } from './sparse-map';
+import { fitMap } from './map-fitting';
+import { COCOON_SPARSE_MAP, COCOON_SPARSE_SIZE, EXPORT_MAP_BUDGET, serializeCocoonMap, type Segment } from './sparse-map';
 import { BLOCK, MAX_OCTAL_SIZE, encodeHeader, encodePaxRecords, padding } from './tar-header';
 
 const STREAM_BUFFER = 1024 * 1024;

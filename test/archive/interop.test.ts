@@ -12,7 +12,8 @@ import { exportArchive, exportArchiveToFile } from '../../src-core/archive/expor
 import { importArchive } from '../../src-core/archive/import';
 import { serializeEnvelope } from '../../src-core/archive/envelope';
 import { GzipParallel } from '../../src-core/archive/gzip-parallel';
-import { COCOON_SPARSE_MAP, COCOON_SPARSE_SIZE, EXPORT_MAP_BUDGET, fitMap, serializeCocoonMap, type Segment } from '../../src-core/archive/sparse-map';
+import { fitMap } from '../../src-core/archive/map-fitting';
+import { COCOON_SPARSE_MAP, COCOON_SPARSE_SIZE, EXPORT_MAP_BUDGET, serializeCocoonMap, type Segment } from '../../src-core/archive/sparse-map';
 import { entryHeaders, packDataDir } from '../../src-core/archive/tar-pack';
 import { allocated, dirDigest, dirTarget, noise, sparseFile, tempDir, type DirTarget } from './dir-target';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ByteReader } from '../../src-core/archive/byte-reader';
 import { LoopTurns } from '../../src-core/archive/loop-turns';
-import { fitMap, type Segment } from '../../src-core/archive/sparse-map';
+import { fitMap } from '../../src-core/archive/map-fitting';
+import type { Segment } from '../../src-core/archive/sparse-map';
 import { TarReader } from '../../src-core/archive/tar-reader';
 import { endOfArchive, gnuPax10SparseEntry, sparseEntry, tarOf } from '../helpers/tar-craft';
 
