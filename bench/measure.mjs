@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { cpuTicks } from './proc-stat.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 // BENCH_CLI measures another build (for example a copy of the previous one).
@@ -12,21 +13,11 @@ export const CLI = process.env.BENCH_CLI ? path.resolve(process.env.BENCH_CLI) :
 const PROBE = pathToFileURL(path.join(HERE, 'rss-probe.mjs')).href;
 
 /**
- * The machine's CPU time so far and the part of it the hypervisor took for
- * other guests (steal, /proc/stat, Linux only; null elsewhere). On a virtual
- * machine a stolen CPU stops every thread on it, the event loop included,
- * so the report shows how much was stolen while each run went on.
+ * Percent of the machine's CPU time stolen between two `cpuTicks()` readings
+ * (null where unknown). On a virtual machine a stolen CPU stops every thread
+ * on it, the event loop included, so the report shows how much was stolen
+ * while each run went on.
  */
-export function cpuTicks() {
-  try {
-    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/ +/).slice(1, 9).map(Number);
-    return { total: f.reduce((a, b) => a + b, 0), steal: f[7] ?? 0 };
-  } catch {
-    return null;
-  }
-}
-
-/** Percent of the machine's CPU time stolen between two `cpuTicks()` readings (null where unknown). */
 export const stealPercent = (a, b) => (a && b && b.total > a.total ? (100 * (b.steal - a.steal)) / (b.total - a.total) : null);
 
 function runChild(file, args, env) {

@@ -19,6 +19,7 @@
 // IRQ time accounting bills interrupts to whatever thread they interrupt).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { cpuTicks, TICK_MS } from './proc-stat.mjs';
 
 const out = process.env.BENCH_RSS_FILE;
 if (out) {
@@ -34,16 +35,14 @@ if (out) {
   };
   /** The calling thread's minor page faults so far, and the machine's irq + softirq ticks; null where unknown. */
   const kernelCounts = () => {
+    const cpu = cpuTicks();
     try {
       const faults = Number(readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]?.split(' ')[7]);
-      // cpu  user nice system idle iowait irq softirq steal …
-      const cpu = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).map(Number);
-      return { faults, irqTicks: (cpu[6] ?? 0) + (cpu[7] ?? 0) };
+      return cpu ? { faults, irqTicks: cpu.irq } : null;
     } catch {
       return null;
     }
   };
-  const TICK_MS = 10; // USER_HZ is 100 on Linux
   let lastRun = null;
   let lastCounts = null;
   let maxBusyMs = null;
