@@ -252,7 +252,9 @@ export async function* inflateGzip(input: AsyncIterator<Buffer>, opts: InflateGz
       }
       if (!(await queue.fill(head.memberLength))) throw invalidArchive('the gzip stream is truncated (the file is incomplete)');
       const member = queue.take(head.memberLength);
-      const { size } = memberTrailer(joinBytes(member, head.memberLength - TRAILER_BYTES, TRAILER_BYTES));
+      // The trailer is the member's last 8 bytes: read in place unless they straddle two chunks.
+      const last = member[member.length - 1] as Buffer;
+      const { size } = memberTrailer(last.length >= TRAILER_BYTES ? last : joinBytes(member, head.memberLength - TRAILER_BYTES, TRAILER_BYTES));
       if (size > MAX_TAGGED_OUTPUT) throw invalidArchive(`a gzip member claims to inflate to ${size} bytes, more than this app ever writes in one member: the archive is corrupt`);
       if (group.length > 0 && (groupBytes + head.memberLength > JOB_INPUT || groupSize + size > MAX_TAGGED_OUTPUT)) dispatch();
       group.push(...member);
