@@ -32,6 +32,8 @@ export function deleteSnapshots(ctx: StoreContext, refs: string[]): Promise<stri
         await removeDataDir(ctx.paths, dirs[i]!);
         tx.delete(id);
         await tx.save();
+        // The snapshot is gone: its lease file goes too (held exclusively, so nobody waits on it).
+        await leases[i]!.discard();
         deleted.push(id);
       }
     } finally {

@@ -46,6 +46,21 @@ describe('per-snapshot leases (between Snapshot Desk processes)', () => {
     expect(await store.delete(['leased'])).toEqual([id]);
   });
 
+  it('delete removes the lease file with the snapshot, and keeps those of snapshots it could not delete', async () => {
+    const other = newSnapshotId();
+    await store.create({ id: other, name: 'other' }, dataTar({ f: '1' }));
+    await store.export('other').then(async ({ stream }) => {
+      for await (const chunk of stream) void chunk;
+    });
+    expect(await exists(path.join(dataRoot(), `${other}.lease`))).toBe(true);
+    expect(await store.delete(['other'])).toEqual([other]);
+    expect((await fs.readdir(dataRoot())).filter((n) => n.startsWith(other))).toEqual([]);
+    const reader = await holdShared(path.join(dataRoot(), `${id}.lease`));
+    await expect(store.delete(['leased'])).rejects.toMatchObject({ code: 'locked' });
+    await reader.release();
+    expect(await exists(path.join(dataRoot(), `${id}.lease`))).toBe(true);
+  });
+
   it('an export in progress keeps its snapshot from being deleted until the stream is done', async () => {
     const { stream } = await store.export('leased');
     await expect(store.delete(['leased'])).rejects.toMatchObject({ code: 'locked' });
