@@ -21,14 +21,14 @@ import type { GcReport } from './types';
 
 /** A pending record this old is a crash remnant, not a create in progress (cocoon's rule). */
 export const STALE_PENDING_MS = 24 * 60 * 60 * 1000;
-/** Index temp files older than this are left over from a crash mid-write. */
+/** Index temp files (snapshots.json's, trash.json's) older than this are left over from a crash mid-write. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
 
-async function removeStaleTempFiles(paths: StorePaths, now: number): Promise<void> {
-  const names = await fs.readdir(paths.dbDir).catch(() => [] as string[]);
+async function removeStaleTempFiles(dir: string, now: number): Promise<void> {
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
   for (const name of names) {
     if (!name.startsWith(TEMP_PREFIX)) continue;
-    const file = path.join(paths.dbDir, name);
+    const file = path.join(dir, name);
     const st = await fs.lstat(file).catch(() => null);
     if (st?.isFile() && now - st.mtimeMs > STALE_TEMP_MS) await fs.rm(file, { force: true });
   }
@@ -111,7 +111,8 @@ export function collectGarbage(ctx: StoreContext): Promise<GcReport> {
       report.removedOrphanDirs.push(e.name);
     }
     await removeOrphanLeases(paths, referenced);
-    await removeStaleTempFiles(paths, now);
+    await removeStaleTempFiles(paths.dbDir, now);
+    await removeStaleTempFiles(trash.paths.root, now);
     report.removedOrphanDirs.sort();
     report.removedStalePending.sort();
     return report;

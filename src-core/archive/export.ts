@@ -7,7 +7,7 @@ import { promises as fs, createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { cancelled, toSnapDeskError } from '../errors';
+import { cancelled, SnapDeskError, toSnapDeskError } from '../errors';
 import type { ExportOptions, SnapshotConfig } from '../types';
 import { METADATA_NAME } from './entry-name';
 import { serializeEnvelope } from './envelope';
@@ -149,7 +149,30 @@ export async function exportArchiveToFile(src: ExportSource, target: string, opt
     return { bytes: size };
   } catch (err) {
     await fs.rm(temp, { force: true });
-    const e = toSnapDeskError(err);
+    const e = toSnapDeskError(targetError(err, target, temp));
     throw e.code === 'cancelled' ? cancelled('export') : e;
   }
+}
+
+/**
+ * An error writing the target (or the hidden temp file beside it), in words
+ * about the target the person chose; errors reading the snapshot pass as
+ * they are.
+ */
+function targetError(err: unknown, target: string, temp: string): unknown {
+  const e = err as (NodeJS.ErrnoException & { dest?: string }) | null;
+  const errno = e?.code;
+  if (!e || (e.path !== temp && e.path !== target && e.dest !== target)) return err;
+  const dir = path.dirname(path.resolve(target));
+  const why =
+    errno === 'ENOENT' || errno === 'ENOTDIR'
+      ? `the folder ${dir} does not exist`
+      : errno === 'EACCES' || errno === 'EPERM'
+        ? `no permission to write in ${dir}`
+        : errno === 'EROFS'
+          ? `${dir} is on a read-only file system`
+          : errno === 'EISDIR'
+            ? `${target} is a folder; give a file name`
+            : null;
+  return why && errno ? new SnapDeskError('io', `cannot write ${target}: ${why}`, { path: target, errno }, { cause: err }) : err;
 }

@@ -68,6 +68,7 @@ function parseLevel(text: string | undefined, usage: string): number | undefined
 
 const exportCommand: CliCommand = {
   name: 'export',
+  cancellable: true,
   usage: 'export REF [-o FILE|-] [--no-gzip] [--level N] [--force]',
   summary: 'Write a snapshot as a cocoon archive (default ./<name>.tgz; "-o -" writes to stdout; --level 1-9, default 1)',
   async run(args, ctx) {
@@ -81,11 +82,11 @@ const exportCommand: CliCommand = {
     const level = parseLevel(stringOpt(values.level), this.usage);
     if (!gzip && level !== undefined) throw usageError('--level applies to gzip output only; drop --no-gzip or --level', this.usage);
     const snapshot = await ctx.store.inspect(positionals[0]!);
-    const opts = { gzip, ...(level !== undefined ? { level } : {}) };
+    const opts = { gzip, ...(level !== undefined ? { level } : {}), signal: ctx.signal };
     const output = stringOpt(values.output);
     if (output === '-') {
       const { stream } = await ctx.store.export(snapshot.id, opts);
-      await pipeline(stream, ctx.stdout, { end: false });
+      await pipeline(stream, ctx.stdout, { end: false, signal: ctx.signal });
       return 0;
     }
     const file = output ?? exportFileName(snapshot, gzip);
@@ -106,6 +107,7 @@ const exportCommand: CliCommand = {
 
 const importCommand: CliCommand = {
   name: 'import',
+  cancellable: true,
   usage: 'import [FILE|-] [--name N] [--description D]',
   summary: `Store a cocoon archive (${ARCHIVE_EXTENSIONS_TEXT}; "-" or nothing reads stdin) as a new snapshot; prints its ID`,
   async run(args, ctx) {
@@ -120,6 +122,7 @@ const importCommand: CliCommand = {
           ...(stringOpt(values.description) !== undefined ? { description: stringOpt(values.description) } : {}),
           ...(input.size !== undefined ? { sizeHint: input.size } : {}),
           ...(bar.onProgress ? { onProgress: bar.onProgress } : {}),
+          signal: ctx.signal,
         })
         .catch(async (err: unknown) => {
           bar.done();

@@ -21,6 +21,8 @@ export interface CliIO {
   stderr: Writable;
   stderrIsTTY: boolean;
   env: NodeJS.ProcessEnv;
+  /** For a cancellable command: starts catching interrupts and gives the signal they abort (snapdesk.ts: SIGINT, SIGTERM, SIGHUP). */
+  catchInterrupts?: () => AbortSignal;
 }
 
 export const allCommands = (): CliCommand[] => [...storeCommands, trashCommand, ...archiveCommands, ...registryCommands];
@@ -71,7 +73,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     }
     const { root } = resolveRoot({ ...(global.root !== undefined ? { cliRoot: global.root } : {}), env: io.env });
     const store = openStore({ root });
-    return await command.run(global.rest, { store, stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, stderrIsTTY: io.stderrIsTTY, env: io.env });
+    const signal = (command.cancellable ? io.catchInterrupts?.() : undefined) ?? new AbortController().signal;
+    return await command.run(global.rest, { store, stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, stderrIsTTY: io.stderrIsTTY, env: io.env, signal });
   } catch (err) {
     io.stderr.write(errorLine(err));
     return 1;

@@ -60,14 +60,6 @@ function promptHidden(ctx: CliContext, question: string): Promise<string> {
   });
 }
 
-/** An AbortSignal that fires on Ctrl-C, so a cancelled pull rolls back instead of leaving a pending record. */
-function interruptSignal(): { signal: AbortSignal; dispose(): void } {
-  const ac = new AbortController();
-  const onInt = (): void => ac.abort();
-  process.once('SIGINT', onInt);
-  return { signal: ac.signal, dispose: () => process.off('SIGINT', onInt) };
-}
-
 const loginCommand: CliCommand = {
   name: 'login',
   usage: 'login REGISTRY [-u USER] [--password-stdin | --token-stdin] [--plain-http]',
@@ -113,6 +105,7 @@ const logoutCommand: CliCommand = {
 
 const pushCommand: CliCommand = {
   name: 'push',
+  cancellable: true,
   usage: 'push REF REGISTRY/REPO[:TAG] [--base-image REF] [--plain-http]',
   summary: "Upload a snapshot to an OCI registry in epoch's snapshot format (tag defaults to latest); prints the manifest digest",
   async run(args, ctx) {
@@ -122,11 +115,10 @@ const pushCommand: CliCommand = {
     const snapshot = await ctx.store.inspect(positionals[0]!);
     const client = await openRegistry(target.registry, { env: ctx.env, plainHttp: Boolean(values['plain-http']) });
     const bar = progressBar(ctx, 'pushing');
-    const interrupt = interruptSignal();
     try {
       const baseImage = stringOpt(values['base-image']);
       const result = await pushSnapshot(ctx.store, snapshot.id, target, client, {
-        signal: interrupt.signal,
+        signal: ctx.signal,
         env: ctx.env,
         ...(baseImage ? { baseImage } : {}),
         ...(bar.onProgress ? { onProgress: bar.onProgress } : {}),
@@ -140,7 +132,6 @@ const pushCommand: CliCommand = {
       );
       ctx.stdout.write(terminalLine(`${result.digest}`));
     } finally {
-      interrupt.dispose();
       bar.done();
     }
     return 0;
@@ -149,6 +140,7 @@ const pushCommand: CliCommand = {
 
 const pullCommand: CliCommand = {
   name: 'pull',
+  cancellable: true,
   usage: 'pull REGISTRY/REPO[:TAG|@sha256:DIGEST] [--name N] [--description D] [--plain-http]',
   summary: 'Download a snapshot from an OCI registry into the store (name defaults to the last part of REPO); prints its ID',
   async run(args, ctx) {
@@ -158,10 +150,9 @@ const pullCommand: CliCommand = {
     const name = stringOpt(values.name);
     const description = stringOpt(values.description);
     const client = await openRegistry(target.registry, { env: ctx.env, plainHttp: Boolean(values['plain-http']) });
-    const interrupt = interruptSignal();
     const bar = progressBar(ctx, 'pulling');
     try {
-      const plan = await planPull(client, target, ctx.store, { ...(name ? { name } : {}), signal: interrupt.signal });
+      const plan = await planPull(client, target, ctx.store, { ...(name ? { name } : {}), signal: ctx.signal });
       const p = plan.preview;
       const facts = [p.config.hypervisor, p.config.cpu ? `${p.config.cpu} CPU` : null, p.config.memory ? `${formatBytes(p.config.memory)} memory` : null, `${formatBytes(p.dataSize)} data`]
         .filter(Boolean)
@@ -173,13 +164,12 @@ const pullCommand: CliCommand = {
       const id = await runPull(client, plan, ctx.store, {
         ...(name ? { name } : {}),
         ...(description ? { description } : {}),
-        signal: interrupt.signal,
+        signal: ctx.signal,
         ...(bar.onProgress ? { onProgress: bar.onProgress } : {}),
       });
       bar.done();
       ctx.stdout.write(terminalLine(`${id}`));
     } finally {
-      interrupt.dispose();
       bar.done();
     }
     return 0;

@@ -120,6 +120,7 @@ function parseConfigOption(json: string | undefined): SnapshotConfig {
 
 const create: CliCommand = {
   name: 'create',
+  cancellable: true,
   usage: 'create --from-dir DIR [--name NAME] [--description TEXT] [--config JSON]',
   summary: "Store DIR's regular files (flat) as a new snapshot; --config sets record fields (cpu, memory, hypervisor, …); prints the new ID",
   async run(args, ctx) {
@@ -138,7 +139,7 @@ const create: CliCommand = {
     const description = stringOpt(values.description);
     // A new snapshot always gets a new ID, whatever --config says.
     const config: SnapshotConfig = { ...cfg, id: newSnapshotId(), ...(name !== undefined ? { name } : {}), ...(description !== undefined ? { description } : {}) };
-    const id = await ctx.store.create(config, packDataDir(path.resolve(dir))).catch(async (err: unknown) => {
+    const id = await ctx.store.create(config, packDataDir(path.resolve(dir)), { signal: ctx.signal }).catch(async (err: unknown) => {
       throw await withTextOptionHint(err, ctx);
     });
     print(ctx, id);

@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -100,11 +101,12 @@ describe('the bundled snapdesk CLI', () => {
     const index = await readIndex(indexFile());
     expect(index.snapshots.size).toBe(50);
     expect([...index.names.keys()].sort()).toEqual(expected);
-    // Lease files of deleted snapshots stay until GC, as cocoon keeps them; the directories are exactly the snapshots.
+    // The directories are exactly the snapshots, and a deleted snapshot's lease file went with it: GC finds nothing to do.
     const entries = await fs.readdir(path.join(store(), 'snapshot', 'localfile'), { withFileTypes: true });
     expect(entries.filter((e) => e.isDirectory()).map((e) => e.name).sort()).toEqual(list.map((s) => s.id).sort());
-    await snapdesk('gc');
-    expect((await fs.readdir(path.join(store(), 'snapshot', 'localfile'))).sort()).toEqual(list.flatMap((s) => [s.id, `${s.id}.lease`]).sort());
+    const leases = entries.filter((e) => e.name.endsWith('.lease')).map((e) => e.name.slice(0, -'.lease'.length));
+    expect(leases.every((id) => list.some((s) => s.id === id))).toBe(true);
+    expect(await snapdesk('gc')).toBe('removed 0 orphan data directories and 0 stale pending records\n');
   }, 600_000);
 
   it('a process killed with SIGKILL mid-create leaves a readable store that GC restores to a clean state', async () => {
@@ -173,6 +175,51 @@ describe('the bundled snapdesk CLI', () => {
     const later = openStore({ root: store(), now: () => Date.now() + STALE_PENDING_MS + 60_000 });
     expect(await later.gc()).toEqual({ removedOrphanDirs: [], removedStalePending: [id] });
     expect(await fs.readdir(path.join(store(), 'snapshot', 'localfile'))).toEqual([]);
+  });
+
+  it('an import interrupted with SIGTERM rolls back (no record, data or lease left) and exits 143', async () => {
+    // Big enough to be several gzip members: half of it is a start the import can read.
+    await fs.writeFile(path.join(src, 'mem'), randomBytes(4 * 1024 * 1024));
+    await snapdesk('create', '--from-dir', src, '--name', 'vm');
+    await snapdesk('export', 'vm', '-o', path.join(root, 'vm.tgz'));
+    await snapdesk('rm', 'vm');
+    const archive = await fs.readFile(path.join(root, 'vm.tgz'));
+    const child = spawn(process.execPath, [bundles.cli, '--root', store(), 'import', '--name', 'piped'], { env: bundles.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    // Half the archive, then nothing: the import has begun (its build lease exists) and waits for the rest.
+    child.stdin!.write(archive.subarray(0, archive.length >> 1));
+    const dataRoot = path.join(store(), 'snapshot', 'localfile');
+    await eventually(async () => (await fs.readdir(dataRoot).catch(() => [] as string[])).some((n) => n.endsWith('.lease')), 'the build lease');
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(143);
+    expect(stderr).toBe('snapdesk: import cancelled\n');
+    expect(await fs.readdir(dataRoot)).toEqual([]);
+    expect((await readIndex(indexFile())).snapshots.size).toBe(0);
+    expect(await snapdesk('gc')).toBe('removed 0 orphan data directories and 0 stale pending records\n');
+  });
+
+  it('an export to a file interrupted with SIGINT removes its partial file and exits 130', async () => {
+    // 32 MiB of word salad at level 9: seconds of work on two cores, so the signal lands mid-export.
+    const words = 'snapshot memory page guest kernel vcpu restore export archive sparse region balloon device queue'.split(' ');
+    const text = Buffer.allocUnsafe(32 * 1024 * 1024);
+    for (let at = 0, x = 1; at < text.length; ) {
+      x = (x * 1103515245 + 12345) & 0x7fffffff;
+      at += text.write(`${words[x % words.length]}${x % 7 === 0 ? '\n' : ' '}`, at);
+    }
+    await fs.writeFile(path.join(src, 'mem'), text);
+    await snapdesk('create', '--from-dir', src, '--name', 'big');
+    const out = path.join(root, 'out');
+    await fs.mkdir(out);
+    const child = spawn(process.execPath, [bundles.cli, '--root', store(), 'export', 'big', '--level', '9', '-o', path.join(out, 'big.tgz')], { env: bundles.env, stdio: 'ignore' });
+    await eventually(async () => (await fs.readdir(out)).some((n) => n.endsWith('.partial')), 'the partial file');
+    child.kill('SIGINT');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(130);
+    expect(await fs.readdir(out)).toEqual([]);
+    // Its read lease is gone too: the snapshot can be deleted.
+    await snapdesk('rm', 'big');
   });
 
   it('a process killed while holding the lock does not leave the store locked', async () => {

@@ -1,6 +1,6 @@
 /** Runs snapdesk's main() in-process with captured output. */
 import { PassThrough, Readable } from 'node:stream';
-import { main } from '../../src-core/cli/main';
+import { main, type CliIO } from '../../src-core/cli/main';
 
 export interface CliResult {
   code: number;
@@ -8,13 +8,14 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function runCli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+/** `io` replaces parts of the default input and output (stdin, catchInterrupts). */
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv = {}, io: Partial<CliIO> = {}): Promise<CliResult> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
   let err = '';
   stdout.on('data', (c: Buffer) => (out += c.toString()));
   stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await main(argv, { stdin: Readable.from([]), stdout, stderr, stderrIsTTY: false, env });
+  const code = await main(argv, { stdin: Readable.from([]), stdout, stderr, stderrIsTTY: false, env, ...io });
   return { code, stdout: out, stderr: err };
 }

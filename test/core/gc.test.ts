@@ -127,15 +127,16 @@ describe('garbage collection', () => {
     expect(await exists(path.join(outside, 'keep'))).toBe(true);
   });
 
-  it('removes index temp files left by a crash mid-write once they are old', async () => {
-    const db = path.join(root, 'snapshot', 'db');
-    await fs.mkdir(db, { recursive: true });
-    const tmp = path.join(db, '.tmp-abandoned');
-    await fs.writeFile(tmp, '{"snapsh');
+  it('removes index temp files (snapshots.json\'s and trash.json\'s) left by a crash mid-write once they are old', async () => {
+    const temps = [path.join(root, 'snapshot', 'db', '.tmp-abandoned'), path.join(root, 'snapshot', 'trash', '.tmp-abandoned')];
+    for (const tmp of temps) {
+      await fs.mkdir(path.dirname(tmp), { recursive: true });
+      await fs.writeFile(tmp, '{"snapsh');
+    }
     await store.gc();
-    expect(await exists(tmp)).toBe(true);
+    for (const tmp of temps) expect(await exists(tmp)).toBe(true);
     clock += 2 * 60 * 60 * 1000;
     await store.gc();
-    expect(await exists(tmp)).toBe(false);
+    for (const tmp of temps) expect(await exists(tmp)).toBe(false);
   });
 });

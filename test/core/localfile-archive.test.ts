@@ -57,4 +57,15 @@ describe('archives through the store', () => {
     expect(report.dataSize).toBe(3007);
     expect(report.files.map((f) => f.name).sort()).toEqual(['memory-ranges', 'state.json']);
   });
+
+  it('exportToFile names the target, not its hidden temp file, when the target cannot be written, and leaves nothing', async () => {
+    const missing = path.join(root, 'no-such-folder', 'web.tgz');
+    await expect(store.exportToFile('web', missing)).rejects.toMatchObject({ code: 'io', message: `cannot write ${missing}: the folder ${path.dirname(missing)} does not exist` });
+    const folder = path.join(root, 'folder.tgz');
+    await fs.mkdir(folder);
+    for (const gzip of [true, false]) {
+      await expect(store.exportToFile('web', folder, { gzip })).rejects.toMatchObject({ code: 'io', message: `cannot write ${folder}: ${folder} is a folder; give a file name` });
+    }
+    expect((await fs.readdir(root)).filter((n) => n.endsWith('.partial'))).toEqual([]);
+  });
 });
