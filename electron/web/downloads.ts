@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { SnapshotBackend } from '../../src-core/backend';
 import { SnapDeskError, cancelled } from '../../src-core/errors';
-import { exportFileName } from '../../src-core/rules';
+import { exportFileName, SECURITY_HEADERS } from '../../src-core/rules';
 import type { SnapshotDetails } from '../../src-core/types';
 import type { Task } from '../app/contract';
 import type { ExportRequest } from '../app/host';
@@ -49,6 +49,7 @@ export class DownloadExports {
         const res = await waitForDownload(attached, signal, timeoutMs);
         const { stream } = await store.export(snapshot.id, { gzip: wrap, level, signal, onProgress });
         res.writeHead(200, {
+          ...SECURITY_HEADERS,
           'Content-Type': wrap ? 'application/gzip' : 'application/x-tar',
           'Content-Disposition': contentDisposition(fileName),
           'Cache-Control': 'no-store',
@@ -93,7 +94,7 @@ export class DownloadExports {
     const task = await this.deps.tasks.wait(taskId);
     if (!res.headersSent && !res.destroyed) {
       const error = task.error ?? { code: 'internal', message: 'export failed' };
-      res.writeHead(error.code === 'not_found' ? 404 : 500, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+      res.writeHead(error.code === 'not_found' ? 404 : 500, { ...SECURITY_HEADERS, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
       res.end(JSON.stringify({ ok: false, error }));
     } else if (task.state !== 'done') {
       // Headers went out already: cutting the connection is how the browser learns the file is incomplete.

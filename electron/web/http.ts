@@ -25,16 +25,19 @@ export const sendJson = (res: ServerResponse, status: number, value: unknown): v
 
 export const sendError = (res: ServerResponse, status: number, err: unknown): void => sendJson(res, status, { ok: false, error: toErrorData(err) } satisfies Envelope<never>);
 
-/** The request's JSON body (undefined when empty), bounded in size. */
-export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+/** The request's JSON body (undefined when empty), at most `maxBytes` long. */
+export async function readJsonBody(req: IncomingMessage, maxBytes = MAX_JSON_BYTES): Promise<unknown> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   // Demanding JSON keeps plain HTML forms of other sites out, on top of the Origin check.
   if (type !== 'application/json') throw new HttpError(415, new SnapDeskError('invalid_input', 'calls must be sent as application/json'));
+  const tooLarge = (): HttpError => new HttpError(413, new SnapDeskError('invalid_input', 'the call input is too large'));
+  // A body declared too long is refused before a byte of it is read.
+  if (Number(req.headers['content-length'] ?? 0) > maxBytes) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_JSON_BYTES) throw new HttpError(413, new SnapDeskError('invalid_input', 'the call input is too large'));
+    if (size > maxBytes) throw tooLarge();
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8');

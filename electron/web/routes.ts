@@ -19,6 +19,8 @@ export interface RouteDeps {
   budget: UploadBudget;
   uploadDir: string;
   events: EventStreams;
+  /** Quiet time after which an upload in progress is dropped. */
+  uploadQuietMs: number;
 }
 
 /** A route's work: a JSON result (sent as an envelope), or a response it writes itself (streams). */
@@ -44,7 +46,7 @@ function handlers(deps: RouteDeps): RouteHandlers {
       return invokeEnveloped(context.handlers, name, input);
     },
     'uploads.check': (input) => checkUploads(input, deps.budget),
-    'uploads.send': (input, req) => receiveUpload(req, input, deps.uploadDir, context.archives, deps.budget),
+    'uploads.send': (input, req) => receiveUpload(req, input, deps.uploadDir, context.archives, deps.budget, deps.uploadQuietMs),
     'exports.download': async ({ taskId }, _req, res) => {
       if (!(await context.host.downloads.serve(taskId, res))) {
         throw new HttpError(404, new SnapDeskError('not_found', 'no export is waiting for this download (it may have finished or been cancelled)'));
@@ -58,12 +60,16 @@ function handlers(deps: RouteDeps): RouteHandlers {
   };
 }
 
+/** The longest body a request that has not signed in yet may send (session.open: a token). */
+const UNSIGNED_JSON_BYTES = 4 * 1024;
+
 /** The raw input of a request, gathered from where the route's declaration says it is. */
 async function rawInput(route: RouteName, req: IncomingMessage, url: URL, params: Record<string, string>): Promise<unknown> {
   const spec = HTTP_ROUTES[route];
   if (route === 'calls.invoke') return { name: params.name, input: await readJsonBody(req) };
   const ticket = spec.auth === 'ticket' ? { ticket: url.searchParams.get(TICKET_PARAM) ?? '' } : {};
-  if (spec.body === 'json') return { ...((await readJsonBody(req)) as object), ...params };
+  // Before sign-in a body is read only as far as a token needs: a stranger cannot make the server read a megabyte.
+  if (spec.body === 'json') return { ...((await readJsonBody(req, spec.auth === 'token' ? UNSIGNED_JSON_BYTES : undefined)) as object), ...params };
   if (spec.body === 'file') return uploadRequestInput(req);
   return { ...params, ...ticket };
 }

@@ -50,6 +50,10 @@ export interface WebServerOptions {
   headersTimeoutMs?: number;
   /** Quiet time after which a connection that has not signed in is closed. */
   idleTimeoutMs?: number;
+  /** Time a request that has not signed in has to finish, however busy (a body sent a byte at a time); default 30 s. */
+  unsignedRequestMs?: number;
+  /** Quiet time after which an upload in progress is dropped (its slot, reserved space and partial file with it); default 60 s. */
+  uploadQuietMs?: number;
   /** How often the server looks for connections past their header time. */
   connectionsCheckingIntervalMs?: number;
 }
@@ -132,9 +136,15 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
   const sessions = new WebSessions(token, { ticketTtlMs: opts.ticketTtlMs });
   const events = new EventStreams(context.bus);
   const budget = new UploadBudget(uploadDir, limits, opts.freeSpace);
+  // Requests not signed in yet, with the timer that closes their connection at their deadline.
+  const unsigned = new WeakMap<IncomingMessage, NodeJS.Timeout>();
   // A connection that proved who sent it may stay quiet as long as its transfer needs (a download waiting for its export).
-  const signedIn = (req: IncomingMessage): void => void req.socket.setTimeout(0);
-  const router = createRouter({ context, sessions, budget, uploadDir, events }, signedIn);
+  const signedIn = (req: IncomingMessage): void => {
+    clearTimeout(unsigned.get(req));
+    req.socket.setTimeout(0);
+  };
+  const router = createRouter({ context, sessions, budget, uploadDir, events, uploadQuietMs: opts.uploadQuietMs ?? 60_000 }, signedIn);
+  const unsignedMs = opts.unsignedRequestMs ?? 30_000;
   let hosts = new Set<string>();
 
   const page = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
@@ -153,8 +163,12 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
   const server = createServer({ connectionsCheckingInterval: opts.connectionsCheckingIntervalMs ?? 5_000 }, (req, res) => {
     const refusal = checkRequestOrigin(req, hosts);
     if (refusal) return send(res, refusal.status, `forbidden: ${refusal.reason}`, { 'Content-Type': 'text/plain; charset=utf-8' });
-    // Every request starts unsigned (keep-alive clears the socket's timeout between requests): quiet for idleMs, it is closed.
+    // Every request starts unsigned (keep-alive clears the socket's timeout between requests): quiet for idleMs, it is closed;
+    // and one that is never quiet but never done either (a body a byte at a time) is closed at its deadline.
     req.socket.setTimeout(idleMs);
+    const deadline = setTimeout(() => req.socket.destroy(), unsignedMs).unref();
+    unsigned.set(req, deadline);
+    res.once('close', () => clearTimeout(deadline));
     const url = new URL(req.url ?? '/', 'http://localhost');
     let handle: Promise<void>;
     if (url.pathname.startsWith('/api/')) {

@@ -72,6 +72,7 @@ export async function receiveUpload(
   uploadDir: string,
   archives: ArchiveRegistry,
   budget: UploadBudget,
+  quietMs: number,
 ): Promise<ArchiveRef> {
   const name = cleanFileName(input.fileName);
   const reservation = await budget.reserve({ name, size: input.size });
@@ -79,7 +80,10 @@ export async function receiveUpload(
     const dir = await mkdtemp(join(uploadDir, 'upload-'));
     const path = join(dir, 'archive');
     try {
+      // Signed in, the connection has no idle limit; a body that stops arriving must not hold its slot and space for ever.
+      req.socket.setTimeout(quietMs);
       await pipeline(req, byteLimit(input.size, reservation.landed), createWriteStream(path, { flags: 'wx', mode: 0o600 }));
+      req.socket.setTimeout(0);
     } catch (err) {
       await rm(dir, { recursive: true, force: true });
       throw err;

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
@@ -75,6 +75,56 @@ describe('web shell: connections that never sign in', () => {
     } finally {
       clearInterval(drip);
     }
+  });
+});
+
+describe('web shell: requests that never finish', () => {
+  it('a request that is never quiet but never done (a body a byte at a time) is closed at its deadline', async () => {
+    app = await webApp({ unsignedRequestMs: 400, idleTimeoutMs: 10_000 });
+    const port = app.server.port;
+    const slow = await rawConnection(port);
+    slow.socket.write(`POST /api/session HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"token":"`);
+    const drip = setInterval(() => slow.socket.write('a'), 50);
+    try {
+      const { ms } = await slow.closed;
+      expect(ms).toBeGreaterThanOrEqual(350);
+      expect(ms).toBeLessThan(5_000);
+    } finally {
+      clearInterval(drip);
+    }
+  });
+
+  it('signing in refuses a body declared longer than a token needs, before reading it', async () => {
+    app = await webApp();
+    const port = app.server.port;
+    const big = await rawConnection(port);
+    big.socket.write(`POST /api/session HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"token":"`);
+    await expect.poll(() => big.socket.bytesRead, { timeout: 5_000 }).toBeGreaterThan(0);
+    big.socket.destroy();
+    expect((await big.closed).data).toMatch(/^HTTP\/1\.1 413 /);
+  });
+
+  it('a signed-in upload that stops arriving is dropped after the quiet time: its folder goes and its slot frees', async () => {
+    app = await webApp({ uploadQuietMs: 300, maxConcurrentUploads: 1 });
+    const port = app.server.port;
+    const body = await readFile(FIXTURE);
+    const stalled = await rawConnection(port);
+    stalled.socket.write(
+      `POST /api/archives HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: ${app.auth.Authorization}\r\n` +
+        `X-Snapdesk-File-Name: stalled.tar\r\nContent-Length: ${body.length}\r\n\r\n`,
+    );
+    stalled.socket.write(body.subarray(0, 1024));
+    await expect.poll(async () => (await readdir(app!.server.uploadDir)).length, { timeout: 5_000 }).toBe(1);
+    const { ms } = await stalled.closed;
+    expect(ms).toBeLessThan(5_000);
+    await expect.poll(async () => readdir(app!.server.uploadDir), { timeout: 5_000 }).toEqual([]);
+    // The one upload slot is free again.
+    const res = await fetch(`${app.server.origin}/api/archives`, {
+      method: 'POST',
+      headers: { ...app.auth, 'X-Snapdesk-File-Name': 'next.tar', 'Content-Length': String(body.length) },
+      body,
+    });
+    expect(await res.json()).toMatchObject({ ok: true, result: { name: 'next.tar', size: body.length } });
   });
 });
 

@@ -10,6 +10,7 @@ import { SnapDeskError } from '../../src-core/errors';
 import { newSnapshotId } from '../../src-core/ids';
 import { dataTar } from '../helpers/store-state';
 import { issueTicket, openSession, webApp } from './helpers/web-app';
+import { SECURITY_HEADERS } from '../../src-core/rules';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'good');
 let app: Awaited<ReturnType<typeof webApp>>;
@@ -99,6 +100,8 @@ describe('browser transport flows', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/gzip');
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="web-golden.tgz"; filename*=UTF-8''web-golden.tgz`);
+    // The download carries the same security headers as every other response.
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(res.headers.get(name)).toBe(value);
     const got = Buffer.from(await res.arrayBuffer());
     const done = await settle(task);
     expect(done).toMatchObject({ state: 'done', result: { fileName: 'web-golden.tgz' } });
