@@ -1,4 +1,7 @@
+import { promises as fs } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
+import { ROOT_ENV } from '../default-root';
+import { SnapDeskError } from '../errors';
 import type { LocalFileStore } from '../localfile';
 
 export interface CliContext {
@@ -27,4 +30,15 @@ export interface CliCommand {
    */
   cancellable?: boolean;
   run(args: string[], ctx: CliContext): Promise<number>;
+}
+
+/**
+ * For commands that only change what a store holds (rm, rename, gc, trash):
+ * a root that does not exist is a mistyped --root, said in words, rather
+ * than a place to create the store's folders (taking the lock would).
+ */
+export async function requireExistingRoot(ctx: CliContext): Promise<void> {
+  const root = ctx.store.root;
+  if (await fs.stat(root).then((st) => st.isDirectory(), () => false)) return;
+  throw new SnapDeskError('not_found', `there is no snapshot store at ${root} (no such folder); check --root or $${ROOT_ENV}`, { path: root });
 }

@@ -7,10 +7,11 @@ import { newSnapshotId } from '../ids';
 import { validateConfig } from '../record';
 import type { SnapshotConfig } from '../types';
 import { parseCommandArgs, stringOpt, usageError } from './args';
-import type { CliCommand, CliContext } from './command';
+import { requireExistingRoot, type CliCommand, type CliContext } from './command';
 import { formatBytes, formatCount } from '../rules';
 import { formatTable, formatTime, terminalJson, terminalLine } from './format';
 import { withTextOptionHint } from './text-hints';
+import { validateDescription, validateName } from '../names';
 
 /** One line on stdout, escaped (see ./format). */
 const print = (ctx: CliContext, text: string): void => {
@@ -67,6 +68,7 @@ const rm: CliCommand = {
   async run(args, ctx) {
     const { positionals } = parseCommandArgs(args, {}, this.usage);
     if (positionals.length === 0) throw usageError('rm needs at least one REF', this.usage);
+    await requireExistingRoot(ctx);
     for (const id of await ctx.store.delete(positionals)) print(ctx, id);
     return 0;
   },
@@ -82,11 +84,16 @@ const rename: CliCommand = {
     const name = stringOpt(values.name);
     const description = stringOpt(values.description);
     if (name === undefined && description === undefined) throw usageError('give --name and/or --description', this.usage);
-    const snapshot = await ctx.store
-      .rename(positionals[0]!, { ...(name !== undefined ? { name } : {}), ...(description !== undefined ? { description } : {}) })
-      .catch(async (err: unknown) => {
-        throw await withTextOptionHint(err, ctx);
-      });
+    const patch = { ...(name !== undefined ? { name } : {}), ...(description !== undefined ? { description } : {}) };
+    const snapshot = await (async () => {
+      // The text is checked first: a wrong --name is the thing to fix whichever store it was meant for.
+      if (name !== undefined) validateName(name);
+      if (description !== undefined) validateDescription(description);
+      await requireExistingRoot(ctx);
+      return ctx.store.rename(positionals[0]!, patch);
+    })().catch(async (err: unknown) => {
+      throw await withTextOptionHint(err, ctx);
+    });
     print(ctx, snapshot.id);
     return 0;
   },
@@ -98,6 +105,7 @@ const gc: CliCommand = {
   summary: 'Remove orphan data directories and pending records older than 24 h; finish interrupted trash moves; delete from the trash what is past its retention or what low free space requires',
   async run(args, ctx) {
     parseCommandArgs(args, {}, this.usage);
+    await requireExistingRoot(ctx);
     const report = await ctx.store.gc();
     print(ctx, `removed ${formatCount(report.removedOrphanDirs.length, 'orphan data directory', 'orphan data directories')} and ${formatCount(report.removedStalePending.length, 'stale pending record')}`);
     for (const id of report.removedOrphanDirs) print(ctx, `orphan ${id}`);

@@ -4,7 +4,7 @@
  */
 import { isSnapDeskError, SnapDeskError } from '../errors';
 import { parseCommandArgs, stringOpt, usageError } from './args';
-import type { CliCommand, CliContext } from './command';
+import { requireExistingRoot, type CliCommand, type CliContext } from './command';
 import { formatBytes, formatCount } from '../rules';
 import { formatTable, formatTime, terminalJson, terminalLine } from './format';
 
@@ -19,6 +19,7 @@ const USAGE = 'trash list [--json] | trash restore REF [--name NAME] | trash rm 
 async function list(args: string[], ctx: CliContext): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } }, 'trash list [--json]');
   if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"`, 'trash list [--json]');
+  await requireExistingRoot(ctx);
   const summary = await ctx.store.trash.list();
   if (values.json) {
     ctx.stdout.write(terminalJson(summary));
@@ -34,6 +35,7 @@ async function restore(args: string[], ctx: CliContext): Promise<number> {
   const usage = 'trash restore REF [--name NAME]';
   const { values, positionals } = parseCommandArgs(args, { name: { type: 'string' } }, usage);
   if (positionals.length !== 1) throw usageError('trash restore takes exactly one REF', usage);
+  await requireExistingRoot(ctx);
   const name = stringOpt(values.name);
   try {
     const snapshot = await ctx.store.trash.restore(positionals[0]!, name !== undefined ? { name } : {});
@@ -51,6 +53,7 @@ async function rm(args: string[], ctx: CliContext): Promise<number> {
   const usage = 'trash rm REF...';
   const { positionals } = parseCommandArgs(args, {}, usage);
   if (positionals.length === 0) throw usageError('trash rm needs at least one REF', usage);
+  await requireExistingRoot(ctx);
   for (const id of await ctx.store.trash.deleteForever(positionals)) print(ctx, id);
   return 0;
 }
@@ -58,6 +61,7 @@ async function rm(args: string[], ctx: CliContext): Promise<number> {
 async function empty(args: string[], ctx: CliContext): Promise<number> {
   const { positionals } = parseCommandArgs(args, {}, 'trash empty');
   if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"`, 'trash empty');
+  await requireExistingRoot(ctx);
   const ids = await ctx.store.trash.empty();
   print(ctx, `deleted ${formatCount(ids.length, 'snapshot')} for ever`);
   return 0;

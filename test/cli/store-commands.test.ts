@@ -139,6 +139,21 @@ describe('snapdesk errors are one line on stderr with exit code 1', () => {
     expect(oneLine(await runCli(['--root']))).toContain('--root needs a directory');
   });
 
+  it('on a root that does not exist, commands that change a store say so and create nothing there; reading ones show an empty store', async () => {
+    const typo = path.join(root, 'no-such-root');
+    const at = (...args: string[]) => runCli(['--root', typo, ...args]);
+    for (const args of [['rm', 'web'], ['rename', 'web', '--name', 'x'], ['gc'], ['trash', 'list'], ['trash', 'restore', 'web'], ['trash', 'rm', 'web'], ['trash', 'empty']]) {
+      const r = await at(...args);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`snapdesk: there is no snapshot store at ${typo} (no such folder); check --root or $SNAPDESK_ROOT\n`);
+    }
+    expect((await at('list', '--json')).stdout).toBe('[]\n');
+    expect(await fs.stat(typo).catch(() => null)).toBeNull();
+    // An existing folder that holds no store yet is a store, empty: gc there is fine.
+    await fs.mkdir(typo);
+    expect((await at('gc')).code).toBe(0);
+  });
+
   it('a damaged index is one line naming the file', async () => {
     await fs.mkdir(path.join(store(), 'snapshot', 'db'), { recursive: true });
     await fs.writeFile(path.join(store(), 'snapshot', 'db', 'snapshots.json'), '{"snapshots":{"A":{"cpu":"x"}}}');
