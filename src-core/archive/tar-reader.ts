@@ -129,6 +129,7 @@ export class TarReader {
     }
     const pax = new Map<string, string>();
     let longName: string | null = null;
+    let sawPax = false;
     let entryExtended = 0;
     let entryRecords = 0;
     /**
@@ -165,6 +166,10 @@ export class TarReader {
       const where = `in the extended header at byte ${headerOffset}`;
       switch (h.typeflag) {
         case 'x': {
+          // Readers disagree on a second one (Go's archive/tar, cocoon's reader, keeps only the last; others merge):
+          // what this app checked would not be what cocoon extracts.
+          if (sawPax) throw invalidArchive(`the entry at byte ${headerOffset} follows two PAX extended headers, which tar readers apply differently`, { offset: headerOffset });
+          sawPax = true;
           if (h.size > MAX_ENTRY_EXTENDED_BYTES) throw invalidArchive(`the PAX extended header at byte ${headerOffset} is too large (${h.size} bytes)`, { offset: headerOffset });
           budget(BLOCK + h.size, headerOffset);
           const data = await this.readExact(h.size, where);
@@ -181,12 +186,13 @@ export class TarReader {
           const records = decodePaxRecords(data, recordsLeft(), isPerEntryKey);
           entryRecords += records.size;
           for (const key of records.keys()) {
-            if (PER_ENTRY_KEYS.test(key)) throw invalidArchive(`a PAX global header sets "${quoteArchiveText(key)}" for every entry`);
+            if (PER_ENTRY_KEYS.test(key)) throw invalidArchive(`a PAX global header sets ${quoteArchiveText(key)} for every entry`);
           }
           if (!(await this.reader.skip(padding(h.size)))) throw this.truncated(where);
           continue;
         }
         case 'L': {
+          if (longName !== null) throw invalidArchive(`the entry at byte ${headerOffset} follows two GNU long-name extended headers, which tar readers apply differently`, { offset: headerOffset });
           if (h.size > MAX_LONG_NAME) throw invalidArchive(`a GNU long name at byte ${headerOffset} is too long`);
           budget(BLOCK + h.size, headerOffset);
           const data = await this.readExact(h.size, where);
@@ -206,6 +212,12 @@ export class TarReader {
           if (kind) throw invalidArchive(`entry ${name} is ${kind}; snapshot archives hold regular files only`, { entry: name });
           throw unsupportedArchive(`entry ${name} has the unknown tar entry type ${quoteArchiveText(h.typeflag)}`, { entry: name });
         }
+      }
+      if (pax.has('path') && longName !== null) {
+        // Go's archive/tar takes the long name, others the PAX path: the two must not both be there.
+        throw invalidArchive(`the entry at byte ${headerOffset} is named twice, by a GNU long name (${quoteArchiveText(longName)}) and a PAX path (${quoteArchiveText(pax.get('path') ?? '')}), which tar readers apply differently`, {
+          offset: headerOffset,
+        });
       }
       if (!h.nameIsUtf8 && !pax.has('path') && longName === null) throw invalidArchive(`the name of the entry at byte ${headerOffset} is not valid UTF-8`);
       let name = pax.get('path') ?? longName ?? h.name;

@@ -200,7 +200,34 @@ export const hostileCases: HostileCase[] = [
   { title: 'a GNU PAX 1.0 sparse segment past the real size', bytes: () => afterEnvelope(gnuPax10SparseEntry('cow.raw', [{ o: 61_440, l: 8192 }], SPARSE_REAL)), code: 'invalid_archive', message: /cow\.raw/ },
 
   // Accumulations bounded in total (the 6 MB, gigabytes-inflated versions are in hostile-memory.test.ts).
-  { title: 'stacked PAX headers adding up past 9 MiB before one entry', bytes: () => afterEnvelope(...[1, 2, 3, 4].map((i) => paxEntry([['comment', String(i).repeat(3 * MiB)]])), fileEntry('state.json', 'x')), code: 'invalid_archive', message: /extended headers/ },
+  {
+    title: 'global PAX headers adding up past 9 MiB before one entry',
+    bytes: () => afterEnvelope(...Array.from({ length: 10 }, (_, i) => paxEntry([['comment', String(i).repeat(MiB - 64)]], { typeflag: 'g', name: 'pax_global_header' })), fileEntry('state.json', 'x')),
+    code: 'invalid_archive',
+    message: /add up to more than 9 MiB/,
+  },
+  // Go's archive/tar (cocoon's reader) keeps the last of two PAX headers and takes a GNU long name over a PAX path; other readers merge
+  // or prefer the path. What preview and verify show must be what cocoon extracts, so such stacks are refused.
+  {
+    title: 'two PAX headers before one entry (readers disagree on which counts)',
+    bytes: () => afterEnvelope(paxEntry({ path: 'state.json' }), paxEntry({ comment: 'c' }), fileEntry('other', 'x')),
+    code: 'invalid_archive',
+    message: /two PAX extended headers/,
+    alsoGzip: true,
+  },
+  {
+    title: 'a GNU long name and a PAX path naming one entry',
+    bytes: () => afterEnvelope(paxEntry({ path: 'state.json' }), entry({ name: '././@LongLink', typeflag: 'L', magic: 'gnu' }, 'decoy\0'), fileEntry('x', 'x', { magic: 'gnu' })),
+    code: 'invalid_archive',
+    message: /named twice, by a GNU long name \("decoy"\) and a PAX path \("state\.json"\)/,
+    alsoGzip: true,
+  },
+  {
+    title: 'two GNU long names before one entry',
+    bytes: () => afterEnvelope(entry({ name: '././@LongLink', typeflag: 'L', magic: 'gnu' }, 'first\0'), entry({ name: '././@LongLink', typeflag: 'L', magic: 'gnu' }, 'second\0'), fileEntry('x', 'x', { magic: 'gnu' })),
+    code: 'invalid_archive',
+    message: /two GNU long-name extended headers/,
+  },
   { title: '2,100 GNU long-name headers before one entry', bytes: () => bomb(bombLayouts.repeatedLongNames(2100)), code: 'invalid_archive', message: /extended headers/, inEnvelope: true },
   { title: '10 global PAX headers of 1 MiB before one entry', bytes: () => bomb(bombLayouts.repeatedGlobals(10)), code: 'invalid_archive', message: /extended headers/, inEnvelope: true },
   { title: 'entries whose PAX headers add up past 36 MiB in one archive', bytes: () => bomb(bombLayouts.bigHeaderPerEntry(5)), code: 'invalid_archive', message: /archive's extended headers/ },
