@@ -120,6 +120,17 @@ describe('the trash in a real browser over a real store', () => {
       const restore = view.getByRole('button', { name: 'Restore web-golden' });
       await expectInViewAndUncovered(page, restore, 'Restore in the Trash view');
       await expectInViewAndUncovered(page, view.getByRole('button', { name: 'Close' }), 'Close in the Trash view');
+      // The view is as wide as it is meant to be (720 px, less a margin on narrow windows), so sizes and times stay on one line.
+      const width = (await view.boundingBox())?.width ?? 0;
+      expect(width).toBeGreaterThanOrEqual(Math.min(720, run.size.width - 32) - 1);
+      const cells = view.getByRole('row', { name: 'web-golden' }).getByRole('cell');
+      // Size and "deleted" time each on one line: their text's line boxes all share one top.
+      const lineTops = (el: Element): number => {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      };
+      for (const i of [1, 2]) expect(await cells.nth(i).evaluate(lineTops)).toBe(1);
       await screenshot(page, run.label, 'trash-view');
       await restore.click();
       const prompt = ui.dialog('Restore “web-golden” as…');

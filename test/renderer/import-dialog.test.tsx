@@ -153,6 +153,9 @@ describe('importing archives', () => {
     await within(dialog).findByRole('textbox', { name: 'Name for fresh.tgz' });
     await user.click(within(dialog).getByRole('button', { name: 'Import' }));
     await waitFor(() => expect(api.callsOf('archives.import')).toHaveLength(1));
+    // The dialog closes once the readable one is under way: it does not stay open on the unreadable one alone.
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(api.callsOf('archives.release')).toContainEqual({ archiveId: broken.ref.id });
   });
 
   it('a name an import already under way will take is replaced by a free one in a later import', async () => {

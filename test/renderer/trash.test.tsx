@@ -126,5 +126,27 @@ describe('deletes you can undo', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Save trash settings' }));
     expect(await screen.findByText('Trash settings saved.')).toBeInTheDocument();
     expect(api.callsOf('trash.setSettings').at(-1)).toEqual({ retentionDays: 30, minFreeBytes: 10 * GiB });
+    // Saved once: the form that re-opens on the stored values does not send them again.
+    await user.click(within(dialog).getByRole('button', { name: 'Close' }));
+    expect(api.callsOf('trash.setSettings')).toHaveLength(1);
+  });
+
+  it('Settings closed with trash edits not saved yet saves them, as the theme applies at once', async () => {
+    const api = new FakeApi({ snapshots: list() });
+    const { user } = await renderApp(api);
+    await user.click(screen.getByRole('button', { name: 'Settings' }));
+    const dialog = screen.getByRole('dialog', { name: 'Settings' });
+    const days = await within(dialog).findByRole('spinbutton', { name: 'Keep deleted snapshots (days)' });
+    await user.clear(days);
+    await user.type(days, '30');
+    await user.click(within(dialog).getByRole('button', { name: 'Close' }));
+    expect(await screen.findByText('Trash settings saved.')).toBeInTheDocument();
+    expect(api.callsOf('trash.setSettings')).toEqual([{ retentionDays: 30, minFreeBytes: 2 * GiB }]);
+    // An invalid edit is not sent on close.
+    await user.click(screen.getByRole('button', { name: 'Settings' }));
+    const again = screen.getByRole('dialog', { name: 'Settings' });
+    await user.clear(await within(again).findByRole('spinbutton', { name: 'Keep deleted snapshots (days)' }));
+    await user.click(within(again).getByRole('button', { name: 'Close' }));
+    expect(api.callsOf('trash.setSettings')).toHaveLength(1);
   });
 });

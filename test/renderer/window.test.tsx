@@ -192,6 +192,22 @@ describe('settings', () => {
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
   });
 
+  it('Reset folder to default is off while the folder comes from --root or the environment, and says why', async () => {
+    for (const [rootSource, why] of [
+      ['cli', 'The folder is set by the --root option; start the app without it to use the default.'],
+      ['env', 'The folder is set by the environment; start the app without it to use the default.'],
+    ] as const) {
+      const api = new FakeApi({ snapshots: two() });
+      api.settings = { root: '/srv/given', rootSource, defaultRoot: '/var/lib/cocoon' };
+      const { user, unmount } = await renderApp(api);
+      await user.click(screen.getByRole('button', { name: 'Settings' }));
+      const reset = within(screen.getByRole('dialog', { name: 'Settings' })).getByRole('button', { name: 'Reset folder to default' });
+      expect(reset).toBeDisabled();
+      expect(reset).toHaveAttribute('title', why);
+      unmount();
+    }
+  });
+
   it('the theme can be chosen in Settings too', async () => {
     const { user } = await renderApp(new FakeApi());
     await user.click(screen.getByRole('button', { name: 'Settings' }));

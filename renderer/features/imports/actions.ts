@@ -211,6 +211,9 @@ export function createImportActions({ api, run, stores, snapshots, transfers }: 
       const badDescription = pending.findIndex((i) => i.preview !== null && descriptionProblem(i.description) !== null);
       if (badDescription >= 0) return badDescription;
       for (const item of pending.filter((i) => i.preview !== null)) await importOne(item);
+      // The archives that could not be read were shown with their reasons; once the rest is under way they are let go,
+      // so the dialog closes rather than stay open on them alone.
+      for (const item of stores.imports.getState().pending.filter((i) => i.preview === null)) this.discard(item.archive.id);
       return -1;
     },
     /** Closes the import dialog; archives not imported are released (an uploaded copy is deleted). */

@@ -106,7 +106,13 @@ function SettingsForm() {
             Change folder…
           </button>
         ) : null}
-        <button type="button" disabled={busy || settings?.rootSource === 'default'} onClick={(e) => void run(() => app.settings.resetRoot(), e.currentTarget)}>
+        {/* Only a folder chosen here can be reset: one from --root or the environment wins over the default until the app starts without it. */}
+        <button
+          type="button"
+          disabled={busy || settings?.rootSource !== 'setting'}
+          title={settings?.rootSource === 'cli' || settings?.rootSource === 'env' ? `The folder is ${SOURCE_TEXT[settings.rootSource]}; start the app without it to use the default.` : undefined}
+          onClick={(e) => void run(() => app.settings.resetRoot(), e.currentTarget)}
+        >
           Reset folder to default
         </button>
         <button type="button" disabled={busy} onClick={(e) => void run(() => app.settings.cleanUp(), e.currentTarget)}>

@@ -1,7 +1,8 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useApp } from '../../app/context';
 import type { TrashSettings as Values } from '../../contract';
 import { errorMessage } from '../../format/errors';
+import { createRunAction } from '../../shared/run-action';
 import { useTrash } from './use-trash';
 
 const GiB = 1024 ** 3;
@@ -19,6 +20,22 @@ function TrashSettingsForm({ settings }: { settings: Values }) {
   const [gib, setGib] = useState(String(Math.round((settings.minFreeBytes / GiB) * 10) / 10));
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+
+  // Edits still unsaved when Settings closes are saved then, as the theme applies at once: closing must not undo them.
+  const latest = useRef({ days, gib });
+  useEffect(() => {
+    latest.current = { days, gib };
+  }, [days, gib]);
+  useEffect(
+    () => () => {
+      const values = parsed(latest.current.days, latest.current.gib);
+      // Compared with what is stored now: a Save just made re-keys this form, and must not be sent twice.
+      const stored = app.trash.store.getState().summary?.settings ?? settings;
+      if (!values || (values.retentionDays === stored.retentionDays && values.minFreeBytes === stored.minFreeBytes)) return;
+      void createRunAction(app.stores.ui)('Trash settings not saved', () => app.trash.saveSettings(values));
+    },
+    [app, settings],
+  );
 
   const save = async () => {
     const retentionDays = Number(days);
@@ -52,9 +69,17 @@ function TrashSettingsForm({ settings }: { settings: Values }) {
           {error}
         </p>
       ) : null}
-      <button type="button" disabled={busy} onClick={() => void save()}>
+      <button type="button" className="trash-save" disabled={busy} onClick={() => void save()}>
         Save trash settings
       </button>
     </fieldset>
   );
+}
+
+/** The form's values as settings, or null while either is not a valid number. */
+function parsed(days: string, gib: string): Values | null {
+  const retentionDays = Number(days);
+  const minFreeBytes = Math.round(Number(gib) * GiB);
+  if (days.trim() === '' || gib.trim() === '' || !Number.isInteger(retentionDays) || retentionDays < 0 || !Number.isFinite(minFreeBytes) || minFreeBytes < 0) return null;
+  return { retentionDays, minFreeBytes };
 }

@@ -60,8 +60,10 @@ function TrashList() {
               return (
                 <tr key={item.snapshot.id} aria-label={name}>
                   <td className="wrap">{name}</td>
-                  <td>{formatBytes(item.size)}</td>
-                  <td title={formatExactTime(item.deletedAt)}><RelativeTime iso={item.deletedAt} /></td>
+                  <td className="nowrap">{formatBytes(item.size)}</td>
+                  <td className="nowrap" title={formatExactTime(item.deletedAt)}>
+                    <RelativeTime iso={item.deletedAt} />
+                  </td>
                   <td className="trash-actions">
                     <button type="button" aria-label={`Restore ${name}`} onClick={() => void trash.restore(item.snapshot.id)}>
                       Restore
