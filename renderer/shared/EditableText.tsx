@@ -19,8 +19,14 @@ interface EditableTextProps {
   check?: (value: string) => DraftCheck | null;
   /** Saves; a rejection's message is shown at the input. */
   onSave: (value: string) => Promise<void>;
-  /** Start editing when this changes (e.g. context menu "Rename", F2). */
+  /**
+   * Start editing when this is set and changes (e.g. context menu "Rename",
+   * F2), also when it was set before this field was drawn (a details pane
+   * opened for it, the snapshot's details still loading then).
+   */
   editSignal?: number;
+  /** Called when editing starts, however it started: a pending edit request is done then. */
+  onEditStart?: () => void;
 }
 
 /**
@@ -30,7 +36,7 @@ interface EditableTextProps {
  * as you type, or the store's refusal — appear under the input. Leaving
  * while editing (another row clicked) saves the draft rather than losing it.
  */
-export function EditableText({ label, value, placeholder, multiline, check, onSave, editSignal }: EditableTextProps) {
+export function EditableText({ label, value, placeholder, multiline, check, onSave, editSignal, onEditStart }: EditableTextProps) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(value);
   const [error, setError] = useState<string | null>(null);
@@ -48,9 +54,10 @@ export function EditableText({ label, value, placeholder, multiline, check, onSa
     setEditing(true);
   };
 
-  const [lastSignal, setLastSignal] = useState(editSignal);
-  if (editSignal !== lastSignal) {
-    setLastSignal(editSignal);
+  // From 0, so a request made before this field existed starts it too (onEditStart then clears it).
+  const [lastSignal, setLastSignal] = useState(0);
+  if ((editSignal ?? 0) !== lastSignal) {
+    setLastSignal(editSignal ?? 0);
     if (editSignal) start();
   }
 
@@ -63,6 +70,11 @@ export function EditableText({ label, value, placeholder, multiline, check, onSa
       editButton.current?.focus();
     }
   }, [editing]);
+
+  // Apart from the focus effect: a new onEditStart must not select the input again while the user types.
+  useEffect(() => {
+    if (editing) onEditStart?.();
+  }, [editing, onEditStart]);
 
   useEffect(() => {
     if (error && !saving) inputRef.current?.focus();

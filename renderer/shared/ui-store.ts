@@ -67,6 +67,8 @@ export interface UiState {
   openContextMenu(menu: ContextMenuState): void;
   closeContextMenu(): void;
   requestEdit(id: string): void;
+  /** The field asked for is editing: the request is done (a field drawn later must not start on it). */
+  editRequestTaken(): void;
   requestFocusSearch(): void;
   requestFocusInspect(): void;
   requestReveal(takeFocus?: boolean): void;
@@ -138,6 +140,7 @@ export function createUiStore() {
     openContextMenu: (contextMenu) => set({ contextMenu }),
     closeContextMenu: () => set({ contextMenu: null }),
     requestEdit: (id) => set((s) => ({ editRequest: { id, field: 'name', n: (s.editRequest?.n ?? 0) + 1 } })),
+    editRequestTaken: () => set({ editRequest: null }),
     requestFocusSearch: () => set((s) => ({ focusSearch: s.focusSearch + 1 })),
     requestFocusInspect: () => set((s) => ({ focusInspect: s.focusInspect + 1 })),
     requestReveal: (takeFocus = true) => set((s) => ({ revealFocus: s.revealFocus + 1, revealTakesFocus: takeFocus })),

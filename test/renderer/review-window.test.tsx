@@ -103,6 +103,20 @@ describe('small windows', () => {
     expect(await screen.findByRole('heading', { name: 'beta', level: 3 })).toBeInTheDocument();
   });
 
+  it('F2 on a row with the details pane collapsed opens it on the name, editing (at 900 px it starts collapsed)', async () => {
+    const { user } = await renderApp(new FakeApi({ snapshots: three() }), { width: 900 });
+    await user.click(screen.getByRole('row', { name: 'beta' }));
+    await user.keyboard('{F2}');
+    const input = await screen.findByRole('textbox', { name: 'Name' });
+    await waitFor(() => expect(input).toHaveFocus());
+    expect(input).toHaveValue('beta');
+    // Done with: closing the edit and moving on does not start it again on the next row.
+    await user.keyboard('{Escape}');
+    await user.click(screen.getByRole('row', { name: 'alpha' }));
+    expect(await screen.findByRole('heading', { name: 'alpha', level: 3 })).toBeInTheDocument();
+    expect(screen.queryByRole('textbox', { name: 'Name' })).not.toBeInTheDocument();
+  });
+
   it('the transfer indicator keeps the same parts idle and busy, so its size never changes the toolbar', async () => {
     const api = new FakeApi({ snapshots: three() });
     const { user } = await renderApp(api);

@@ -125,6 +125,7 @@ function SnapshotDetailsView({ id }: { id: string }) {
   const version = useSnapshots((s) => s.version);
   const desktop = useIsDesktop();
   const editRequest = useUi((s) => (s.editRequest?.id === id ? s.editRequest.n : 0));
+  const editRequestTaken = useUi((s) => s.editRequestTaken);
   const [load, setLoad] = useState<Load>({ state: 'loading' });
 
   // Re-read whenever the list changes (rename here, the CLI elsewhere).
@@ -165,6 +166,7 @@ function SnapshotDetailsView({ id }: { id: string }) {
               return { problem: nameTakenProblem(name), suggestion: freeName(name, (n) => taken.has(n)) };
             }}
             editSignal={editRequest}
+            onEditStart={editRequestTaken}
             onSave={(name) => app.snapshots.rename(id, { name })}
           />
         </Field>
