@@ -6,6 +6,9 @@ import type { Readable } from 'node:stream';
 import type { ImportTarget } from '../reservation';
 import { cleanDescription, cleanName, descriptionProblem, nameProblem } from '../rules';
 import type { ArchivePreview, OperationOptions, SnapshotConfig } from '../types';
+
+/** The parts of a preview that say what an import would refuse. */
+export type ImportAdvice = Pick<ArchivePreview, 'nameTaken' | 'nameProblem' | 'suggestedName' | 'descriptionProblem' | 'suggestedDescription'>;
 import { openArchiveSource } from './archive-source';
 import { readMetadata } from './metadata';
 
@@ -14,8 +17,7 @@ export async function previewArchive(input: Readable, target: ImportTarget, opts
   try {
     const { config, version } = await readMetadata(source);
     source.close();
-    const nameTaken = config.name !== '' && (await target.isNameTaken(config.name));
-    return { config, version, gzip: source.gzip, nameTaken, ...(await textAdvice(config, nameTaken, target)) };
+    return { config, version, gzip: source.gzip, ...(await importAdvice(config, target)) };
   } catch (err) {
     throw await source.explain(err);
   } finally {
@@ -23,9 +25,10 @@ export async function previewArchive(input: Readable, target: ImportTarget, opts
   }
 }
 
-/** What the import would refuse in the archive's name and description, and what to use instead. */
-async function textAdvice(config: SnapshotConfig, nameTaken: boolean, target: ImportTarget): Promise<Partial<ArchivePreview>> {
-  const advice: Partial<ArchivePreview> = {};
+/** What an import of `config` into `target` would refuse in its name and description, and what to use instead. */
+export async function importAdvice(config: SnapshotConfig, target: Pick<ImportTarget, 'isNameTaken' | 'suggestFreeName'>): Promise<ImportAdvice> {
+  const nameTaken = config.name !== '' && (await target.isNameTaken(config.name));
+  const advice: ImportAdvice = { nameTaken };
   const badName = nameProblem(config.name);
   if (badName) {
     advice.nameProblem = badName;

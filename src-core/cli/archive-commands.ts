@@ -11,7 +11,8 @@ import { pipeline } from 'node:stream/promises';
 import { ARCHIVE_READ_CHUNK } from '../archive/archive-source';
 import { SnapDeskError } from '../errors';
 import { ARCHIVE_EXTENSIONS_TEXT, escapeUnsafe, exportFileName, formatBytes, formatCount } from '../rules';
-import type { Progress } from '../types';
+import { importAdvice } from '../archive/preview';
+import type { Progress, SnapshotConfig } from '../types';
 import { parseCommandArgs, stringOpt, usageError } from './args';
 import type { CliCommand, CliContext } from './command';
 import { terminalJson, terminalLine } from './format';
@@ -163,9 +164,22 @@ const verifyCommand: CliCommand = {
           `${formatBytes(report.dataSize)}${sparse ? ` (${sparse} sparse)` : ''}, ${report.gzip ? 'gzip' : 'raw tar'}, ${formatBytes(report.archiveBytes)} archive`,
       ),
     );
+    // The archive is sound, but an import here would still stop at its name or description: said now, with the option to pass.
+    for (const note of await importNotes(report.config, ctx)) ctx.stdout.write(terminalLine(`note: ${note}`));
     return 0;
   },
 };
+
+/** What an import into this store would refuse in `config`, as sentences naming the option that gets past it. */
+async function importNotes(config: SnapshotConfig, ctx: CliContext): Promise<string[]> {
+  const advice = await importAdvice(config, ctx.store);
+  const option = `--name ${advice.suggestedName ? JSON.stringify(advice.suggestedName) : 'NAME'}`;
+  const notes: string[] = [];
+  if (advice.nameProblem) notes.push(`${advice.nameProblem} Import it with ${option}.`);
+  else if (advice.nameTaken) notes.push(`a snapshot named ${JSON.stringify(config.name)} is already in this store; import it with ${option}.`);
+  if (advice.descriptionProblem) notes.push(`${advice.descriptionProblem} Import it with --description TEXT.`);
+  return notes;
+}
 
 const previewCommand: CliCommand = {
   name: 'preview',

@@ -62,6 +62,10 @@ describe('snapdesk export / import / verify / preview', () => {
     const ver = await snapdesk(['verify', file]);
     expect(ver.code).toBe(0);
     expect(ver.stdout.toString()).toMatch(/^OK: "web" — 2 data files, .*\(1 sparse\), gzip/);
+    // Against a store that has "web" already, verify says the import will need another name.
+    const here = await snapdesk(['--root', rootA, 'verify', file]);
+    expect(here.stdout.toString().split('\n')[1]).toBe('note: a snapshot named "web" is already in this store; import it with --name "web-2".');
+    expect((await snapdesk(['--root', rootB, 'verify', file])).stdout.toString()).not.toContain('note:');
     const json = await snapdesk(['verify', file, '--json']);
     expect(JSON.parse(json.stdout.toString())).toMatchObject({ gzip: true, files: [{ name: 'cow.raw', sparse: true }, { name: 'mem', sparse: false }] });
 

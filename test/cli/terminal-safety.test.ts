@@ -137,6 +137,10 @@ describe('archive names as cocoon writes them', () => {
       // Cleaned, then counted on: "web-golden" itself is taken here.
       suggestedName: 'web-golden[2J',
     });
+    // verify finds the archive sound, and says now what the import will stop at, with the option to pass.
+    const verified = await cli('verify', file);
+    expect(verified.code).toBe(0);
+    expect(verified.stdout.split('\n')[1]).toBe('note: A name cannot contain control or invisible formatting characters (it has \\u202e). Import it with --name "web-golden[2J".');
     const refused = await cli('import', file);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toBe(
