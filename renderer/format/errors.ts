@@ -51,10 +51,19 @@ export interface PlainError {
   detail: string | null;
 }
 
+/** A registry that never answered (the core's error names the socket error it got) is a different story from one that said no. */
+const REGISTRY_UNREACHABLE = 'the registry could not be reached';
+
+function socketErrno(err: unknown): string | null {
+  const details = typeof err === 'object' && err !== null && 'details' in err ? (err as { details?: { errno?: unknown } }).details : undefined;
+  return typeof details?.errno === 'string' ? details.errno : null;
+}
+
 /** A failure as plain words plus the original message as detail. Errors without a known code keep their message. */
 export function plainError(err: unknown): PlainError {
   const code = errorCode(err);
   const message = errorMessage(err);
   if (code === null || !(code in PLAIN)) return { reason: message, detail: null };
-  return { reason: PLAIN[code], detail: message && message !== PLAIN[code] ? message : null };
+  const reason = code === 'registry' && socketErrno(err) !== null ? REGISTRY_UNREACHABLE : PLAIN[code];
+  return { reason, detail: message && message !== reason ? message : null };
 }

@@ -25,6 +25,15 @@ describe('runAction: the one way an action reports its failure', () => {
     expect(messages.every((m) => m.length > 1 && m.endsWith('.'))).toBe(true);
   });
 
+  it('a registry that never answered reads as unreachable, one that answered as refusing; each keeps its own words as detail', () => {
+    const unreachable = new SnapDeskError('registry', 'cannot reach the registry at 127.0.0.1:5999: connection refused', { url: '127.0.0.1:5999', errno: 'ECONNREFUSED' });
+    expect(plainError(unreachable)).toEqual({ reason: 'the registry could not be reached', detail: unreachable.message });
+    // As a task's error it arrives as plain data, details included.
+    expect(plainError(unreachable.toData()).reason).toBe('the registry could not be reached');
+    const refused = new SnapDeskError('registry', 'the registry answered 500 Internal Server Error to PUT …', { status: 500 });
+    expect(plainError(refused).reason).toBe('the registry refused or failed the request');
+  });
+
   it('a success returns the action’s result and shows nothing', async () => {
     const ui = createUiStore();
     const run = createRunAction(ui);
