@@ -166,9 +166,9 @@ export class TarReader {
       const where = `in the extended header at byte ${headerOffset}`;
       switch (h.typeflag) {
         case 'x': {
-          // Readers disagree on a second one (Go's archive/tar, cocoon's reader, keeps only the last; others merge):
-          // what this app checked would not be what cocoon extracts.
-          if (sawPax) throw invalidArchive(`the entry at byte ${headerOffset} follows two PAX extended headers, which tar readers apply differently`, { offset: headerOffset });
+          // Go's archive/tar (cocoon's reader) keeps only the last of two, where this reader merged them: what this
+          // app checked would not be what cocoon extracts.
+          if (sawPax) throw invalidArchive(`the entry at byte ${headerOffset} follows two PAX extended headers; only one may describe an entry`, { offset: headerOffset });
           sawPax = true;
           if (h.size > MAX_ENTRY_EXTENDED_BYTES) throw invalidArchive(`the PAX extended header at byte ${headerOffset} is too large (${h.size} bytes)`, { offset: headerOffset });
           budget(BLOCK + h.size, headerOffset);
@@ -192,7 +192,7 @@ export class TarReader {
           continue;
         }
         case 'L': {
-          if (longName !== null) throw invalidArchive(`the entry at byte ${headerOffset} follows two GNU long-name extended headers, which tar readers apply differently`, { offset: headerOffset });
+          if (longName !== null) throw invalidArchive(`the entry at byte ${headerOffset} follows two GNU long-name extended headers; only one may name an entry`, { offset: headerOffset });
           if (h.size > MAX_LONG_NAME) throw invalidArchive(`a GNU long name at byte ${headerOffset} is too long`);
           budget(BLOCK + h.size, headerOffset);
           const data = await this.readExact(h.size, where);
@@ -214,8 +214,8 @@ export class TarReader {
         }
       }
       if (pax.has('path') && longName !== null) {
-        // Go's archive/tar takes the long name, others the PAX path: the two must not both be there.
-        throw invalidArchive(`the entry at byte ${headerOffset} is named twice, by a GNU long name (${quoteArchiveText(longName)}) and a PAX path (${quoteArchiveText(pax.get('path') ?? '')}), which tar readers apply differently`, {
+        // Go's archive/tar takes the long name, where this reader took the PAX path: the two must not both be there.
+        throw invalidArchive(`the entry at byte ${headerOffset} is named twice, by a GNU long name (${quoteArchiveText(longName)}) and a PAX path (${quoteArchiveText(pax.get('path') ?? '')}); only one may name an entry`, {
           offset: headerOffset,
         });
       }

@@ -206,10 +206,10 @@ export const hostileCases: HostileCase[] = [
     code: 'invalid_archive',
     message: /add up to more than 9 MiB/,
   },
-  // Go's archive/tar (cocoon's reader) keeps the last of two PAX headers and takes a GNU long name over a PAX path; other readers merge
-  // or prefer the path. What preview and verify show must be what cocoon extracts, so such stacks are refused.
+  // Go's archive/tar (cocoon's reader) keeps the last of two PAX headers and takes a GNU long name over a PAX path, where this
+  // reader merged them and took the path. What preview and verify show must be what cocoon extracts, so such stacks are refused.
   {
-    title: 'two PAX headers before one entry (readers disagree on which counts)',
+    title: 'two PAX headers before one entry (Go keeps only the last)',
     bytes: () => afterEnvelope(paxEntry({ path: 'state.json' }), paxEntry({ comment: 'c' }), fileEntry('other', 'x')),
     code: 'invalid_archive',
     message: /two PAX extended headers/,
