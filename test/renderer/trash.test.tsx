@@ -148,5 +148,12 @@ describe('deletes you can undo', () => {
     await user.clear(await within(again).findByRole('spinbutton', { name: 'Keep deleted snapshots (days)' }));
     await user.click(within(again).getByRole('button', { name: 'Close' }));
     expect(api.callsOf('trash.setSettings')).toHaveLength(1);
+    // Nor on Save: an emptied field is not 0 days.
+    await user.click(screen.getByRole('button', { name: 'Settings' }));
+    const third = screen.getByRole('dialog', { name: 'Settings' });
+    await user.clear(await within(third).findByRole('spinbutton', { name: 'Keep deleted snapshots (days)' }));
+    await user.click(within(third).getByRole('button', { name: 'Save trash settings' }));
+    expect(within(third).getByRole('alert')).toHaveTextContent('Keep snapshots for a whole number of days (0 or more).');
+    expect(api.callsOf('trash.setSettings')).toHaveLength(1);
   });
 });

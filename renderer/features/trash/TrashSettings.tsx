@@ -28,24 +28,22 @@ function TrashSettingsForm({ settings }: { settings: Values }) {
   }, [days, gib]);
   useEffect(
     () => () => {
-      const values = parsed(latest.current.days, latest.current.gib);
+      const values = checked(latest.current.days, latest.current.gib);
       // Compared with what is stored now: a Save just made re-keys this form, and must not be sent twice.
       const stored = app.trash.store.getState().summary?.settings ?? settings;
-      if (!values || (values.retentionDays === stored.retentionDays && values.minFreeBytes === stored.minFreeBytes)) return;
+      if (typeof values === 'string' || (values.retentionDays === stored.retentionDays && values.minFreeBytes === stored.minFreeBytes)) return;
       void createRunAction(app.stores.ui)('Trash settings not saved', () => app.trash.saveSettings(values));
     },
     [app, settings],
   );
 
   const save = async () => {
-    const retentionDays = Number(days);
-    const minFreeBytes = Math.round(Number(gib) * GiB);
-    if (!Number.isInteger(retentionDays) || retentionDays < 0) return setError('Keep snapshots for a whole number of days (0 or more).');
-    if (!Number.isFinite(minFreeBytes) || minFreeBytes < 0) return setError('The free-space threshold is a number of GiB (0 turns it off).');
+    const values = checked(days, gib);
+    if (typeof values === 'string') return setError(values);
     setBusy(true);
     setError(null);
     try {
-      await app.trash.saveSettings({ retentionDays, minFreeBytes });
+      await app.trash.saveSettings(values);
     } catch (err) {
       setError(errorMessage(err));
     } finally {
@@ -76,10 +74,11 @@ function TrashSettingsForm({ settings }: { settings: Values }) {
   );
 }
 
-/** The form's values as settings, or null while either is not a valid number. */
-function parsed(days: string, gib: string): Values | null {
+/** The form's values as settings, or why they cannot be (an empty field is not 0). */
+function checked(days: string, gib: string): Values | string {
   const retentionDays = Number(days);
   const minFreeBytes = Math.round(Number(gib) * GiB);
-  if (days.trim() === '' || gib.trim() === '' || !Number.isInteger(retentionDays) || retentionDays < 0 || !Number.isFinite(minFreeBytes) || minFreeBytes < 0) return null;
+  if (days.trim() === '' || !Number.isInteger(retentionDays) || retentionDays < 0) return 'Keep snapshots for a whole number of days (0 or more).';
+  if (gib.trim() === '' || !Number.isFinite(minFreeBytes) || minFreeBytes < 0) return 'The free-space threshold is a number of GiB (0 turns it off).';
   return { retentionDays, minFreeBytes };
 }
