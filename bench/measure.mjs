@@ -6,11 +6,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cpuTicks } from './proc-stat.mjs';
+import { longestDelay, ownShare } from './stalls.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 // BENCH_CLI measures another build (for example a copy of the previous one).
 export const CLI = process.env.BENCH_CLI ? path.resolve(process.env.BENCH_CLI) : path.resolve(HERE, '..', 'out', 'cli', 'snapdesk.cjs');
 const PROBE = pathToFileURL(path.join(HERE, 'rss-probe.mjs')).href;
+const WITNESS = path.join(HERE, 'witness.mjs');
 
 /**
  * Percent of the machine's CPU time stolen between two `cpuTicks()` readings
@@ -42,18 +44,59 @@ function failIfBad(what, r) {
   return r;
 }
 
-/** Runs `snapdesk --root ROOT ARGS…`; resolves with seconds, stdout, peak RSS (MiB) and CPU seconds. */
+/** Reads and removes a JSON file a child wrote; null when it is missing (the child died abnormally). */
+function takeJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+/**
+ * Starts the idle witness process (witness.mjs) and waits until its timer
+ * runs; `stop()` ends it and resolves with its late turns (null if it
+ * failed).
+ */
+async function startWitness(workDir) {
+  const file = path.join(workDir, `.witness-${process.pid}-${Date.now()}.json`);
+  const child = spawn(process.execPath, [WITNESS, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise((resolve) => child.on('close', resolve));
+  await new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.stdout.once('data', resolve);
+    exited.then(() => reject(new Error('the witness process ended before its timer ran')));
+  });
+  return {
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+      return takeJson(file)?.turns ?? null;
+    },
+  };
+}
+
+/**
+ * Runs `snapdesk --root ROOT ARGS…` beside an idle witness process; resolves
+ * with seconds, stdout, peak RSS (MiB), CPU seconds, the event-loop figures
+ * (rss-probe.mjs) and the part of them that was the process's own
+ * (stalls.mjs).
+ */
 export async function snapdesk(root, args, workDir) {
   const rssFile = path.join(workDir, `.rss-${process.pid}-${Date.now()}.json`);
   const env = { ...process.env, BENCH_RSS_FILE: rssFile };
-  const r = failIfBad(`snapdesk ${args.join(' ')}`, await runChild(process.execPath, ['--import', PROBE, CLI, '--root', root, ...args], env));
-  let probe = null;
+  const witness = await startWitness(workDir);
+  let r;
+  let witnessTurns;
   try {
-    probe = JSON.parse(readFileSync(rssFile, 'utf8'));
-  } catch {
-    // The probe writes on exit; a missing file means the process died abnormally, already reported above.
+    r = failIfBad(`snapdesk ${args.join(' ')}`, await runChild(process.execPath, ['--import', PROBE, CLI, '--root', root, ...args], env));
+  } finally {
+    witnessTurns = await witness.stop();
   }
-  rmSync(rssFile, { force: true });
+  const probe = takeJson(rssFile);
+  const own = probe?.turns && witnessTurns ? ownShare(probe.turns, witnessTurns, probe.periodMs) : null;
   return {
     seconds: r.seconds,
     stdout: r.stdout,
@@ -62,6 +105,9 @@ export async function snapdesk(root, args, workDir) {
     maxDelayMs: probe ? probe.maxDelayMs : null,
     maxBusyMs: probe ? probe.maxBusyMs : null,
     busyKernel: probe?.busyKernel ?? null,
+    ownDelayMs: own ? own.delayMs : null,
+    ownBusyMs: own ? own.heldMs : null,
+    witnessDelayMs: witnessTurns && probe ? longestDelay(witnessTurns, probe.periodMs) : null,
     steal: r.steal,
   };
 }
@@ -77,7 +123,7 @@ export async function shell(script) {
   const lines = r.stderr.trim().split('\n');
   const m = /^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/.exec(lines[lines.length - 1] ?? '');
   const cpuSeconds = m ? Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4]) : null;
-  return { seconds: r.seconds, stdout: r.stdout, rssMiB: null, cpuSeconds, maxDelayMs: null, maxBusyMs: null, busyKernel: null, steal: r.steal };
+  return { seconds: r.seconds, stdout: r.stdout, rssMiB: null, cpuSeconds, maxDelayMs: null, maxBusyMs: null, busyKernel: null, ownDelayMs: null, ownBusyMs: null, witnessDelayMs: null, steal: r.steal };
 }
 
 /** Whether a program is on PATH. */
@@ -138,7 +184,9 @@ export async function withWorkDir(base, prefix, fn, { log = () => undefined, bef
  * One contender's runs as a report row: the median and every time, the peak
  * RSS, the median CPU time, the longest loop delay and each run's, the
  * longest the main thread held the loop (with the kernel's share of that
- * hold, see rss-probe.mjs), and each run's host steal.
+ * hold, see rss-probe.mjs), both again without the time an idle witness
+ * process was held up too (stalls.mjs), the witness's longest delay, and
+ * each run's host steal.
  */
 export function summarize(runs) {
   const known = (pick) => runs.map(pick).filter((x) => x !== null && x !== undefined);
@@ -156,6 +204,9 @@ export function summarize(runs) {
     delays,
     busy: max(known((r) => r.maxBusyMs)),
     busyKernel: worstHold?.busyKernel ?? null,
+    ownDelay: max(known((r) => r.ownDelayMs)),
+    ownBusy: max(known((r) => r.ownBusyMs)),
+    witnessDelay: max(known((r) => r.witnessDelayMs)),
     steals: runs.map((r) => r.steal),
   };
 }

@@ -17,6 +17,11 @@
 // first touch of fresh memory can be slow on a VM) and the machine's
 // interrupt and softirq time (/proc/stat, in clock ticks; a kernel without
 // IRQ time accounting bills interrupts to whatever thread they interrupt).
+//
+// It also keeps every turn of the timer that came at least 1 ms late or in
+// which the main thread ran for at least 1 ms, as [startNs, endNs, heldMs]
+// on the machine's monotonic clock, so the bench can take out the time an
+// idle witness process was held up too (stalls.mjs).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { cpuTicks, TICK_MS } from './proc-stat.mjs';
@@ -44,18 +49,21 @@ if (out) {
     }
   };
   let lastRun = null;
+  let lastAt = null;
   let lastCounts = null;
+  const turns = [];
   let maxBusyMs = null;
   let busyKernel = null;
   const turn = () => {
+    const at = Number(process.hrtime.bigint());
     const run = threadRunNs();
     const counts = kernelCounts();
-    if (run !== null && lastRun !== null) {
-      const busy = (run - lastRun) / 1e6;
-      if (maxBusyMs === null || busy > maxBusyMs) {
-        maxBusyMs = busy;
-        busyKernel = counts && lastCounts ? { pageFaults: counts.faults - lastCounts.faults, irqMs: (counts.irqTicks - lastCounts.irqTicks) * TICK_MS } : null;
-      }
+    const held = run !== null && lastRun !== null ? (run - lastRun) / 1e6 : null;
+    if (lastAt !== null && ((at - lastAt) / 1e6 - RESOLUTION_MS >= 1 || (held ?? 0) >= 1)) turns.push([lastAt, at, held]);
+    lastAt = at;
+    if (held !== null && (maxBusyMs === null || held > maxBusyMs)) {
+      maxBusyMs = held;
+      busyKernel = counts && lastCounts ? { pageFaults: counts.faults - lastCounts.faults, irqMs: (counts.irqTicks - lastCounts.irqTicks) * TICK_MS } : null;
     }
     lastRun = run;
     lastCounts = counts;
@@ -71,6 +79,6 @@ if (out) {
     const usage = process.resourceUsage();
     // The histogram records the whole interval between timer turns; the delay is what exceeds it.
     const maxDelayMs = delay.count > 0 ? Math.max(0, delay.max / 1e6 - RESOLUTION_MS) : 0;
-    writeFileSync(out, JSON.stringify({ maxRssKiB: usage.maxRSS, userUs: usage.userCPUTime, systemUs: usage.systemCPUTime, maxDelayMs, maxBusyMs, busyKernel }));
+    writeFileSync(out, JSON.stringify({ maxRssKiB: usage.maxRSS, userUs: usage.userCPUTime, systemUs: usage.systemCPUTime, maxDelayMs, maxBusyMs, busyKernel, periodMs: RESOLUTION_MS, turns }));
   });
 }
