@@ -91,8 +91,18 @@ describe('the window at 1280×800 and 900×600', () => {
     );
     expect(cut.filter((t) => !t?.startsWith('build-agent'))).toEqual([]);
     // The image's tag survives truncation.
-    const tags = await page.locator('.grid-rows .cell.image .mid-tail').allTextContents();
+    const tags = await page.locator('.grid-rows .cell.image .ref-tail').allTextContents();
     expect(tags).toEqual(expect.arrayContaining([':24.04', ':2026.11.3']));
+    // A cut reference keeps its end (the image's name) in view and loses its start (the registry).
+    const heads = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('.grid-rows .cell.image .ref-head')].map((head) => {
+        const box = head.getBoundingClientRect();
+        const text = (head.firstElementChild as HTMLElement).getBoundingClientRect();
+        return { cut: text.width > box.width + 1, endShown: Math.abs(text.right - box.right) <= 1, startHidden: text.left < box.left - 1 };
+      }),
+    );
+    expect(heads.some((h) => h.cut)).toBe(true);
+    expect(heads.filter((h) => h.cut && !(h.endShown && h.startHidden))).toEqual([]);
     await screenshotBothThemes(page, 'window-1280-list');
 
     // 900: the details pane collapses to a rail; nothing of the table is fixed wider than the window.

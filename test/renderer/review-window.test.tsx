@@ -6,7 +6,7 @@
  */
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { splitForMiddleEllipsis } from '../../renderer/features/snapshots/MiddleEllipsis';
+import { splitImageReference } from '../../renderer/features/snapshots/ImageReference';
 import { COLUMN_BY_KEY } from '../../renderer/features/snapshots/columns';
 import { readLayout, VIEW_KEY } from '../../renderer/features/snapshots/view-store';
 import { createTasksStore } from '../../renderer/features/transfers/tasks-store';
@@ -70,13 +70,15 @@ describe('columns', () => {
     expect(readLayout(localStorage).sortKey).toBe('created');
   });
 
-  it('image references are cut in the middle, so the tag (or the digest end) stays', async () => {
-    expect(splitForMiddleEllipsis('ghcr.io/org/ubuntu:24.04')).toEqual(['ghcr.io/org/ubuntu', ':24.04']);
-    expect(splitForMiddleEllipsis('registry.local:5000/team/agent')).toEqual(['registry.local:5000/team/', 'agent']);
-    expect(splitForMiddleEllipsis('alpine@sha256:0123456789abcdef0123')).toEqual(['alpine@sha256:01234567', '89abcdef0123']);
+  it('image references give up their start, never their tag (or a digest reference\'s digest end)', async () => {
+    expect(splitImageReference('ghcr.io/org/ubuntu:24.04')).toEqual(['ghcr.io/org/ubuntu', ':24.04']);
+    expect(splitImageReference('registry.local:5000/team/agent')).toEqual(['registry.local:5000/team/agent', '']);
+    expect(splitImageReference('alpine@sha256:0123456789abcdef0123')).toEqual(['alpine', '@…89abcdef0123']);
+    expect(splitImageReference('ghcr.io/a/b@sha256:0123')).toEqual(['ghcr.io/a/b', '@sha256:0123']);
     await renderApp(new FakeApi({ snapshots: three() }));
     const cell = within(screen.getByRole('row', { name: 'alpha' })).getByTitle('ghcr.io/cocoonstack/images/ubuntu-server:24.04');
     expect(cell.lastElementChild).toHaveTextContent(/^:24\.04$/);
+    expect(cell.firstElementChild).toHaveTextContent(/^ghcr\.io\/cocoonstack\/images\/ubuntu-server$/);
   });
 });
 

@@ -152,7 +152,7 @@ function SnapshotDetailsView({ id }: { id: string }) {
         <EscapedText text={displayName(d)} />
       </h3>
       <dl className="fields">
-        <Field label="Name">
+        <Field label="Name" stacked>
           <EditableText
             label="Name"
             value={d.name}
@@ -170,7 +170,7 @@ function SnapshotDetailsView({ id }: { id: string }) {
             onSave={(name) => app.snapshots.rename(id, { name })}
           />
         </Field>
-        <Field label="Description">
+        <Field label="Description" stacked>
           <EditableText
             label="Description"
             value={d.description ?? ''}
@@ -279,9 +279,10 @@ function sized(bytes: number | undefined): ReactNode {
   return <span title={formatExactBytes(bytes)}>{formatBytes(bytes)}</span>;
 }
 
-function Field({ label, children }: { label: string; children: ReactNode }) {
+/** A label and its value side by side; `stacked` puts the label above, for long text the pane's width is best given to. */
+function Field({ label, stacked = false, children }: { label: string; stacked?: boolean; children: ReactNode }) {
   return (
-    <div className="field">
+    <div className={stacked ? 'field stacked' : 'field'}>
       <dt>{label}</dt>
       <dd>{children}</dd>
     </div>

@@ -5,7 +5,7 @@ import { formatBytes, formatExactBytes, formatOptionalBytes as formatMemory, esc
 import { shortId } from '../../format/ids';
 import { formatExactTime, formatRelativeTime } from '../../format/time';
 import type { Column } from './columns';
-import { MiddleEllipsis } from './MiddleEllipsis';
+import { ImageReference } from './ImageReference';
 import { EscapedText } from '../../shared/EscapedText';
 
 interface RowProps {
@@ -132,7 +132,7 @@ function Cell({ column, snapshot: s, now }: { column: Column; snapshot: Snapshot
     case 'image':
       return (
         <div role="gridcell" className="cell image">
-          {s.image ? <MiddleEllipsis text={s.image} /> : <Empty />}
+          {s.image ? <ImageReference text={s.image} /> : <Empty />}
         </div>
       );
     case 'created':
