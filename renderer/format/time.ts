@@ -26,13 +26,22 @@ const UNITS: readonly { unit: Intl.RelativeTimeFormatUnit; seconds: number; belo
 ];
 const YEAR = { unit: 'year', seconds: 365.25 * DAY } as const;
 
+/** "long" reads "44 minutes ago"; "short", for the list's narrow column, "44 min. ago" (never wider than "25 days ago"). */
+export type RelativeTimeStyle = 'long' | 'short';
+
 // Built once (a formatter per call costs a visible share of a long list's first render).
 // "auto" only for days, for "yesterday"; elsewhere it would say "last year" of a date 11 months back.
-const inWords = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
-const inNumbers = new Intl.RelativeTimeFormat(undefined, { numeric: 'always' });
+const FORMATS = {
+  long: { inWords: new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' }), inNumbers: new Intl.RelativeTimeFormat(undefined, { numeric: 'always' }) },
+  short: {
+    inWords: new Intl.RelativeTimeFormat(undefined, { numeric: 'auto', style: 'short' }),
+    inNumbers: new Intl.RelativeTimeFormat(undefined, { numeric: 'always', style: 'short' }),
+  },
+} as const;
 
 /** How long ago `iso` was, e.g. "5 minutes ago", "yesterday", "1 year ago"; "now" within the first 45 seconds. */
-export function formatRelativeTime(iso: string, now: number = Date.now()): string {
+export function formatRelativeTime(iso: string, now: number = Date.now(), style: RelativeTimeStyle = 'long'): string {
+  const { inWords, inNumbers } = FORMATS[style];
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return '—';
   let age = (now - t) / 1000;

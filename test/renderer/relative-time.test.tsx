@@ -25,6 +25,20 @@ describe('relative times (Intl.RelativeTimeFormat)', () => {
     expect(formatRelativeTime(ago(3 * 365 * DAY), NOW)).toBe('3 years ago');
   });
 
+  it('the short form, for the list\'s Created column, is never longer than "25 days ago"', () => {
+    expect(formatRelativeTime(ago(44 * 60), NOW, 'short')).toBe('44 min. ago');
+    expect(formatRelativeTime(ago(21 * 3600), NOW, 'short')).toBe('21 hr. ago');
+    expect(formatRelativeTime(ago(22 * 3600), NOW, 'short')).toBe('yesterday');
+    expect(formatRelativeTime(ago(320 * DAY), NOW, 'short')).toBe('11 mo. ago');
+    expect(formatRelativeTime(ago(44), NOW, 'short')).toBe('now');
+    let longest = '';
+    for (let s = 0; s <= 3 * 365 * DAY; s += 600) {
+      const text = formatRelativeTime(ago(s), NOW, 'short');
+      if (text.length > longest.length) longest = text;
+    }
+    expect(longest.length).toBeLessThanOrEqual('25 days ago'.length);
+  });
+
   it('never says "12 months": day by day through the second year, months stop at 11 and years follow', () => {
     const seen = new Set<string>();
     for (let d = 300; d <= 800; d++) seen.add(formatRelativeTime(ago(d * DAY), NOW));
@@ -60,7 +74,7 @@ describe('relative times on screen', () => {
     expect(document.body).toHaveTextContent('1 minute ago');
   });
 
-  it('a snapshot made a moment ago reads the same in the list and in the details panel, and both move on together', async () => {
+  it('a snapshot made a moment ago reads "now" in the list and in the details panel, and both move on together (the list in its short form)', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
     vi.setSystemTime(NOW);
     // Its clock ran 20 s ahead of this window's: the list used to say "in the future" here.
@@ -73,8 +87,8 @@ describe('relative times on screen', () => {
     await waitFor(() => expect(within(panel).getByText('(now)')).toBeInTheDocument());
 
     act(() => vi.advanceTimersByTime(70_000));
-    expect(within(row).getByText('1 minute ago', { selector: 'time' })).toBeInTheDocument();
+    expect(within(row).getByText('1 min. ago', { selector: 'time' })).toBeInTheDocument();
     expect(within(panel).getByText('(1 minute ago)')).toBeInTheDocument();
-    expect(within(screen.getByRole('row', { name: 'old' })).getByText('1 year ago', { selector: 'time' })).toBeInTheDocument();
+    expect(within(screen.getByRole('row', { name: 'old' })).getByText('1 yr. ago', { selector: 'time' })).toBeInTheDocument();
   });
 });

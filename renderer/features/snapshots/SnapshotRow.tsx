@@ -139,7 +139,7 @@ function Cell({ column, snapshot: s, now }: { column: Column; snapshot: Snapshot
       return (
         <div role="gridcell" className="cell">
           <time dateTime={s.created_at} title={formatExactTime(s.created_at)}>
-            {formatRelativeTime(s.created_at, now)}
+            {formatRelativeTime(s.created_at, now, 'short')}
           </time>
         </div>
       );
