@@ -5,6 +5,7 @@ import type { ThemeChoice } from '../shared/ui-store';
 import { TrashButton } from '../features/trash/TrashButton';
 import { MenuPopup } from '../features/snapshots/MenuPopup';
 import { TransfersIndicator } from '../features/transfers/TransfersIndicator';
+import { useWindowWidth } from './use-window-width';
 
 export const THEME_NAMES: Record<ThemeChoice, string> = { system: 'System', light: 'Light', dark: 'Dark' };
 const THEME_ICON: Record<ThemeChoice, string> = { system: '◐', light: '☀', dark: '☾' };
@@ -119,8 +120,14 @@ function ThemeMenuButton() {
   );
 }
 
+/** Up to this window width the toolbar is narrow (the same width as the `max-width` media query in app.css). */
+export const NARROW_TOOLBAR_MAX_WIDTH = 1040;
+const SEARCH_HINT = 'Search name, ID, description, image';
+
 function SearchBox() {
   const app = useApp();
+  // In a narrow window the full hint would be cut mid-word; it stays in the tooltip.
+  const narrow = useWindowWidth() <= NARROW_TOOLBAR_MAX_WIDTH;
   const query = useView((s) => s.query);
   const focusSignal = useUi((s) => s.focusSearch);
   const ref = useRef<HTMLInputElement>(null);
@@ -136,7 +143,8 @@ function SearchBox() {
       className="search"
       type="search"
       aria-label="Search snapshots"
-      placeholder="Search name, ID, description, image"
+      placeholder={narrow ? 'Search' : SEARCH_HINT}
+      title={SEARCH_HINT}
       value={query}
       onChange={(e) => app.stores.view.getState().setQuery(e.target.value)}
       onKeyDown={(e) => {

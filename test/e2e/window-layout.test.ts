@@ -64,6 +64,19 @@ const box = async (page: Page, selector: string) => {
   return b;
 };
 
+/** The toolbar's transfers label and search hint, and whether each shows whole. */
+function toolbarTexts(page: Page): Promise<{ transfers: string | null; transfersCut: boolean; hint: string; hintFits: boolean }> {
+  return page.evaluate(() => {
+    const label = document.querySelector<HTMLElement>('.transfers-indicator .indicator-text') as HTMLElement;
+    const search = document.querySelector<HTMLInputElement>('header.toolbar input.search') as HTMLInputElement;
+    const style = getComputedStyle(search);
+    const ctx = document.createElement('canvas').getContext('2d') as CanvasRenderingContext2D;
+    ctx.font = style.font;
+    const room = search.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return { transfers: label.textContent, transfersCut: label.scrollWidth > label.clientWidth, hint: search.placeholder, hintFits: ctx.measureText(search.placeholder).width <= room };
+  });
+}
+
 describe('the window at 1280×800 and 900×600', () => {
   it('columns fit at 1280 with every value whole; at 900 the details pane collapses, the table scrolls sideways with Name kept', { timeout: 240_000 }, async () => {
     const desk = await desks.open({ seed: manySnapshots });
@@ -103,6 +116,7 @@ describe('the window at 1280×800 and 900×600', () => {
     );
     expect(heads.some((h) => h.cut)).toBe(true);
     expect(heads.filter((h) => h.cut && !(h.endShown && h.startHidden))).toEqual([]);
+    expect(await toolbarTexts(page)).toEqual({ transfers: 'Transfers', transfersCut: false, hint: 'Search name, ID, description, image', hintFits: true });
     await screenshotBothThemes(page, 'window-1280-list');
 
     // 900: the details pane collapses to a rail; nothing of the table is fixed wider than the window.
@@ -112,6 +126,8 @@ describe('the window at 1280×800 and 900×600', () => {
     // Every toolbar control is whole on the one line, the last (Help) included.
     const help = await box(page, 'header.toolbar button[aria-label="Keyboard shortcuts and help"]');
     expect(help.x + help.width).toBeLessThanOrEqual(900);
+    // Nor is any cut mid-word: the transfers button's label, and the search box's hint (shorter here).
+    expect(await toolbarTexts(page)).toEqual({ transfers: 'Transfers', transfersCut: false, hint: 'Search', hintFits: true });
     const small = await box(page, '[role="grid"] .grid-body');
     expect(small.x + small.width).toBeLessThanOrEqual(900);
     await screenshotBothThemes(page, 'window-900-list');
