@@ -2,10 +2,12 @@
  * Positioned writes into a fresh data file in large batches. Incoming data
  * (views of decompressed chunks, never copied) is gathered into batches of
  * up to 8 MiB and written with one vectored write each, a few batches in
- * flight while decompression goes on. Zero runs of at least 64 KiB (whole
- * aligned blocks) are left out and stay holes; shorter zero runs and short
- * gaps between segments are written as zeros, because one more system call
- * and thread-pool round trip per short run costs more than writing it.
+ * flight while decompression goes on. A gap between the segments written
+ * (a hole in the archive's sparse map) always stays a hole, however short:
+ * a fragmented disk image comes back with the allocation it left with.
+ * Within the data, zero runs of at least 64 KiB (whole aligned blocks) are
+ * left out too; shorter ones are written, because one more system call and
+ * thread-pool round trip per short run costs more than writing it.
  */
 import type { FileHandle } from 'node:fs/promises';
 import { HOLE_BLOCK, isZeroBlock } from './sparse';
@@ -13,7 +15,7 @@ import { HOLE_BLOCK, isZeroBlock } from './sparse';
 export interface BatchedWriterOptions {
   /** Bytes gathered before a write; default 8 MiB. */
   batchBytes?: number;
-  /** Shortest zero run left as a hole; default 64 KiB. */
+  /** Shortest zero run inside the data left as a hole; default 64 KiB. */
   holeMin?: number;
   /** Batches being written at once; default 4. */
   inFlight?: number;
@@ -21,13 +23,11 @@ export interface BatchedWriterOptions {
   onWritten?: (position: number, length: number) => void;
 }
 
-const ZEROS = Buffer.alloc(64 * 1024);
-
 export class BatchedFileWriter {
   private views: Buffer[] = [];
   private start = 0;
   private length = 0;
-  /** Zero bytes at the end of the current batch, counted in whole blocks (and gap fills). */
+  /** Zero bytes at the end of the current batch, counted in whole blocks. */
   private zeroTail = 0;
   /** The start of a block the last write ended inside (a copy), waiting for the rest of the block. */
   private carry: Buffer | null = null;
@@ -77,11 +77,8 @@ export class BatchedFileWriter {
    * completed by the next write, unless `final`.
    */
   private async place(data: Buffer, at: number, final = false): Promise<void> {
-    if (this.length > 0 && at !== this.start + this.length) {
-      const gap = at - (this.start + this.length);
-      if (gap > 0 && gap < this.holeMin && this.length + gap <= this.batchBytes) this.appendZeros(gap);
-      else await this.flush();
-    }
+    // Not contiguous: what is gathered goes out, and the gap stays a hole.
+    if (this.length > 0 && at !== this.start + this.length) await this.flush();
     if (this.length === 0) this.start = at;
     let end = data.length;
     const tail = (at + end) % HOLE_BLOCK;
@@ -121,15 +118,6 @@ export class BatchedFileWriter {
     if (view.length === 0) return;
     this.views.push(view);
     this.length += view.length;
-  }
-
-  private appendZeros(n: number): void {
-    for (let left = n; left > 0; ) {
-      const k = Math.min(left, ZEROS.length);
-      this.append(ZEROS.subarray(0, k));
-      left -= k;
-    }
-    this.zeroTail += n;
   }
 
   /** Drops the last `n` bytes of the batch. */
