@@ -10,7 +10,7 @@
 import type { Readable } from 'node:stream';
 import { cancelled, toSnapDeskError, type SnapDeskError } from '../errors';
 import type { Progress } from '../types';
-import { invalidArchive } from './archive-errors';
+import { invalidArchive, unsupportedArchive } from './archive-errors';
 import { ByteReader } from './byte-reader';
 import { inflateGzip } from './gunzip-members';
 import { ByteCounter } from './progress';
@@ -89,6 +89,20 @@ function peek(input: Readable, n: number): Promise<Buffer> {
   });
 }
 
+/** Other compressions people wrap tars in, by their magic bytes, and how to undo each. */
+const OTHER_FORMATS: { name: string; magic: number[]; undo: string }[] = [
+  { name: 'xz-compressed', magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], undo: 'decompress it first (xz -d FILE)' },
+  { name: 'zstd-compressed', magic: [0x28, 0xb5, 0x2f, 0xfd], undo: 'decompress it first (zstd -d FILE)' },
+  { name: 'bzip2-compressed', magic: [0x42, 0x5a, 0x68], undo: 'decompress it first (bunzip2 FILE)' },
+  { name: 'a zip file', magic: [0x50, 0x4b, 0x03, 0x04], undo: 'unpack it and import the .tgz or .tar inside' },
+];
+
+/** The error for a file in one of OTHER_FORMATS, or null. */
+function otherFormat(head: Buffer): SnapDeskError | null {
+  const f = OTHER_FORMATS.find((o) => head.length >= o.magic.length && o.magic.every((b, i) => head[i] === b));
+  return f ? unsupportedArchive(`the file is ${f.name}; snapshot archives are gzip-compressed or plain tar: ${f.undo}`) : null;
+}
+
 export async function openArchiveSource(input: Readable, opts: SourceOptions = {}): Promise<ArchiveSource> {
   const what = opts.what ?? 'operation';
   if (opts.signal?.aborted) {
@@ -97,7 +111,7 @@ export async function openArchiveSource(input: Readable, opts: SourceOptions = {
   }
   let head: Buffer;
   try {
-    head = await peek(input, 2);
+    head = await peek(input, 6);
   } catch (err) {
     input.destroy();
     throw toSnapDeskError(err);
@@ -105,6 +119,11 @@ export async function openArchiveSource(input: Readable, opts: SourceOptions = {
   if (head.length < 2) {
     input.destroy();
     throw invalidArchive(head.length === 0 ? 'the file is empty' : 'the file is too small to be an archive');
+  }
+  const other = otherFormat(head);
+  if (other) {
+    input.destroy();
+    throw other;
   }
   const gzip = head[0] === 0x1f && head[1] === 0x8b;
 

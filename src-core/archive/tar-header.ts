@@ -46,10 +46,22 @@ function decodeUtf8(bytes: Buffer): { text: string; ok: boolean } {
   return { text: bytes.toString('utf8'), ok: isUtf8(bytes) };
 }
 
-/** A numeric field: octal text (spaces/NULs around it) or GNU base-256 (high bit set). */
-export function parseNumeric(block: Buffer, start: number, width: number, field: string): number {
+/**
+ * A numeric field: octal text (spaces/NULs around it) or GNU base-256 (high
+ * bit set). Negative base-256 numbers are refused unless `signed` (a time:
+ * GNU tar writes files dated before 1970 that way, and Go reads them).
+ */
+export function parseNumeric(block: Buffer, start: number, width: number, field: string, signed = false): number {
   const first = block[start] ?? 0;
   if (first & 0x80) {
+    if (first === 0xff && signed) {
+      // Two's complement over the field's bytes, the marker bit included.
+      let value = 0n;
+      for (let i = start; i < start + width; i++) value = (value << 8n) | BigInt(block[i] ?? 0);
+      const negative = value - (1n << BigInt(8 * width));
+      if (negative < BigInt(Number.MIN_SAFE_INTEGER)) throw invalidArchive(`tar header field "${field}" is too large`);
+      return Number(negative);
+    }
     if (first !== 0x80) throw invalidArchive(`tar header field "${field}" holds a negative base-256 number`);
     let value = 0;
     for (let i = start + 1; i < start + width; i++) value = value * 256 + (block[i] ?? 0);
@@ -73,8 +85,15 @@ export function decodeHeader(block: Buffer, archiveOffset: number): RawHeader {
     unsigned += b;
     signed += b > 127 ? b - 256 : b;
   }
-  const stored = parseNumeric(block, 148, 8, 'checksum');
+  let stored: number | null;
+  try {
+    stored = parseNumeric(block, 148, 8, 'checksum');
+  } catch {
+    // Not even a number where the checksum goes: random bytes, or another format.
+    stored = null;
+  }
   if (stored !== unsigned && stored !== signed) {
+    if (archiveOffset === 0) throw invalidArchive('the file is not a tar archive (nor gzip-compressed tar): its first block is not a tar header', { offset: 0 });
     throw invalidArchive(`the tar header at byte ${archiveOffset} has a bad checksum (not a tar archive, or it is corrupt)`, { offset: archiveOffset });
   }
   const magic = block.subarray(257, 265);
@@ -95,7 +114,7 @@ export function decodeHeader(block: Buffer, archiveOffset: number): RawHeader {
     nameIsUtf8: name.ok,
     mode: parseNumeric(block, 100, 8, 'mode'),
     size: parseNumeric(block, 124, 12, 'size'),
-    mtime: parseNumeric(block, 136, 12, 'mtime'),
+    mtime: parseNumeric(block, 136, 12, 'mtime', true),
     typeflag: flag === 0 ? '0' : String.fromCharCode(flag),
     linkname: cString(block, 157, 100).toString('utf8'),
     format,

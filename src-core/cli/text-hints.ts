@@ -9,10 +9,15 @@ import type { CliContext } from './command';
 export const shellQuote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
 
 /**
- * `err` with the option to pass added when it is a refused name
- * (`--name`) or description (`--description`); anything else unchanged.
+ * `err` with the option to pass added when it is a refused or taken name
+ * (`--name`) or a refused description (`--description`); anything else
+ * unchanged.
  */
 export async function withTextOptionHint(err: unknown, ctx: CliContext): Promise<unknown> {
+  if (isSnapDeskError(err, 'name_conflict') && typeof err.details?.name === 'string') {
+    const free = await ctx.store.suggestFreeName(err.details.name);
+    return new SnapDeskError(err.code, `${err.message} with --name NAME, e.g. --name ${shellQuote(free)}.`, { ...err.details, suggestedName: free }, { cause: err });
+  }
   if (!isSnapDeskError(err, 'invalid_input')) return err;
   const field = err.details?.field;
   if (field !== 'name' && field !== 'description') return err;

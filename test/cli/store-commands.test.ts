@@ -122,9 +122,11 @@ describe('snapdesk errors are one line on stderr with exit code 1', () => {
     expect(oneLine(await cli('rm', a, 'AAA'))).toContain('ambiguous ref "AAA"');
   });
 
-  it('a name in use is refused naming it', async () => {
+  it('a name in use is refused naming it, with the option to pass and a free name', async () => {
     await create('dup');
-    expect(oneLine(await cli('create', '--from-dir', src, '--name', 'dup'))).toBe('snapdesk: a snapshot named "dup" already exists; choose another name\n');
+    expect(oneLine(await cli('create', '--from-dir', src, '--name', 'dup'))).toBe(
+      "snapdesk: a snapshot named \"dup\" already exists; choose another name with --name NAME, e.g. --name 'dup-2'.\n",
+    );
   });
 
   it('usage mistakes name the usage', async () => {
