@@ -18,7 +18,8 @@ const snapshotName = snapshotNameInput;
 export const trashCalls = {
   'trash.list': { input: z.undefined(), result: returns<TrashSummary>() },
   /** The window's Delete: moves snapshots to the trash (undoable). */
-  'trash.move': { input: z.object({ refs }).strict(), result: returns<{ trashed: string[] }>() },
+  /** `purged`: those of `trashed` deleted for ever at once, because free space was under the trash's threshold. */
+  'trash.move': { input: z.object({ refs }).strict(), result: returns<{ trashed: string[]; purged: string[] }>() },
   /** A taken name fails with name_conflict (details.suggestedName); pass `name` to restore under another. */
   'trash.restore': { input: z.object({ ref, name: snapshotName.optional() }).strict(), result: returns<Snapshot>() },
   'trash.deleteForever': { input: z.object({ refs }).strict(), result: returns<{ deleted: string[] }>() },
@@ -62,9 +63,10 @@ export function implementTrash(ctx: TrashHandlerContext): TrashImpl {
     'trash.move': (input) =>
       changing(async (store) => {
         const trashed = await store.trash.moveToTrash(input.refs);
-        // A delete when space is short may be what pushes the trash over the threshold.
-        await store.trash.purgeDue().catch(() => undefined);
-        return { trashed };
+        // A delete when space is short may be what pushes the trash over the threshold: the window
+        // must then not offer an Undo for what is already gone.
+        const purged = await store.trash.purgeDue().catch(() => [] as string[]);
+        return { trashed, purged: trashed.filter((id) => purged.includes(id)) };
       }),
     'trash.restore': (input) => changing((store) => store.trash.restore(input.ref, input.name !== undefined ? { name: input.name } : {})),
     'trash.deleteForever': (input) => changing(async (store) => ({ deleted: await store.trash.deleteForever(input.refs) })),

@@ -21,7 +21,7 @@ export const TRASH_VERSION = 1;
 export const DAY_MS = 24 * 60 * 60 * 1000;
 /** Snapshots stay this long in the trash by default. */
 export const DEFAULT_RETENTION_DAYS = 7;
-export const MAX_RETENTION_DAYS = 3650;
+export { MAX_RETENTION_DAYS } from '../rules';
 /** Below this much free space on the store's file system, the trash empties oldest first. */
 export const DEFAULT_MIN_FREE_BYTES = 2 * 1024 ** 3;
 

@@ -29,7 +29,7 @@ describe('trash handlers on a real store', () => {
   it('move, list, restore under a new name after a name_conflict, with trash.changed after each change', async () => {
     const id = await importFixture();
     const changed = app.nextEvent('trash.changed');
-    expect(await app.call('trash.move', { refs: ['web-golden'] })).toEqual({ trashed: [id] });
+    expect(await app.call('trash.move', { refs: ['web-golden'] })).toEqual({ trashed: [id], purged: [] });
     expect(await changed).toEqual({ root: app.root });
     expect(await app.call('snapshots.list')).toEqual([]);
     const summary = await app.call('trash.list');
@@ -42,6 +42,14 @@ describe('trash handlers on a real store', () => {
     expect(conflict).toMatchObject({ code: 'name_conflict', details: { name: 'web-golden', suggestedName: 'web-golden-2' } });
     expect(await app.call('trash.restore', { ref: id, name: 'web-golden-2' })).toMatchObject({ id, name: 'web-golden-2' });
     expect((await app.call('snapshots.list')).map((s) => s.name).sort()).toEqual(['web-golden', 'web-golden-2']);
+  });
+
+  it('a move that the free-space threshold purges at once reports it as purged, so no Undo is offered', async () => {
+    const id = await importFixture();
+    // More free space than any disk has: whatever reaches the trash goes at once.
+    await app.call('trash.setSettings', { minFreeBytes: Number.MAX_SAFE_INTEGER });
+    expect(await app.call('trash.move', { refs: [id] })).toEqual({ trashed: [id], purged: [id] });
+    expect((await app.call('trash.list')).items).toEqual([]);
   });
 
   it('delete forever and empty; settings are validated in main', async () => {

@@ -13,12 +13,14 @@ export interface FakeTrashHost {
 export class FakeTrash {
   items: (TrashItem & { summary: SnapshotSummary })[] = [];
   settings: TrashSettings = { retentionDays: 7, minFreeBytes: 2 * 1024 ** 3 };
+  /** Free space on the fake disk, against the threshold above. */
+  freeBytes = Number.MAX_SAFE_INTEGER;
 
   constructor(private readonly host: FakeTrashHost) {}
 
   summary(): TrashSummary {
     const items = [...this.items].sort((a, b) => Date.parse(b.deletedAt) - Date.parse(a.deletedAt)).map(({ summary: _s, ...i }) => i);
-    return { items, totalSize: items.reduce((n, i) => n + i.size, 0), settings: { ...this.settings }, freeBytes: 100 * 1024 ** 3 };
+    return { items, totalSize: items.reduce((n, i) => n + i.size, 0), settings: { ...this.settings }, freeBytes: Math.min(this.freeBytes, 100 * 1024 ** 3) };
   }
 
   private find(ref: string): TrashItem & { summary: SnapshotSummary } {
@@ -46,9 +48,17 @@ export class FakeTrash {
           const { usage, ...snapshot } = s;
           this.items.push({ snapshot, deletedAt, purgeAt, size: usage?.allocated ?? 0, summary: s });
         }
+        // As the real store: with free space under the threshold the oldest go at once.
+        const purged: string[] = [];
+        if (this.settings.minFreeBytes > this.freeBytes) {
+          for (const id of ids) {
+            this.items = this.items.filter((i) => i.snapshot.id !== id);
+            purged.push(id);
+          }
+        }
         this.host.changed('store');
         this.host.changed('trash');
-        return { trashed: ids };
+        return { trashed: ids, purged };
       }
       case 'trash.restore': {
         const item = this.find(String(arg.ref));

@@ -28,6 +28,18 @@ describe('deletes you can undo', () => {
     expect(await screen.findByRole('button', { name: 'Trash is empty' })).toBeInTheDocument();
   });
 
+  it('a Delete that the free-space threshold empties at once says it was deleted for ever, with no Undo', async () => {
+    const api = new FakeApi({ snapshots: list() });
+    api.trash.freeBytes = 1 * GiB;
+    const { user } = await renderApp(api);
+    await user.click(screen.getByRole('row', { name: 'db-base' }));
+    await user.click(screen.getByRole('button', { name: 'Delete' }));
+    const toast = (await screen.findByText(/^Deleted db-base for ever: this disk has less free space than the trash keeps free/)).closest('.toast') as HTMLElement;
+    expect(within(toast).queryByRole('button', { name: 'Undo' })).not.toBeInTheDocument();
+    expect(screen.queryByText('Moved db-base to the trash.')).not.toBeInTheDocument();
+    expect(await screen.findByRole('button', { name: 'Trash is empty' })).toBeInTheDocument();
+  });
+
   it('Undo after the name was taken meanwhile brings up the rename prompt with a free name', async () => {
     const api = new FakeApi({ snapshots: list() });
     const { user } = await renderApp(api);
@@ -131,6 +143,28 @@ describe('deletes you can undo', () => {
     expect(api.callsOf('trash.setSettings')).toHaveLength(1);
   });
 
+  it('Settings refuse a retention past 3650 days on the field itself, and warn when the threshold is above the free space', async () => {
+    const api = new FakeApi({ snapshots: list() });
+    api.trash.freeBytes = 50 * GiB;
+    const { user } = await renderApp(api);
+    await user.click(screen.getByRole('button', { name: 'Settings' }));
+    const dialog = screen.getByRole('dialog', { name: 'Settings' });
+    const days = await within(dialog).findByRole('spinbutton', { name: 'Keep deleted snapshots (days)' });
+    await user.clear(days);
+    await user.type(days, '4000');
+    await user.click(within(dialog).getByRole('button', { name: 'Save trash settings' }));
+    expect(within(dialog).getByRole('alert')).toHaveTextContent('Keep snapshots for a whole number of days, from 0 to 3650.');
+    expect(days).toHaveAttribute('aria-invalid', 'true');
+    expect(api.callsOf('trash.setSettings')).toEqual([]);
+
+    const gib = within(dialog).getByRole('spinbutton', { name: 'Empty the trash when free space is under (GiB)' });
+    expect(within(dialog).queryByText(/every Delete would delete for ever/)).not.toBeInTheDocument();
+    await user.clear(gib);
+    await user.type(gib, '100');
+    expect(within(dialog).getByText(/^This disk has 50 GiB free, less than that: every Delete would delete for ever, with no Undo\.$/)).toBeInTheDocument();
+    expect(gib).toHaveAccessibleDescription(/every Delete would delete for ever/);
+  });
+
   it('Settings closed with trash edits not saved yet saves them, as the theme applies at once', async () => {
     const api = new FakeApi({ snapshots: list() });
     const { user } = await renderApp(api);
@@ -153,7 +187,7 @@ describe('deletes you can undo', () => {
     const third = screen.getByRole('dialog', { name: 'Settings' });
     await user.clear(await within(third).findByRole('spinbutton', { name: 'Keep deleted snapshots (days)' }));
     await user.click(within(third).getByRole('button', { name: 'Save trash settings' }));
-    expect(within(third).getByRole('alert')).toHaveTextContent('Keep snapshots for a whole number of days (0 or more).');
+    expect(within(third).getByRole('alert')).toHaveTextContent('Keep snapshots for a whole number of days, from 0 to 3650.');
     expect(api.callsOf('trash.setSettings')).toHaveLength(1);
   });
 });

@@ -69,9 +69,14 @@ export class TrashActions {
     if (ids.length === 0) return;
     const names = ids.map((id) => this.deps.nameOf(id));
     try {
-      const { trashed } = await this.deps.api.call('trash.move', { refs: [...ids] });
-      const moved = trashed.map((id) => names[ids.indexOf(id)] ?? id.slice(0, 8));
-      this.toast('success', `Moved ${listNames(moved, 5)} to the trash.`, { label: 'Undo', run: () => void this.undo(trashed) });
+      const { trashed, purged } = await this.deps.api.call('trash.move', { refs: [...ids] });
+      const named = (list: string[]): string => listNames(list.map((id) => names[ids.indexOf(id)] ?? id.slice(0, 8)), 5);
+      const kept = trashed.filter((id) => !purged.includes(id));
+      if (kept.length > 0) this.toast('success', `Moved ${named(kept)} to the trash.`, { label: 'Undo', run: () => void this.undo(kept) });
+      // No Undo for these: they are gone.
+      if (purged.length > 0) {
+        this.toast('info', `Deleted ${named(purged)} for ever: this disk has less free space than the trash keeps free (Settings → Trash).`);
+      }
     } catch (err) {
       this.toast('error', `Nothing was moved to the trash: ${errorMessage(err)}`);
     }
