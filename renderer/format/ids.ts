@@ -7,8 +7,11 @@ export function shortId(id: string): string {
 
 /** How a snapshot is named to people: its name, or "unnamed <short id>". */
 export function displayName(snapshot: { id: string; name: string }): string {
-  return snapshot.name !== '' ? snapshot.name : `unnamed ${shortId(snapshot.id)}`;
+  return hasVisibleName(snapshot.name) ? snapshot.name : `unnamed ${shortId(snapshot.id)}`;
 }
+
+/** Whether a name shows anything: "" and names of spaces only (another tool may store those) read as unnamed. */
+export const hasVisibleName = (name: string): boolean => name.trim() !== '';
 
 /** Joins names for a sentence: "a", "a and b", "a, b and 3 others". */
 export function listNames(names: string[], max = 3): string {

@@ -140,7 +140,7 @@ export function EditableText({ label, value, placeholder, multiline, check, onSa
   if (!editing) {
     return (
       <div className="editable">
-        <span className={value ? 'editable-value' : 'editable-value muted'}>{value ? <EscapedText text={value} multiline={multiline} /> : placeholder}</span>
+        <span className={`editable-value${value ? '' : ' muted'}${multiline ? ' multiline' : ''}`}>{value ? <EscapedText text={value} multiline={multiline} /> : placeholder}</span>
         <button ref={editButton} type="button" className="small" onClick={start} aria-label={`Edit ${label.toLowerCase()}`}>
           Edit
         </button>

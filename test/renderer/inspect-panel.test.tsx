@@ -102,6 +102,46 @@ describe('the inspect panel', () => {
     expect(screen.queryByRole('textbox', { name: 'Name' })).not.toBeInTheDocument();
   });
 
+  it('spaces around a typed name are dropped, and a name of spaces alone leaves the snapshot unnamed, shown as such', async () => {
+    const { api, web } = setup();
+    const { user } = await renderApp(api);
+    await inspect('web-golden', user);
+    await user.click(screen.getByRole('button', { name: 'Edit name' }));
+    const input = screen.getByRole('textbox', { name: 'Name' });
+    await user.clear(input);
+    await user.type(input, '  web-v3 {Enter}');
+    expect(await screen.findByRole('row', { name: 'web-v3' })).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Edit name' }));
+    await user.clear(screen.getByRole('textbox', { name: 'Name' }));
+    await user.type(screen.getByRole('textbox', { name: 'Name' }), '   {Enter}');
+    expect(await screen.findByText('Renamed to unnamed.')).toBeInTheDocument();
+    expect(api.callsOf('snapshots.rename')).toEqual([
+      { ref: web.id, name: 'web-v3' },
+      { ref: web.id, name: '' },
+    ]);
+    expect(await screen.findByRole('row', { name: `Unnamed snapshot ${web.id.slice(0, 8)}` })).toBeInTheDocument();
+  });
+
+  it('a description with line breaks and tabs shows them as spaces in the list and as lines in the details, never as escapes', async () => {
+    const multi = makeSnapshot({ name: 'multi', description: 'line one\nline two\tend' });
+    const { user } = await renderApp(new FakeApi({ snapshots: [multi] }));
+    const row = screen.getByRole('row', { name: 'multi' });
+    const cell = row.querySelector('.cell.desc') as HTMLElement;
+    expect(cell.querySelector('.escaped-char')).toBeNull();
+    expect(cell.textContent).toBe('line one\nline two\tend');
+    await user.click(row);
+    const panel = await screen.findByRole('complementary', { name: 'Details' });
+    const shown = await within(panel).findByText((_, el) => el?.classList.contains('editable-value') === true && el.textContent === 'line one\nline two\tend');
+    expect(shown).toHaveClass('multiline');
+    expect(shown.querySelector('.escaped-char')).toBeNull();
+  });
+
+  it('a name of spaces only, as another tool may store it, reads as unnamed', async () => {
+    const spaced = makeSnapshot({ name: '   ' });
+    await renderApp(new FakeApi({ snapshots: [spaced] }));
+    expect(screen.getByRole('row', { name: `Unnamed snapshot ${spaced.id.slice(0, 8)}` })).toBeInTheDocument();
+  });
+
   it('a taken name is flagged as typed in the import dialog’s words with a free name offered; the store’s own refusal shows at the input', async () => {
     const { api } = setup();
     const { user } = await renderApp(api);

@@ -157,7 +157,9 @@ function SnapshotDetailsView({ id }: { id: string }) {
             label="Name"
             value={d.name}
             placeholder="unnamed"
-            check={(name) => {
+            check={(typed) => {
+              // Spaces around a name are never meant: " web " is "web", and spaces alone leave it unnamed.
+              const name = typed.trim();
               const bad = nameProblem(name);
               if (bad) return { problem: bad };
               if (name === '' || !app.stores.snapshots.getState().list.some((o) => o.id !== id && o.name === name)) return null;
@@ -167,7 +169,7 @@ function SnapshotDetailsView({ id }: { id: string }) {
             }}
             editSignal={editRequest}
             onEditStart={editRequestTaken}
-            onSave={(name) => app.snapshots.rename(id, { name })}
+            onSave={(name) => app.snapshots.rename(id, { name: name.trim() })}
           />
         </Field>
         <Field label="Description" stacked>

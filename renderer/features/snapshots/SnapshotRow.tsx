@@ -2,7 +2,7 @@ import { memo, type MouseEvent } from 'react';
 import type { SnapshotSummary } from '../../../src-core/types';
 import { useApp, useSelection } from '../../app/context';
 import { formatBytes, formatExactBytes, formatOptionalBytes as formatMemory, escapeUnsafe } from '../../../src-core/rules';
-import { shortId } from '../../format/ids';
+import { hasVisibleName, shortId } from '../../format/ids';
 import { formatExactTime, formatRelativeTime } from '../../format/time';
 import type { Column } from './columns';
 import { ImageReference } from './ImageReference';
@@ -22,7 +22,7 @@ interface RowProps {
 export const rowDomId = (id: string): string => `snapshot-row-${id}`;
 
 /** The name a row is announced by (and found by in tests): the snapshot's name. */
-export const rowLabel = (s: { id: string; name: string }): string => (s.name !== '' ? s.name : `Unnamed snapshot ${shortId(s.id)}`);
+export const rowLabel = (s: { id: string; name: string }): string => (hasVisibleName(s.name) ? s.name : `Unnamed snapshot ${shortId(s.id)}`);
 
 /**
  * One snapshot. Subscribes only to its own selected/focused flags, so
@@ -78,7 +78,7 @@ function Cell({ column, snapshot: s, now }: { column: Column; snapshot: Snapshot
     case 'name':
       return (
         <div role="gridcell" className="cell name" title={s.name ? escapeUnsafe(s.name) : undefined}>
-          {s.name !== '' ? <EscapedText text={s.name} /> : <span className="muted">{shortId(s.id)}</span>}
+          {hasVisibleName(s.name) ? <EscapedText text={s.name} /> : <span className="muted">{shortId(s.id)}</span>}
         </div>
       );
     case 'id': {
@@ -146,7 +146,8 @@ function Cell({ column, snapshot: s, now }: { column: Column; snapshot: Snapshot
     case 'description':
       return (
         <div role="gridcell" className="cell desc" title={s.description !== undefined ? escapeUnsafe(s.description, { multiline: true }) : undefined}>
-          {s.description ? <EscapedText text={s.description} /> : <Empty />}
+          {/* Line breaks and tabs are allowed in a description: on this one line they read as spaces. */}
+          {s.description ? <EscapedText text={s.description} multiline /> : <Empty />}
         </div>
       );
   }
