@@ -39,7 +39,13 @@ export function createAppModel(api: SnapdeskApi, stores: Stores = createStores()
   const exports = createExportActions({ api, run, stores, snapshots, transfers });
   const imports = createImportActions({ api, run, stores, snapshots, transfers });
   const registry = new RegistryActions(api, stores, snapshots);
-  const trash = new TrashActions({ api, ui: stores.ui, refreshSnapshots: () => snapshots.refresh(), nameOf: (id) => snapshots.nameOf(id) });
+  const trash = new TrashActions({
+    api,
+    ui: stores.ui,
+    refreshSnapshots: () => snapshots.refresh(),
+    nameOf: (id) => snapshots.nameOf(id),
+    showSnapshot: (id, takeFocus) => snapshots.showSnapshot(id, takeFocus),
+  });
   for (const kind of ['push', 'pull'] as const) {
     transfers.onEnded(kind, (task) => {
       registry.onTaskEnded(task);

@@ -40,14 +40,23 @@ export function Dialog({ title, onClose, children, className, alert, description
     const target = box?.querySelector<HTMLElement>('[data-autofocus]') ?? box?.querySelector<HTMLElement>(FOCUSABLE) ?? box;
     target?.focus({ preventScroll: true });
     box?.querySelector('.dialog-body')?.scrollTo?.({ top: 0 });
+    // A focused control that goes away (a restored row of the Trash view) drops focus to the page without a
+    // blur event, where Escape and Tab no longer reach the dialog: take it back.
+    const observer = new MutationObserver(() => {
+      if (box?.isConnected && (document.activeElement === document.body || document.activeElement === null)) box.focus({ preventScroll: true });
+    });
+    if (box) observer.observe(box, { childList: true, subtree: true });
     return () => {
+      observer.disconnect();
       // Return focus only if it is still inside the closing dialog (or lost), not if the user moved on.
       const lost = !document.activeElement || document.activeElement === document.body || box?.contains(document.activeElement);
       if (!lost) return;
       if (previous?.isConnected) previous.focus();
-      // The opener may be gone or disabled now (e.g. Delete with nothing left selected): fall back to the table.
+      // The opener may be gone or disabled now (e.g. Delete with nothing left selected): fall back to the dialog
+      // this one was opened over, if any, else the table.
       if (document.activeElement === document.body || box?.contains(document.activeElement)) {
-        document.querySelector<HTMLElement>('[data-main-focus]')?.focus();
+        const under = [...document.querySelectorAll<HTMLElement>('.dialog')].filter((d) => d !== box && d.isConnected).pop();
+        (under ?? document.querySelector<HTMLElement>('[data-main-focus]'))?.focus();
       }
     };
   }, []);

@@ -130,6 +130,23 @@ describe('the transfers panel', () => {
     expect((bar.firstElementChild as HTMLElement).style.width).not.toBe('100%');
   });
 
+  it('closing the drawer from inside it puts focus on the list, unless the user has already moved it (Ctrl+F to the search)', async () => {
+    const { user } = await withExport();
+    const close = screen.getByRole('button', { name: 'Close transfers' });
+    close.focus();
+    await user.click(close);
+    await waitFor(() => expect(document.activeElement).toBe(document.querySelector('[data-main-focus]')));
+
+    await user.click(screen.getByRole('button', { name: /^Transfers/ }));
+    const again = await screen.findByRole('button', { name: 'Close transfers' });
+    again.focus();
+    await user.click(again);
+    const search = screen.getByRole('searchbox', { name: 'Search snapshots' });
+    search.focus();
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    expect(search).toHaveFocus();
+  });
+
   it('no toast repeats what the open drawer shows; with the drawer closed a failure toasts once, with Show transfers', async () => {
     const { api, user, stores, app } = await withExport();
     act(() => {

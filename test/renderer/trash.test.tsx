@@ -24,7 +24,10 @@ describe('deletes you can undo', () => {
     expect(await screen.findByRole('button', { name: 'Trash: 1 snapshot, 2 GiB' })).toBeInTheDocument();
     await user.click(within(toast.closest('.toast') as HTMLElement).getByRole('button', { name: 'Undo' }));
     expect(await screen.findByText('Restored db-base.')).toBeInTheDocument();
-    expect(await screen.findByRole('row', { name: 'db-base' })).toBeInTheDocument();
+    const back = await screen.findByRole('row', { name: 'db-base' });
+    // Selected again, and the focus that fell with the Undo button is on the list.
+    await waitFor(() => expect(back).toHaveAttribute('aria-selected', 'true'));
+    await waitFor(() => expect(document.activeElement?.closest('[role="grid"]')).not.toBeNull());
     expect(await screen.findByRole('button', { name: 'Trash is empty' })).toBeInTheDocument();
   });
 
@@ -87,12 +90,18 @@ describe('deletes you can undo', () => {
     await user.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Delete for ever' }));
     expect(await screen.findByText('Deleted db-base for ever.')).toBeInTheDocument();
     await waitFor(() => expect(within(table).queryByRole('row', { name: 'db-base' })).not.toBeInTheDocument());
+    // The row and its focused button are gone: focus stays in the Trash view, not on the page behind it.
+    await waitFor(() => expect(view.contains(document.activeElement)).toBe(true));
 
     await user.click(within(view).getByRole('button', { name: 'Restore web-golden' }));
     expect(await screen.findByText('Restored web-golden.')).toBeInTheDocument();
     expect(await screen.findByRole('row', { name: 'web-golden' })).toBeInTheDocument();
     expect(within(view).getByText('The trash is empty.', { exact: false })).toBeInTheDocument();
     expect(within(view).getByRole('button', { name: 'Empty trash…' })).toBeDisabled();
+    await waitFor(() => expect(view.contains(document.activeElement)).toBe(true));
+    // So Escape still closes it.
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog', { name: 'Trash' })).not.toBeInTheDocument();
   });
 
   it('Empty trash asks first, naming how much it frees', async () => {
@@ -108,6 +117,16 @@ describe('deletes you can undo', () => {
     await user.click(within(confirm).getByRole('button', { name: 'Empty trash' }));
     expect(await screen.findByText('Emptied the trash: 2 snapshots deleted for ever.')).toBeInTheDocument();
     expect(api.trash.items).toEqual([]);
+  });
+
+  it('Empty trash with one snapshot in it says so in the singular', async () => {
+    const api = new FakeApi({ snapshots: list() });
+    const { user } = await renderApp(api);
+    await user.click(screen.getByRole('row', { name: 'db-base' }));
+    await user.click(screen.getByRole('button', { name: 'Delete' }));
+    await user.click(await screen.findByRole('button', { name: 'Trash: 1 snapshot, 2 GiB' }));
+    await user.click(screen.getByRole('button', { name: 'Empty trash…' }));
+    expect(screen.getByRole('alertdialog', { name: 'Empty the trash?' })).toHaveAccessibleDescription(/This deletes the one snapshot in the trash and frees 2 GiB/);
   });
 
   it('a failed move says nothing was moved and why, and keeps the row', async () => {

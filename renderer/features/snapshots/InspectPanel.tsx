@@ -1,3 +1,4 @@
+import { refocusListIfLost } from '../../shared/list-focus';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { SnapshotDetails } from '../../../src-core/types';
 import { useApp, useIsDesktop, useSelection, useSnapshots, useUi, useView } from '../../app/context';
@@ -85,8 +86,8 @@ function InspectPane() {
           title="Hide details"
           onClick={() => {
             app.stores.view.getState().setDetailsPane('closed');
-            // The button goes with the pane: keep keyboard users in the list.
-            requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-main-focus]')?.focus());
+            // The button goes with the pane: keep keyboard users in the list (unless they already moved on).
+            requestAnimationFrame(refocusListIfLost);
           }}
         >
           <span aria-hidden="true">›</span>

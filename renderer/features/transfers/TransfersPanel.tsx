@@ -1,3 +1,4 @@
+import { refocusListIfLost } from '../../shared/list-focus';
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { useApp, useTasks, useUi, useUploads } from '../../app/context';
 import { isActive } from './tasks-store';
@@ -29,8 +30,9 @@ function TransfersDrawer() {
   const close = () => {
     const hadFocus = ref.current?.contains(document.activeElement) ?? false;
     app.stores.ui.getState().setTransfers(false);
-    // Focus inside the drawer would fall to the page; the list is where the user came from.
-    if (hadFocus) requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-main-focus]')?.focus());
+    // Focus inside the drawer would fall to the page; the list is where the user came from. Only if it did
+    // fall: a key pressed meanwhile (Ctrl+F to the search) has put it where the user wants it.
+    if (hadFocus) requestAnimationFrame(refocusListIfLost);
   };
 
   // Escape closes the drawer from anywhere, unless a dialog, menu or field has a use for it first.

@@ -23,7 +23,7 @@ export function TrashConfirm() {
       onClose={cancel}
       description={
         <p>
-          This deletes {confirm.kind === 'empty' ? `all ${chosen.length} snapshots in the trash` : listNames(names)} and frees <strong>{formatBytes(size)}</strong>. It cannot be undone.
+          This deletes {confirm.kind === 'empty' ? chosen.length === 1 ? 'the one snapshot in the trash' : `all ${chosen.length} snapshots in the trash` : listNames(names)} and frees <strong>{formatBytes(size)}</strong>. It cannot be undone.
         </p>
       }
     >

@@ -17,6 +17,8 @@ export interface TrashFeatureDeps {
   refreshSnapshots(): Promise<void>;
   /** The display name of a snapshot in the list (before it leaves it). */
   nameOf(id: string): string;
+  /** Selects a snapshot of the list and scrolls to it; `takeFocus` moves the keyboard focus to the list too. */
+  showSnapshot(id: string, takeFocus: boolean): void;
 }
 
 export class TrashActions {
@@ -85,7 +87,11 @@ export class TrashActions {
 
   /** Restores what one delete moved; a name taken meanwhile brings up the rename prompt. */
   async undo(ids: readonly string[]): Promise<void> {
-    for (const id of ids) await this.restore(id);
+    const back: string[] = [];
+    for (const id of ids) if (await this.restore(id)) back.push(id);
+    // What came back is selected; the Undo button went with its toast, so a focus that fell with it goes to the list.
+    const lost = document.activeElement === document.body || document.activeElement === null;
+    if (back[0] !== undefined) this.deps.showSnapshot(back[0], lost);
   }
 
   /**
