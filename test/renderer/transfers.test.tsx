@@ -198,7 +198,8 @@ describe('the transfers panel', () => {
     act(() => {
       api.finish('task1');
     });
-    await user.click(await screen.findByRole('button', { name: 'Show snapshot' }));
+    // Named by the snapshot, so several finished imports' buttons can be told apart.
+    await user.click(await screen.findByRole('button', { name: 'Show snapshot fresh' }));
     expect(screen.getByRole('searchbox')).toHaveValue('');
     const row = screen.getByRole('row', { name: 'fresh' });
     expect(row).toHaveAttribute('aria-selected', 'true');

@@ -97,7 +97,12 @@ export const TaskRow = memo(function TaskRow({ id }: { id: string }) {
           </button>
         ) : null}
         {task.state === 'done' && (task.kind === 'import' || task.kind === 'pull') && task.result?.snapshotId ? (
-          <button type="button" className="small" onClick={() => app.snapshots.showSnapshot(task.result?.snapshotId ?? '')}>
+          <button
+            type="button"
+            className="small"
+            aria-label={`Show snapshot ${savedAs ?? task.title}`}
+            onClick={() => app.snapshots.showSnapshot(task.result?.snapshotId ?? '')}
+          >
             Show snapshot
           </button>
         ) : null}
