@@ -23,6 +23,17 @@ export function plainNameProblem(name: string): string | null {
   return null;
 }
 
+/**
+ * `name` without leading "./": `tar -C DIR .` names every file "./name", and
+ * cocoon's importer (which keeps only the base name) reads those as "name".
+ */
+export function withoutDotSlash(name: string): string {
+  return name.replace(/^(?:\.\/)+/, '');
+}
+
+/** The entry `tar -C DIR .` writes for DIR itself ("./" or "."), which an import skips. */
+export const isArchiveRootDir = (name: string): boolean => name === '.' || name === './' || withoutDotSlash(name) === '';
+
 /** Throws invalid_archive unless `name` is a plain data file name. */
 export function assertPlainName(name: string): string {
   const problem = plainNameProblem(name);

@@ -6,7 +6,7 @@
  */
 import { invalidArchive, quoteArchiveText, unsupportedArchive } from './archive-errors';
 import type { ByteReader } from './byte-reader';
-import { assertPlainName } from './entry-name';
+import { assertPlainName, isArchiveRootDir, withoutDotSlash } from './entry-name';
 import { LoopTurns } from './loop-turns';
 import { COCOON_SPARSE_MAP, COCOON_SPARSE_SIZE, MAX_MAP_BYTES, parseCocoonSparse, parseDecimal, readGnuSparseMap, validateSegments, type Segment } from './sparse-map';
 import { BLOCK, decodeHeader, decodePaxRecords, isZeroBlock, padding } from './tar-header';
@@ -207,6 +207,13 @@ export class TarReader {
         case '7':
           break;
         default: {
+          if (h.typeflag === '5' && h.size === 0 && isArchiveRootDir(pax.get('path') ?? longName ?? h.name)) {
+            // The directory the archive was made from (tar -C DIR .): nothing to extract.
+            pax.clear();
+            longName = null;
+            sawPax = false;
+            continue;
+          }
           const kind = NOT_REGULAR[h.typeflag];
           const name = quoteArchiveText(pax.get('path') ?? longName ?? h.name);
           if (kind) throw invalidArchive(`entry ${name} is ${kind}; snapshot archives hold regular files only`, { entry: name });
@@ -220,7 +227,7 @@ export class TarReader {
         });
       }
       if (!h.nameIsUtf8 && !pax.has('path') && longName === null) throw invalidArchive(`the name of the entry at byte ${headerOffset} is not valid UTF-8`);
-      let name = pax.get('path') ?? longName ?? h.name;
+      let name = withoutDotSlash(pax.get('path') ?? longName ?? h.name);
       const sizeRecord = pax.get('size');
       const size = sizeRecord === undefined ? h.size : parseDecimal(sizeRecord, `the PAX size of ${quoteArchiveText(name)}`);
       this.current = name;
@@ -243,7 +250,7 @@ export class TarReader {
         const realName = pax.get('GNU.sparse.name');
         const realText = pax.get('GNU.sparse.realsize');
         if (realName === undefined || realText === undefined) throw invalidArchive(`the GNU sparse entry ${quoteArchiveText(name)} lacks its name or real size`);
-        name = realName;
+        name = withoutDotSlash(realName);
         this.current = name;
         assertPlainName(name);
         realSize = parseDecimal(realText, `the GNU real size of ${quoteArchiveText(name)}`);

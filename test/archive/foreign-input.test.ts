@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { gzip } from '../helpers/gzip-craft';
 import { refusal } from '../helpers/archive-assert';
 import { captureTree, tempStore, type TempStore } from '../helpers/store-state';
-import { endOfArchive, envelopeEntry, fileEntry, tarOf } from '../helpers/tar-craft';
+import { endOfArchive, entry, envelopeEntry, fileEntry, tarOf } from '../helpers/tar-craft';
 
 describe('files from other tools', () => {
   let t: TempStore;
@@ -25,6 +25,34 @@ describe('files from other tools', () => {
       const id = await t.store.import(Readable.from([bytes]), { name: `old-${bytes === archive ? 'tar' : 'tgz'}` });
       expect((await t.store.inspect(id)).files.map((f) => f.name)).toEqual(['config.json']);
     }
+  });
+
+  it('a tar of a folder made with tar -C DIR . ("./" first, every name "./name") imports, as cocoon reads it', async () => {
+    const archive = tarOf([
+      entry({ name: './', typeflag: '5', mode: 0o755 }),
+      envelopeEntry(undefined, { name: './snapshot.json' }),
+      fileEntry('./config.json', '{}\n'),
+      fileEntry('./mem', 'memory'),
+      endOfArchive(),
+    ]);
+    const id = await t.store.import(Readable.from([gzip(archive)]), { name: 'by-hand' });
+    expect((await t.store.inspect(id)).files.map((f) => f.name)).toEqual(['config.json', 'mem']);
+  });
+
+  it('"./name" and "name" are the same file: both in one archive is a duplicate, refused', async () => {
+    await t.store.import(Readable.from([tarOf([envelopeEntry(), fileEntry('mem', 'm'), endOfArchive()])]), { name: 'first' });
+    const before = await captureTree(t.root);
+    const archive = tarOf([envelopeEntry(), fileEntry('./mem', 'a'), fileEntry('mem', 'b'), endOfArchive()]);
+    expect(await refusal(t.store.import(Readable.from([archive]), {}))).toMatchObject({ code: 'invalid_archive', message: expect.stringContaining('holds the file "mem" twice') });
+    expect(await captureTree(t.root)).toEqual(before);
+  });
+
+  it('a folder packed in directory order (snapshot.json not first) is refused with how to pack it', async () => {
+    const archive = tarOf([entry({ name: './', typeflag: '5', mode: 0o755 }), fileEntry('./mem', 'memory'), envelopeEntry(undefined, { name: './snapshot.json' }), endOfArchive()]);
+    expect(await refusal(t.store.import(Readable.from([archive]), {}))).toMatchObject({
+      code: 'invalid_archive',
+      message: expect.stringContaining('name it first: tar -C DIR -czf FILE.tgz snapshot.json <the other files>'),
+    });
   });
 
   it('xz, zstd and bzip2 files and zip archives are named, with how to get at the tar; nothing is stored', async () => {

@@ -96,7 +96,9 @@ export const hostileCases: HostileCase[] = [
 
   // Entry names that are not one flat file name.
   { title: 'an absolute path', bytes: () => afterEnvelope(fileEntry('/etc/cron.d/evil', 'x')), code: 'invalid_archive', message: /\/etc\/cron\.d\/evil/, alsoGzip: true },
-  { title: 'a "./" prefixed name', bytes: () => afterEnvelope(fileEntry('./state.json', 'x')), code: 'invalid_archive', message: /\.\/state\.json/, alsoGzip: true },
+  // A leading "./" is dropped (tar -C DIR . writes it); what follows it must still be one flat name.
+  { title: 'a ../ path behind a "./" prefix', bytes: () => afterEnvelope(fileEntry('./../state.json', 'x')), code: 'invalid_archive', message: /\.\.\/state\.json/, alsoGzip: true },
+  { title: 'a nested name behind a "./" prefix', bytes: () => afterEnvelope(fileEntry('./sub/state.json', 'x')), code: 'invalid_archive', message: /sub\/state\.json/, alsoGzip: true },
   { title: 'a nested name a/b', bytes: () => afterEnvelope(fileEntry('sub/state.json', 'x')), code: 'invalid_archive', message: /sub\/state\.json/, alsoGzip: true },
   { title: 'a ../ path hidden in the ustar prefix field', bytes: () => afterEnvelope(fileEntry('evil', 'x', { prefix: '../..' })), code: 'invalid_archive', message: /\.\.\/\.\.\/evil/, alsoGzip: true },
   { title: 'a ../ path given by a PAX path record', bytes: () => afterEnvelope(paxEntry({ path: '../evil' }), fileEntry('innocent', 'x')), code: 'invalid_archive', message: /\.\.\/evil/, alsoGzip: true },
