@@ -87,8 +87,8 @@ export interface CompressResult {
   spare: Buffer | null;
 }
 
-/** Where koffi's entry point is, for the workers to load it; null if it is not installed. */
-function koffiPath(): string | null {
+/** Where koffi's entry point is, for workers to load it; null if it is not installed. */
+export function koffiPath(): string | null {
   try {
     return require.resolve('koffi');
   } catch {

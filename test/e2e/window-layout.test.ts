@@ -117,6 +117,13 @@ describe('the window at 1280×800 and 900×600', () => {
     expect(heads.some((h) => h.cut)).toBe(true);
     expect(heads.filter((h) => h.cut && !(h.endShown && h.startHidden))).toEqual([]);
     expect(await toolbarTexts(page)).toEqual({ transfers: 'Transfers', transfersCut: false, hint: 'Search name, ID, description, image', hintFits: true });
+    // Sorted by any column, its header label stays whole beside the sort mark.
+    for (const key of ['name', 'id', 'hypervisor', 'cpu', 'memory', 'size', 'image', 'created']) {
+      await page.locator(`button.sort[data-sort="${key}"]`).click();
+      const cut = await page.locator(`button.sort[data-sort="${key}"] .sort-label`).evaluate((l) => l.scrollWidth > l.clientWidth);
+      expect({ key, cut }).toEqual({ key, cut: false });
+    }
+    await page.locator('button.sort[data-sort="created"]').click();
     await screenshotBothThemes(page, 'window-1280-list');
 
     // 900: the details pane collapses to a rail; nothing of the table is fixed wider than the window.

@@ -23,9 +23,10 @@ export const COLUMNS: readonly Column[] = [
   // "cloud-hypervisor" whole, and no wider.
   { key: 'hypervisor', label: 'Hypervisor', width: 126, minWidth: 64 },
   { key: 'cpu', label: 'CPU', numeric: true, width: 56, minWidth: 48 },
-  { key: 'memory', label: 'Memory', numeric: true, width: 78, minWidth: 60 },
+  // "Memory" and its sort mark whole.
+  { key: 'memory', label: 'Memory', numeric: true, width: 84, minWidth: 60 },
   { key: 'size', label: 'On disk', numeric: true, width: 80, minWidth: 60 },
-  { key: 'image', label: 'Image', width: 150, minWidth: 80 },
+  { key: 'image', label: 'Image', width: 144, minWidth: 80 },
   { key: 'created', label: 'Created', width: 104, minWidth: 80 },
   { key: 'description', label: 'Description', width: 96, minWidth: 80 },
 ];
