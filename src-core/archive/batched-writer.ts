@@ -2,15 +2,22 @@
  * Positioned writes into a fresh data file in large batches. Incoming data
  * (views of decompressed chunks, never copied) is gathered into batches of
  * up to 8 MiB and written with one vectored write each, a few batches in
- * flight while decompression goes on. A gap between the segments written
- * (a hole in the archive's sparse map) always stays a hole, however short:
- * a fragmented disk image comes back with the allocation it left with.
- * Within the data, zero runs of at least 64 KiB (whole aligned blocks) are
- * left out too; shorter ones are written, because one more system call and
- * thread-pool round trip per short run costs more than writing it.
+ * flight while decompression goes on. Zero runs of at least 64 KiB (whole
+ * aligned blocks) are left out and stay holes, and so are gaps between the
+ * segments written (holes in the archive's sparse map) of that size.
+ *
+ * A shorter gap is written as zeros, because one more system call and
+ * thread-pool round trip per short run costs more than writing it (a memory
+ * file whose zero pages were exported as holes has tens of thousands), but
+ * only while the zeros written so stay no more than the data in the same
+ * batch: a fragmented disk image (a 4 KiB block every 16 KiB) keeps its
+ * holes instead of coming back several times larger on disk, and no file
+ * takes more than twice its data's space.
  */
 import type { FileHandle } from 'node:fs/promises';
 import { HOLE_BLOCK, isZeroBlock } from './sparse';
+
+const ZEROS = Buffer.alloc(64 * 1024);
 
 export interface BatchedWriterOptions {
   /** Bytes gathered before a write; default 8 MiB. */
@@ -27,8 +34,10 @@ export class BatchedFileWriter {
   private views: Buffer[] = [];
   private start = 0;
   private length = 0;
-  /** Zero bytes at the end of the current batch, counted in whole blocks. */
+  /** Zero bytes at the end of the current batch, counted in whole blocks (and gap fills). */
   private zeroTail = 0;
+  /** Bytes of the current batch that fill gaps between segments. */
+  private filled = 0;
   /** The start of a block the last write ended inside (a copy), waiting for the rest of the block. */
   private carry: Buffer | null = null;
   private carryAt = 0;
@@ -77,8 +86,12 @@ export class BatchedFileWriter {
    * completed by the next write, unless `final`.
    */
   private async place(data: Buffer, at: number, final = false): Promise<void> {
-    // Not contiguous: what is gathered goes out, and the gap stays a hole.
-    if (this.length > 0 && at !== this.start + this.length) await this.flush();
+    if (this.length > 0 && at !== this.start + this.length) {
+      const gap = at - (this.start + this.length);
+      const fill = gap > 0 && gap < this.holeMin && this.length + gap <= this.batchBytes && this.filled + gap <= this.length - this.filled;
+      if (fill) this.appendZeros(gap);
+      else await this.flush();
+    }
     if (this.length === 0) this.start = at;
     let end = data.length;
     const tail = (at + end) % HOLE_BLOCK;
@@ -120,6 +133,16 @@ export class BatchedFileWriter {
     this.length += view.length;
   }
 
+  private appendZeros(n: number): void {
+    for (let left = n; left > 0; ) {
+      const k = Math.min(left, ZEROS.length);
+      this.append(ZEROS.subarray(0, k));
+      left -= k;
+    }
+    this.zeroTail += n;
+    this.filled += n;
+  }
+
   /** Drops the last `n` bytes of the batch. */
   private trim(n: number): void {
     let left = n;
@@ -146,6 +169,7 @@ export class BatchedFileWriter {
     this.views = [];
     this.length = 0;
     this.zeroTail = 0;
+    this.filled = 0;
     this.start = position + length;
     this.throwFailure();
     if (length === 0) return;

@@ -1,7 +1,8 @@
 /**
  * The import writer: data lands byte-exact at its offsets whatever the
- * pieces look like, every gap between segments stays a hole, zero runs of
- * 64 KiB or more inside the data do too, shorter ones are written, writes come in large vectored batches, and a
+ * pieces look like, zero runs and gaps of 64 KiB or more stay holes, a
+ * shorter gap is written only while its zeros stay no more than the data
+ * around it (a fragmented disk keeps its holes), shorter zero runs are written, writes come in large vectored batches, and a
  * failed write surfaces from close().
  */
 import { promises as fs } from 'node:fs';
@@ -64,7 +65,32 @@ describe('batched file writer', () => {
     }
   });
 
-  it('every gap between segments stays a hole, a 4 KiB one as much as a large one', async () => {
+  it('a short gap after at least as much data is written as zeros; a 64 KiB one stays a hole', async () => {
+    const a = noise(32 * KiB, 4);
+    const b = noise(32 * KiB, 5);
+    const c = noise(32 * KiB, 6);
+    const size = 4 * MiB;
+    const { file, writes } = await writeParts(
+      [
+        [0, a],
+        [48 * KiB, b],
+        [3 * MiB, c],
+      ],
+      size,
+      8 * KiB,
+    );
+    const want = Buffer.alloc(size);
+    a.copy(want, 0);
+    b.copy(want, 48 * KiB);
+    c.copy(want, 3 * MiB);
+    expect((await fs.readFile(file)).equals(want)).toBe(true);
+    // a, the 16 KiB gap and b in one write; c far away in another.
+    expect(writes).toBe(2);
+    expect(await allocated(file)).toBeGreaterThanOrEqual(112 * KiB);
+    expect(await allocated(file)).toBeLessThan(256 * KiB);
+  });
+
+  it('gaps of a fragmented disk image (more hole than data) stay holes, a 12 KiB one as much as a large one', async () => {
     // A fragmented disk image: one 4 KiB block of data every 16 KiB, and one far away.
     const parts: [number, Buffer][] = [];
     for (let i = 0; i < 64; i++) parts.push([i * 16 * KiB, noise(4 * KiB, 100 + i)]);
