@@ -74,11 +74,13 @@ describe.skipIf(!registryAvailable)(`a pull killed with SIGKILL${registryAvailab
       const child = spawn(process.execPath, [bundles.cli, '--root', b.root, 'pull', `127.0.0.1:${proxy.port}/kill/vm:v1`], { env: bundles.env, stdio: 'ignore' });
       const exited = new Promise((r) => child.once('exit', r));
       await stall;
-      // The import reserves its pending record once snapshot.json is read (the stream may run ahead of it).
+      // The import reserves its pending record once snapshot.json is read (the stream may run ahead of it), and
+      // makes its data directory just after: both are there before the kill (on a loaded machine the gap shows).
       let pending: [string, { pending?: boolean }][] = [];
-      for (let i = 0; i < 100 && pending.length === 0; i++) {
+      for (let i = 0; i < 100; i++) {
         pending = Object.entries(await indexRecords(b.root)).filter(([, r]) => r.pending);
-        if (pending.length === 0) await new Promise((r) => setTimeout(r, 50));
+        if (pending.length > 0 && (await dataDirsOf(b.root)).includes(pending[0]![0])) break;
+        await new Promise((r) => setTimeout(r, 50));
       }
       expect(pending).toHaveLength(1);
       child.kill('SIGKILL');
