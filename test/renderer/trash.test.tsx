@@ -61,9 +61,14 @@ describe('deletes you can undo', () => {
     await user.type(input, 'db-base');
     expect(within(prompt).getByRole('button', { name: 'Restore' })).toBeDisabled();
     expect(within(prompt).getByRole('alert')).toHaveTextContent('That name is taken');
+    // Spaces around it count for nothing: the taken name is still the taken name.
     await user.clear(input);
-    await user.type(input, 'db-old{Enter}');
+    await user.type(input, ' db-base ');
+    expect(within(prompt).getByRole('button', { name: 'Restore' })).toBeDisabled();
+    await user.clear(input);
+    await user.type(input, ' db-old {Enter}');
     expect(await screen.findByText('Restored db-old.')).toBeInTheDocument();
+    expect(api.callsOf('trash.restore').at(-1)).toMatchObject({ name: 'db-old' });
     expect(screen.queryByRole('dialog', { name: /Restore/ })).not.toBeInTheDocument();
     expect(api.callsOf('trash.restore').at(-1)).toMatchObject({ name: 'db-old' });
   });

@@ -16,11 +16,13 @@ function RestoreAs({ prompt }: { prompt: RestorePromptState }) {
   const [name, setName] = useState(prompt.suggestedName);
   const [busy, setBusy] = useState(false);
   const cancel = () => app.trash.store.getState().setRestorePrompt(null);
-  const unchanged = name === prompt.takenName;
+  // Spaces around a typed name are dropped, as import, pull and rename drop them.
+  const typed = name.trim();
+  const unchanged = typed === prompt.takenName;
   const submit = async () => {
     setBusy(true);
     // A conflict again replaces this prompt with a new suggestion; success closes it.
-    await app.trash.restore(prompt.id, name);
+    await app.trash.restore(prompt.id, typed);
     setBusy(false);
   };
   return (
