@@ -133,25 +133,34 @@ export async function have(program) {
 }
 
 /**
- * The deflater snapdesk's export will use here: libdeflate when its shared
- * library loads (the same names the app tries), node:zlib otherwise.
+ * The deflaters snapdesk's export will use here: ISA-L for level 1 and
+ * libdeflate for the rest when their shared libraries load (the same names
+ * the app tries, src-core/archive/isal.ts and libdeflate.ts), node:zlib
+ * otherwise.
  */
 export async function deflater() {
-  const names = { linux: ['libdeflate.so.0'], darwin: ['libdeflate.0.dylib', '/opt/homebrew/lib/libdeflate.0.dylib', '/usr/local/lib/libdeflate.0.dylib'], win32: ['libdeflate.dll'] }[process.platform] ?? [];
+  const libraries = [
+    ['ISA-L', { linux: ['libisal.so.2'] }, ' at level 1'],
+    ['libdeflate', { linux: ['libdeflate.so.0'], darwin: ['libdeflate.0.dylib', '/opt/homebrew/lib/libdeflate.0.dylib', '/usr/local/lib/libdeflate.0.dylib'], win32: ['libdeflate.dll'] }, ''],
+  ];
+  const found = [];
   try {
     const koffi = (await import('koffi')).default;
-    for (const name of names) {
-      try {
-        koffi.load(name);
-        return `libdeflate (${name})`;
-      } catch {
-        // next name
-      }
+    for (const [label, names, scope] of libraries) {
+      const name = (names[process.platform] ?? []).find((n) => {
+        try {
+          koffi.load(n);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      if (name) found.push(`${label} (${name})${scope}`);
     }
   } catch {
     // koffi missing
   }
-  return 'node:zlib (libdeflate not found)';
+  return found.length > 0 ? found.join(', ') : 'node:zlib (neither ISA-L nor libdeflate found)';
 }
 
 /**

@@ -8,30 +8,37 @@
  * piles up between collections in any thread.
  *
  * The worker is built from a source string (eval), using only node:zlib and
- * (when it loads) libdeflate through koffi, so it runs unchanged from
+ * (when they load) ISA-L and libdeflate through koffi, so it runs unchanged from
  * TypeScript under the test runner, from the bundled CLI and from inside
  * Electron's asar archive, where no worker file exists.
  */
 import { SnapDeskError } from '../errors';
 import { planDeflateRuns } from './deflate-strategy';
 import { writeMemberFrame } from './gzip-member';
+import { ISAL_NAMES, openIsal } from './isal';
 import { LIBDEFLATE_NAMES, openLibdeflate } from './libdeflate';
 import { WorkerJobError, WorkerPool } from './worker-pool';
 
-/** 'auto': libdeflate where it loads, else zlib; 'zlib': always zlib (tests hold both to one format). */
-export type DeflateEngineChoice = 'auto' | 'zlib';
+/**
+ * 'auto': ISA-L for level-1 runs and libdeflate for the rest, each where it
+ * loads, else zlib; 'libdeflate': the same without ISA-L; 'zlib': always
+ * zlib (tests hold every engine to one format).
+ */
+export type DeflateEngineChoice = 'auto' | 'libdeflate' | 'zlib';
 
 // Each planned run becomes one member, written straight into the worker's
 // scratch buffer (framed by gzip-member.ts's writeMemberFrame): stored,
-// Huffman only (zlib only), or deflated at the level.
+// Huffman only (zlib only), or deflated at the level (ISA-L at level 1).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { deflateRawSync, crc32, constants } = require('node:zlib');
 const planDeflateRuns = ${planDeflateRuns.toString()};
 const openLibdeflate = ${openLibdeflate.toString()};
+const openIsal = ${openIsal.toString()};
 const writeMemberFrame = ${writeMemberFrame.toString()};
 const fast = workerData.koffi ? openLibdeflate(require, workerData.koffi, workerData.libraries) : null;
-parentPort.postMessage({ engine: fast ? fast.name : 'zlib' });
+const isal = workerData.koffi && workerData.isalLibraries.length > 0 ? openIsal(require, workerData.koffi, workerData.isalLibraries) : null;
+parentPort.postMessage({ engine: [isal, fast].filter(Boolean).map((e) => e.name).join(', ') || 'zlib' });
 let scratch = Buffer.allocUnsafeSlow(workerData.chunkSize + 65536);
 function room(need) {
   if (scratch.length >= need) return;
@@ -41,10 +48,11 @@ function room(need) {
 }
 function member(data, mode, level, at) {
   let n = 0;
-  if (fast) {
+  const engine = mode !== 0 && level === 1 && isal ? isal : fast;
+  if (engine) {
     const lib = mode === 0 ? 0 : level;
     for (;;) {
-      n = fast.deflateRaw(data, lib, scratch.subarray(at + 20, scratch.length - 8));
+      n = engine.deflateRaw(data, lib, scratch.subarray(at + 20, scratch.length - 8));
       if (n > 0) break;
       room(scratch.length * 2);
     }
@@ -58,7 +66,7 @@ function member(data, mode, level, at) {
 }
 function compress(data, level) {
   let at = 0;
-  for (const [start, end, mode] of planDeflateRuns(data, !fast)) at = member(data.subarray(start, end), mode, level, at);
+  for (const [start, end, mode] of planDeflateRuns(data, !fast && !(isal && level === 1))) at = member(data.subarray(start, end), mode, level, at);
   return at;
 }
 parentPort.on('message', (job) => {
@@ -101,7 +109,7 @@ const asBuffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, 
 /** The compression workers: chunks in, gzip members out. */
 export class CompressPool {
   private readonly pool: WorkerPool;
-  /** The deflater the workers use ('zlib' or 'libdeflate (…)'), once the first worker has said. */
+  /** The deflaters the workers use ('zlib', or 'ISA-L (…) at level 1, libdeflate (…)' and its parts), once the first worker has said. */
   engine: string | null = null;
 
   constructor(
@@ -110,7 +118,12 @@ export class CompressPool {
     readonly chunkSize: number,
     choice: DeflateEngineChoice = 'auto',
   ) {
-    const workerData = { koffi: choice === 'auto' ? koffiPath() : null, libraries: LIBDEFLATE_NAMES[process.platform] ?? [], chunkSize };
+    const workerData = {
+      koffi: choice === 'zlib' ? null : koffiPath(),
+      libraries: LIBDEFLATE_NAMES[process.platform] ?? [],
+      isalLibraries: choice === 'auto' ? (ISAL_NAMES[process.platform] ?? []) : [],
+      chunkSize,
+    };
     this.pool = new WorkerPool(WORKER_SOURCE, size, workerData, 'compression', (notice) => {
       if (typeof notice.engine === 'string') this.engine ??= notice.engine;
     });

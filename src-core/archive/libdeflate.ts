@@ -14,7 +14,11 @@
  * the worker is built from source text and embeds it with `toString()`.
  */
 
-/** Raw deflate of one buffer into `out` at a level (0 stores); the bytes written, 0 when `out` is too small. */
+/**
+ * Raw deflate of one buffer into `out` at a level (0 stores); the bytes
+ * written, 0 when `out` is too small. What lies in `out` past the answer is
+ * undefined (an engine may use it as scratch).
+ */
 export interface DeflateEngine {
   name: string;
   deflateRaw(data: Uint8Array, level: number, out: Uint8Array): number;

@@ -2,6 +2,7 @@ import { inflateRawSync, gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CompressPool } from '../../src-core/archive/compress-pool';
 import { livePoolWorkers } from '../../src-core/archive/worker-pool';
+import { ISAL_NAMES, openIsal } from '../../src-core/archive/isal';
 import { LIBDEFLATE_NAMES, openLibdeflate } from '../../src-core/archive/libdeflate';
 import { noise } from './dir-target';
 
@@ -9,6 +10,7 @@ const KiB = 1024;
 const text = (n: number): Buffer => Buffer.from('snapshot web-golden restored from memory-ranges at offset 4096\n'.repeat(Math.ceil(n / 64))).subarray(0, n);
 /** The library as this process loads it, the way the workers do. */
 const here = openLibdeflate(require, require.resolve('koffi'), LIBDEFLATE_NAMES[process.platform] ?? []);
+const isalHere = openIsal(require, require.resolve('koffi'), ISAL_NAMES[process.platform] ?? []);
 
 /** A buffer that owns its whole ArrayBuffer (what the pool transfers), holding `data` at its start. */
 const owned = (size: number, data: Buffer = Buffer.alloc(0)): Buffer => {
@@ -57,11 +59,12 @@ describe('libdeflate through koffi', () => {
   });
 });
 
-describe.each(['auto', 'zlib'] as const)('the compression pool (engine %s)', (choice) => {
-  it('says which deflater its workers use: libdeflate exactly when it loads here', async () => {
+describe.each(['auto', 'libdeflate', 'zlib'] as const)('the compression pool (engine %s)', (choice) => {
+  it('says which deflaters its workers use: ISA-L (auto only) and libdeflate exactly when they load here', async () => {
     const p = pool(1, 1, 256 * KiB, choice);
     await p.compress(owned(256 * KiB), 0);
-    expect(p.engine).toBe(choice === 'auto' && here ? here.name : 'zlib');
+    const expected = [choice === 'auto' ? isalHere : null, choice !== 'zlib' ? here : null].flatMap((e) => (e ? [e.name] : []));
+    expect(p.engine).toBe(expected.join(', ') || 'zlib');
   });
 
   it('hands the input chunk and the output buffer back, the members inside the output', async () => {

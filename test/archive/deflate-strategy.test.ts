@@ -109,7 +109,7 @@ function members(gz: Buffer): { blockType: number; data: Buffer }[] {
   return out;
 }
 
-describe.each(['auto', 'zlib'] as const)('the compression worker follows the plan (engine %s)', (engine) => {
+describe.each(['auto', 'libdeflate', 'zlib'] as const)('the compression worker follows the plan (engine %s)', (engine) => {
   it('a chunk of text, random data and text becomes three members: deflated, stored, deflated', async () => {
     const data = Buffer.concat([text(300 * KiB), noise(400 * KiB, 13), text(324 * KiB)]);
     const chunks: Buffer[] = [];

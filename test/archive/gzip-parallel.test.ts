@@ -26,7 +26,7 @@ async function gzipAll(chunks: Buffer[], opts: ConstructorParameters<typeof Gzip
 
 const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 100));
 
-describe.each(['auto', 'zlib'] as const)('parallel gzip (engine %s)', (engine) => {
+describe.each(['auto', 'libdeflate', 'zlib'] as const)('parallel gzip (engine %s)', (engine) => {
   it('compresses into independent members, in input order, that any gunzip reads back', async () => {
     // Odd-sized pieces and a small chunk size: many members, finishing out of order.
     const data = Buffer.concat(Array.from({ length: 40 }, (_, i) => (i % 2 ? noise(37 * KiB + i, i) : Buffer.alloc(50 * KiB + i, i))));

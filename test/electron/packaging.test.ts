@@ -17,9 +17,9 @@ describe('packaging', () => {
     expect(config.linux?.category).toBe('Utility');
   });
 
-  it('the deb package recommends libdeflate0 (export compresses with it when present) beside electron-builder’s default', async () => {
+  it('the deb package recommends libdeflate0 and libisal2 (export compresses with them when present) beside electron-builder’s default', async () => {
     const config = await getConfig(ROOT, join(ROOT, 'electron-builder.yml'), null);
-    expect(config.deb?.recommends).toEqual(['libappindicator3-1', 'libdeflate0']);
+    expect(config.deb?.recommends).toEqual(['libappindicator3-1', 'libdeflate0', 'libisal2']);
   });
 
   it('electron-builder.yml flips the fuses that keep the packaged app from running other code', async () => {
