@@ -216,6 +216,18 @@ describe.skipIf(!hasGo)("cocoon's readers: Go's archive/tar and compress/gzip", 
     for (const name of ['memory-ranges', 'cow.raw', 'vmstate']) expect(got[name]).toEqual(want[name]);
   });
 
+  it.each(['auto', 'libdeflate', 'zlib'] as const)('reads members from the %s deflaters byte-exact, at level 1 (ISA-L where it loads) and level 6', async (engine) => {
+    await fs.writeFile(path.join(src, 'memory-ranges'), guestMemory(2000));
+    for (const level of [1, 6]) {
+      const tar = path.join(work, `${engine}-${level}.tar.gz`);
+      await pipeline(packDataDir(src), new GzipParallel({ engine, level, chunkSize: 256 * 1024 }), createWriteStream(tar));
+      const { report, dir } = await readWithGo(tar);
+      expect(report.gzip).toBe(true);
+      expect((await dirDigest(dir))['memory-ranges']).toEqual((await dirDigest(src))['memory-ranges']);
+      await fs.rm(dir, { recursive: true });
+    }
+  });
+
   it('reads a raw tar export byte-exact', async () => {
     await fs.writeFile(path.join(src, 'memory-ranges'), guestMemory(500));
     const file = path.join(work, 'a.tar');
