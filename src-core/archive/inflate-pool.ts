@@ -1,29 +1,42 @@
 /**
  * Decompression workers for import: runs of this app's length-tagged gzip
- * members inflated on worker threads, with zlib there (the same checks of
- * each member's header, CRC32 and length as anywhere). Before, each run went
+ * members inflated on worker threads, with libdeflate where it loads
+ * (libdeflate-gunzip.ts) and zlib otherwise or for any run libdeflate
+ * does not inflate cleanly (the same checks of each member's header, CRC32
+ * and length as anywhere, and zlib's errors for a broken one). Before, each run went
  * to libuv's thread pool through zlib's asynchronous API, which builds a
  * zlib stream object per run on the main thread and hands back its output
  * through callbacks there: at a few hundred runs a second that work came in
  * stretches of 30–45 ms in which the event loop could not turn.
  */
+import { koffiPath } from './compress-pool';
+import { openLibdeflateGunzip } from './libdeflate-gunzip';
+import { LIBDEFLATE_NAMES } from './libdeflate';
 import { WorkerPool } from './worker-pool';
 
 const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 const { gunzipSync } = require('node:zlib');
+const openLibdeflateGunzip = ${openLibdeflateGunzip.toString()};
+const fast = workerData.koffi ? openLibdeflateGunzip(require, workerData.koffi, workerData.libraries) : null;
+parentPort.postMessage({ engine: fast ? fast.name : 'zlib' });
+function gunzip(input, size) {
+  // One pass into an output of the announced size (plus one byte, so a longer member fails).
+  const done = fast ? fast.gunzip(input, size + 1) : null;
+  if (done) return { out: done.output, consumed: done.consumed };
+  const r = gunzipSync(input, { chunkSize: Math.max(64, size + 1), maxOutputLength: Math.max(1, size + 1), info: true });
+  return { out: r.buffer, consumed: r.engine.bytesWritten };
+}
 parentPort.on('message', (job) => {
   // Asked to stop: leave once idle (this message waits behind any job).
   if (job.stop) return parentPort.close();
   try {
     const input = Buffer.from(job.input.buffer, 0, job.length);
-    // One pass into an output of the announced size (plus one byte, so a longer member fails).
-    const r = gunzipSync(input, { chunkSize: Math.max(64, job.size + 1), maxOutputLength: Math.max(1, job.size + 1), info: true });
-    const out = r.buffer;
+    const { out, consumed } = gunzip(input, job.size);
     // The output moves when it has its buffer to itself (the usual case); small ones are copied.
     const own = out.byteLength >= 65536 && out.byteOffset === 0 && out.buffer.byteLength <= out.byteLength + 1 ? out : new Uint8Array(out);
     // The input goes back to be reused: nothing of a job is left here for the collector.
-    parentPort.postMessage({ id: job.id, input: job.input, output: own, consumed: r.engine.bytesWritten }, [own.buffer, job.input.buffer]);
+    parentPort.postMessage({ id: job.id, input: job.input, output: own, consumed }, [own.buffer, job.input.buffer]);
   } catch (err) {
     parentPort.postMessage({ id: job.id, error: String((err && err.message) || err), code: err && err.code });
   }
@@ -39,8 +52,15 @@ export class InflatePool {
   private readonly pool: WorkerPool;
   private readonly spare: Buffer[] = [];
 
-  constructor(threads: number) {
-    this.pool = new WorkerPool(WORKER_SOURCE, threads, null, 'decompression');
+  /** The inflater the workers use ('zlib' or 'libdeflate (…)'), once the first worker has said. */
+  engine: string | null = null;
+
+  /** `engine` 'zlib' keeps libdeflate out (tests hold both to the same results). */
+  constructor(threads: number, engine: 'auto' | 'zlib' = 'auto') {
+    const workerData = { koffi: engine === 'auto' ? koffiPath() : null, libraries: LIBDEFLATE_NAMES[process.platform] ?? [] };
+    this.pool = new WorkerPool(WORKER_SOURCE, threads, workerData, 'decompression', (notice) => {
+      if (typeof notice.engine === 'string') this.engine ??= notice.engine;
+    });
   }
 
   /** A buffer of at least `size` bytes that owns its whole ArrayBuffer, to fill and hand to `gunzip`. */
