@@ -107,6 +107,7 @@ export async function snapdesk(root, args, workDir) {
     busyKernel: probe?.busyKernel ?? null,
     ownDelayMs: own ? own.delayMs : null,
     ownBusyMs: own ? own.heldMs : null,
+    ownWorst: own?.worst ?? null,
     witnessDelayMs: witnessTurns && probe ? longestDelay(witnessTurns, probe.periodMs) : null,
     steal: r.steal,
   };
@@ -193,9 +194,9 @@ export async function withWorkDir(base, prefix, fn, { log = () => undefined, bef
  * One contender's runs as a report row: the median and every time, the peak
  * RSS, the median CPU time, the longest loop delay and each run's, the
  * longest the main thread held the loop (with the kernel's share of that
- * hold, see rss-probe.mjs), both again without the time an idle witness
- * process was held up too (stalls.mjs), the witness's longest delay, and
- * each run's host steal.
+ * hold, see rss-probe.mjs), both again without the machine's time (stalls.mjs)
+ * with the breakdown of the longest such delay, the witness's longest delay,
+ * and each run's host steal.
  */
 export function summarize(runs) {
   const known = (pick) => runs.map(pick).filter((x) => x !== null && x !== undefined);
@@ -204,6 +205,7 @@ export function summarize(runs) {
   const cpu = known((r) => r.cpuSeconds);
   const delays = known((r) => r.maxDelayMs);
   const worstHold = runs.filter((r) => typeof r.maxBusyMs === 'number').reduce((a, r) => (a === null || r.maxBusyMs > a.maxBusyMs ? r : a), null);
+  const worstOwn = runs.filter((r) => typeof r.ownDelayMs === 'number').reduce((a, r) => (a === null || r.ownDelayMs > a.ownDelayMs ? r : a), null);
   return {
     median: median(times),
     runs: times,
@@ -214,6 +216,7 @@ export function summarize(runs) {
     busy: max(known((r) => r.maxBusyMs)),
     busyKernel: worstHold?.busyKernel ?? null,
     ownDelay: max(known((r) => r.ownDelayMs)),
+    ownWorst: worstOwn?.ownWorst ?? null,
     ownBusy: max(known((r) => r.ownBusyMs)),
     witnessDelay: max(known((r) => r.witnessDelayMs)),
     steals: runs.map((r) => r.steal),

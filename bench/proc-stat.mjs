@@ -8,13 +8,22 @@ export const TICK_MS = 10;
 
 /**
  * All CPU time so far, the part the hypervisor took for other guests
- * (steal), and the part spent serving interrupts (irq + softirq).
+ * (steal), and the part spent serving interrupts (irq + softirq); and each
+ * CPU's steal (`stealByCpu[n]` for cpuN).
  */
 export function cpuTicks() {
   try {
+    const lines = readFileSync('/proc/stat', 'utf8').split('\n');
     // cpu  user nice system idle iowait irq softirq steal
-    const f = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1, 9).map(Number);
-    return { total: f.reduce((a, b) => a + b, 0), irq: (f[5] ?? 0) + (f[6] ?? 0), steal: f[7] ?? 0 };
+    const fields = (line) => line.trim().split(/\s+/).slice(1, 9).map(Number);
+    const f = fields(lines[0]);
+    const stealByCpu = [];
+    for (const line of lines.slice(1)) {
+      const m = /^cpu(\d+) /.exec(line);
+      if (!m) break;
+      stealByCpu[Number(m[1])] = fields(line)[7] ?? 0;
+    }
+    return { total: f.reduce((a, b) => a + b, 0), irq: (f[5] ?? 0) + (f[6] ?? 0), steal: f[7] ?? 0, stealByCpu };
   } catch {
     return null;
   }

@@ -19,9 +19,13 @@
 // IRQ time accounting bills interrupts to whatever thread they interrupt).
 //
 // It also keeps every turn of the timer that came at least 1 ms late or in
-// which the main thread ran for at least 1 ms, as [startNs, endNs, heldMs]
-// on the machine's monotonic clock, so the bench can take out the time an
-// idle witness process was held up too (stalls.mjs).
+// which the main thread ran for at least 1 ms, as [startNs, endNs, heldMs,
+// queuedMs, stealMs] on the machine's monotonic clock: its CPU time in the
+// turn, its time ready to run but waiting for a CPU (schedstat's second
+// field), and the time the hypervisor took from the CPU it was on at either
+// end of the turn (that CPU's steal in /proc/stat, the larger of the two).
+// The bench takes out the time an idle witness process was held up too, or
+// the thread's CPU was stolen (stalls.mjs).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { cpuTicks, TICK_MS } from './proc-stat.mjs';
@@ -30,23 +34,31 @@ const out = process.env.BENCH_RSS_FILE;
 if (out) {
   const RESOLUTION_MS = 5;
   const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
-  /** Nanoseconds the calling thread (here the main thread) has run so far; null where unknown. */
+  /** Nanoseconds the calling thread (here the main thread) has run and has waited to run so far; null where unknown. */
   const threadRunNs = () => {
     try {
-      return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]);
+      const [run, queued] = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ');
+      return { run: Number(run), queued: Number(queued) };
     } catch {
       return null;
     }
   };
-  /** The calling thread's minor page faults so far, and the machine's irq + softirq ticks; null where unknown. */
+  /** The calling thread's minor page faults so far and the CPU it is on, the machine's irq + softirq ticks and each CPU's steal; null where unknown. */
   const kernelCounts = () => {
     const cpu = cpuTicks();
     try {
-      const faults = Number(readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]?.split(' ')[7]);
-      return cpu ? { faults, irqTicks: cpu.irq } : null;
+      const stat = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
+      // proc(5): minflt is field 10, processor field 39; the split starts at field 3.
+      return cpu ? { faults: Number(stat[7]), onCpu: Number(stat[36]), irqTicks: cpu.irq, stealByCpu: cpu.stealByCpu } : null;
     } catch {
       return null;
     }
+  };
+  /** Steal (ms) between two readings on the CPUs the thread was on at either end. */
+  const stealOn = (from, to) => {
+    if (!from || !to) return null;
+    const on = (n) => ((to.stealByCpu[n] ?? 0) - (from.stealByCpu[n] ?? 0)) * TICK_MS;
+    return Math.max(on(from.onCpu), on(to.onCpu));
   };
   let lastRun = null;
   let lastAt = null;
@@ -58,8 +70,9 @@ if (out) {
     const at = Number(process.hrtime.bigint());
     const run = threadRunNs();
     const counts = kernelCounts();
-    const held = run !== null && lastRun !== null ? (run - lastRun) / 1e6 : null;
-    if (lastAt !== null && ((at - lastAt) / 1e6 - RESOLUTION_MS >= 1 || (held ?? 0) >= 1)) turns.push([lastAt, at, held]);
+    const held = run !== null && lastRun !== null ? (run.run - lastRun.run) / 1e6 : null;
+    const queued = run !== null && lastRun !== null ? (run.queued - lastRun.queued) / 1e6 : null;
+    if (lastAt !== null && ((at - lastAt) / 1e6 - RESOLUTION_MS >= 1 || (held ?? 0) >= 1)) turns.push([lastAt, at, held, queued, stealOn(lastCounts, counts)]);
     lastAt = at;
     if (held !== null && (maxBusyMs === null || held > maxBusyMs)) {
       maxBusyMs = held;

@@ -4,8 +4,11 @@
 // late, however idle that process is. So beside each measured snapdesk
 // process the bench runs an idle witness process with the same timer
 // (witness.mjs). Time during which the witness was late too is the
-// machine's; what is left of a measured turn's delay is the process's own.
-// A stall that hits only the measured thread's CPU still counts against it.
+// machine's. A stall of only the CPU the measured thread was on does not
+// reach a witness on the other CPU; the kernel counts it as that CPU's
+// steal, which the probe records per turn (rss-probe.mjs), and that is the
+// machine's time too. What is left of a measured turn's delay is the
+// process's own.
 
 /**
  * The late parts of timer turns: each turn [startNs, endNs] of a timer with
@@ -38,24 +41,33 @@ export function covered(spans, from, to) {
 }
 
 /**
- * The measured process's longest delay and longest hold (ms) once the time
- * the witness was late as well is taken out of each turn. `turns` are the
- * measured process's [startNs, endNs, heldMs] (heldMs: its main thread's CPU
- * time in the turn, where known), `witness` the witness's [startNs, endNs]
- * turns; both timers have period `periodMs`, both clocks are the machine's
- * monotonic clock.
+ * The measured process's longest delay and longest hold (ms) once the
+ * machine's time is taken out of each turn: the time the witness was late
+ * as well, or the steal on the measured thread's CPU, whichever is more.
+ * `turns` are the measured process's [startNs, endNs, heldMs, queuedMs,
+ * stealMs] (rss-probe.mjs; the last three where known), `witness` the
+ * witness's [startNs, endNs] turns; both timers have period `periodMs`, both
+ * clocks are the machine's monotonic clock. `worst` breaks down the turn
+ * with the longest own delay: its raw delay, the main thread's time running
+ * and ready but waiting for a CPU in it, and the machine's time taken out.
  */
 export function ownShare(turns, witness, periodMs) {
   const machine = lateSpans(witness, periodMs);
   const period = periodMs * 1e6;
   let delayMs = 0;
   let heldMs = null;
-  for (const [start, end, held] of turns) {
-    const stalledMs = covered(machine, start, end) / 1e6;
-    delayMs = Math.max(delayMs, (end - start - period) / 1e6 - stalledMs);
-    if (typeof held === 'number') heldMs = Math.max(heldMs ?? 0, held - stalledMs);
+  let worst = null;
+  for (const [start, end, held, queued, steal] of turns) {
+    const lateMs = (end - start - period) / 1e6;
+    const machineMs = Math.min(Math.max(0, lateMs), Math.max(covered(machine, start, end) / 1e6, steal ?? 0));
+    const own = lateMs - machineMs;
+    if (own > delayMs) {
+      delayMs = own;
+      worst = { lateMs, periodMs, heldMs: held ?? null, queuedMs: queued ?? null, machineMs };
+    }
+    if (typeof held === 'number') heldMs = Math.max(heldMs ?? 0, held - machineMs);
   }
-  return { delayMs, heldMs };
+  return { delayMs, heldMs, worst };
 }
 
 /** The longest delay in `turns` ([startNs, endNs, …], period `periodMs`), in ms. */

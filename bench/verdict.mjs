@@ -36,6 +36,15 @@ function worstRoundSteal(rows) {
   return worst && worst.steal !== null ? ` (host steal ${worst.steal.toFixed(0)}% in that round)` : '';
 }
 
+/** Where the main thread was in the turn with the longest own delay (stalls.mjs): running, ready but waiting for a CPU, or neither (asleep). */
+function worstOwnTurn(row) {
+  const w = row.ownWorst;
+  if (!w || w.heldMs === null || w.queuedMs === null) return '';
+  // The turn lasted its period plus lateMs; what the thread neither ran nor waited for a CPU it slept.
+  const asleep = Math.max(0, w.lateMs + w.periodMs - w.heldMs - w.queuedMs);
+  return ` [that turn: ${w.lateMs.toFixed(0)} ms late, ${w.machineMs.toFixed(0)} of them the machine's; the main thread ran ${w.heldMs.toFixed(0)} ms, waited ${w.queuedMs.toFixed(0)} ms for a CPU, slept ${asleep.toFixed(0)} ms]`;
+}
+
 /** What the kernel did during the longest hold (rss-probe.mjs): the thread's page faults, the machine's interrupt time. */
 function kernelShare(row) {
   const k = row.busyKernel;
@@ -59,12 +68,13 @@ export function reportAll(results, { bigExport, mem2, memory2, hasPigz }) {
       checks.push([`[${set.name}] import time / (pigz -dc | tar -xS)`, range(set.importRatio), `≤ ${TARGETS.importVsPigz}×`, verdict(set.importRatio.median <= TARGETS.importVsPigz)]);
     }
     // The verdicts judge what the process held up on its own: the time an idle witness process
-    // beside it was held up too is the machine's (stalls.mjs); the raw figures are shown with them.
+    // beside it was held up too, or its thread's CPU was stolen, is the machine's (stalls.mjs);
+    // the raw figures are shown with them.
     const own = sd.ownDelay !== null || si.ownDelay !== null;
     const delay = own ? Math.max(sd.ownDelay ?? 0, si.ownDelay ?? 0) : Math.max(sd.delay ?? 0, si.delay ?? 0);
     checks.push([
       `[${set.name}] longest event-loop delay, export / import`,
-      `${pair(sd.delay, si.delay)}${worstRoundSteal([sd, si])}${own ? `; not shared by an idle process beside it: ${pair(sd.ownDelay, si.ownDelay)} (the idle one's longest: ${pair(sd.witnessDelay, si.witnessDelay)})` : ''}`,
+      `${pair(sd.delay, si.delay)}${worstRoundSteal([sd, si])}${own ? `; not the machine's (an idle process beside it was not late, its CPU not stolen): ${pair(sd.ownDelay, si.ownDelay)}${worstOwnTurn((si.ownDelay ?? 0) > (sd.ownDelay ?? 0) ? si : sd)} (the idle one's longest: ${pair(sd.witnessDelay, si.witnessDelay)})` : ''}`,
       `≤ ${TARGETS.delayMs} ms${own ? ' own' : ''}`,
       verdict(delay <= TARGETS.delayMs),
     ]);

@@ -2,7 +2,7 @@ import { covered, lateSpans, longestDelay, ownShare, type Turn } from '../../ben
 
 const ms = (n: number): number => n * 1e6;
 /** A 5 ms timer turn that started at `startMs` and came `lateMs` late. */
-const turn = (startMs: number, lateMs: number, heldMs?: number): Turn => [ms(startMs), ms(startMs + 5 + lateMs), heldMs];
+const turn = (startMs: number, lateMs: number, heldMs?: number, queuedMs?: number, stealMs?: number): Turn => [ms(startMs), ms(startMs + 5 + lateMs), heldMs, queuedMs, stealMs];
 
 describe('bench stall accounting (the part of a loop delay an idle witness process did not share)', () => {
   it('takes the late part of each turn, after its due time, and merges overlapping ones', () => {
@@ -36,7 +36,22 @@ describe('bench stall accounting (the part of a loop delay an idle witness proce
   });
 
   it('reports no hold where the probe could not read the thread CPU time', () => {
-    expect(ownShare([turn(0, 12)], [], 5)).toEqual({ delayMs: 12, heldMs: null });
+    expect(ownShare([turn(0, 12)], [], 5)).toMatchObject({ delayMs: 12, heldMs: null });
+  });
+
+  it('takes out the steal on the thread’s own CPU, which a witness on the other CPU cannot see, but never more than the delay', () => {
+    // 70 ms late, the witness never late, the thread's CPU stolen for 60 ms of it.
+    expect(ownShare([turn(1000, 70, 4, 2, 60)], [], 5).delayMs).toBeCloseTo(10, 6);
+    // Witness overlap and steal are the same stall seen twice: the larger counts, not their sum.
+    expect(ownShare([turn(1000, 70, 4, 2, 30)], [turn(1000, 50)], 5).delayMs).toBeCloseTo(20, 6);
+    expect(ownShare([turn(1000, 20, 4, 2, 90)], [], 5).delayMs).toBe(0);
+  });
+
+  it('breaks down the turn with the longest own delay: running, waiting for a CPU, and the machine’s share', () => {
+    const own = ownShare([turn(0, 30, 5, 20, 0), turn(100, 54, 23, 20, 10), turn(300, 40, 2, 1, 0)], [], 5);
+    expect(own.delayMs).toBeCloseTo(44, 6);
+    expect(own.worst).toEqual({ lateMs: 54, periodMs: 5, heldMs: 23, queuedMs: 20, machineMs: 10 });
+    expect(ownShare([], [], 5).worst).toBeNull();
   });
 
   it('finds the longest delay of a set of turns', () => {
