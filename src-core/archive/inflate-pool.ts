@@ -1,7 +1,7 @@
 /**
  * Decompression workers for import: runs of this app's length-tagged gzip
  * members inflated on worker threads, with libdeflate where it loads
- * (libdeflate-gunzip.ts) and zlib otherwise or for any run libdeflate
+ * (libdeflate.ts) and zlib otherwise or for any run libdeflate
  * does not inflate cleanly (the same checks of each member's header, CRC32
  * and length as anywhere, and zlib's errors for a broken one). Before, each run went
  * to libuv's thread pool through zlib's asynchronous API, which builds a
@@ -10,15 +10,14 @@
  * stretches of 30–45 ms in which the event loop could not turn.
  */
 import { koffiPath } from './compress-pool';
-import { openLibdeflateGunzip } from './libdeflate-gunzip';
-import { LIBDEFLATE_NAMES } from './libdeflate';
+import { LIBDEFLATE_NAMES, openLibdeflate } from './libdeflate';
 import { WorkerPool } from './worker-pool';
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { gunzipSync } = require('node:zlib');
-const openLibdeflateGunzip = ${openLibdeflateGunzip.toString()};
-const fast = workerData.koffi ? openLibdeflateGunzip(require, workerData.koffi, workerData.libraries) : null;
+const openLibdeflate = ${openLibdeflate.toString()};
+const fast = workerData.koffi ? openLibdeflate(require, workerData.koffi, workerData.libraries) : null;
 parentPort.postMessage({ engine: fast ? fast.name : 'zlib' });
 function gunzip(input, size) {
   // One pass into an output of the announced size (plus one byte, so a longer member fails).

@@ -11,7 +11,7 @@
  * It is called through koffi like libdeflate (see libdeflate.ts). ISA-L has
  * no whole-buffer call taking plain arguments: `isal_deflate_stateless`
  * takes a `struct isal_zstream`, so this module fills the public fields of
- * one in memory it owns, at the offsets igzip_lib.h gives them on 64-bit
+ * one in memory it owns, at the offsets igzip_lib.h (2.30) gives them on 64-bit
  * platforms, and lets `isal_deflate_stateless_init` set the rest. Opening
  * the library runs a round trip through node:zlib, so a build whose layout
  * differed is never used.
