@@ -27,16 +27,22 @@ interface EditableTextProps {
   editSignal?: number;
   /** Called when editing starts, however it started: a pending edit request is done then. */
   onEditStart?: () => void;
+  /**
+   * Where focus goes when an edit that `editSignal` started ends, instead of
+   * the Edit button: back to the control that asked (the list, for F2).
+   */
+  onSignalledEditEnd?: () => void;
 }
 
 /**
  * A value with an Edit button that turns into a labelled input. Enter saves
  * (Shift+Enter is a new line in a multi-line field), Escape cancels, and
- * focus comes back to the Edit button either way. Problems — a taken name
+ * focus comes back to the Edit button either way (or, for an edit asked for
+ * from elsewhere, to where `onSignalledEditEnd` puts it). Problems — a taken name
  * as you type, or the store's refusal — appear under the input. Leaving
  * while editing (another row clicked) saves the draft rather than losing it.
  */
-export function EditableText({ label, value, placeholder, multiline, check, onSave, editSignal, onEditStart }: EditableTextProps) {
+export function EditableText({ label, value, placeholder, multiline, check, onSave, editSignal, onEditStart, onSignalledEditEnd }: EditableTextProps) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(value);
   const [error, setError] = useState<string | null>(null);
@@ -45,10 +51,13 @@ export function EditableText({ label, value, placeholder, multiline, check, onSa
   const editButton = useRef<HTMLButtonElement>(null);
   /** Set when editing ends by the user's hand, so focus goes back to the Edit button once it is drawn. */
   const returnFocus = useRef(false);
+  /** Whether this edit was started by editSignal rather than the Edit button. */
+  const [bySignal, setBySignal] = useState(false);
   const inputId = useId();
   const errorId = useId();
 
-  const start = () => {
+  const start = (signalled: boolean) => {
+    setBySignal(signalled);
     setDraft(value);
     setError(null);
     setEditing(true);
@@ -58,7 +67,7 @@ export function EditableText({ label, value, placeholder, multiline, check, onSa
   const [lastSignal, setLastSignal] = useState(0);
   if ((editSignal ?? 0) !== lastSignal) {
     setLastSignal(editSignal ?? 0);
-    if (editSignal) start();
+    if (editSignal) start(true);
   }
 
   useEffect(() => {
@@ -67,8 +76,11 @@ export function EditableText({ label, value, placeholder, multiline, check, onSa
       inputRef.current?.select();
     } else if (returnFocus.current) {
       returnFocus.current = false;
-      editButton.current?.focus();
+      if (bySignal && onSignalledEditEnd) onSignalledEditEnd();
+      else editButton.current?.focus();
     }
+    // Only the end of editing moves focus; a new callback identity must not.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [editing]);
 
   // Apart from the focus effect: a new onEditStart must not select the input again while the user types.
@@ -141,7 +153,7 @@ export function EditableText({ label, value, placeholder, multiline, check, onSa
     return (
       <div className="editable">
         <span className={`editable-value${value ? '' : ' muted'}${multiline ? ' multiline' : ''}`}>{value ? <EscapedText text={value} multiline={multiline} /> : placeholder}</span>
-        <button ref={editButton} type="button" className="small" onClick={start} aria-label={`Edit ${label.toLowerCase()}`}>
+        <button ref={editButton} type="button" className="small" onClick={() => start(false)} aria-label={`Edit ${label.toLowerCase()}`}>
           Edit
         </button>
       </div>

@@ -1,4 +1,4 @@
-import { refocusListIfLost } from '../../shared/list-focus';
+import { focusList, refocusListIfLost } from '../../shared/list-focus';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { SnapshotDetails } from '../../../src-core/types';
 import { useApp, useIsDesktop, useSelection, useSnapshots, useUi, useView } from '../../app/context';
@@ -170,6 +170,7 @@ function SnapshotDetailsView({ id }: { id: string }) {
             }}
             editSignal={editRequest}
             onEditStart={editRequestTaken}
+            onSignalledEditEnd={focusList}
             onSave={(name) => app.snapshots.rename(id, { name: name.trim() })}
           />
         </Field>
