@@ -108,6 +108,7 @@ export async function snapdesk(root, args, workDir) {
     ownDelayMs: own ? own.delayMs : null,
     ownBusyMs: own ? own.heldMs : null,
     ownWorst: own?.worst ?? null,
+    unsharedDelayMs: own ? own.witnessOnlyDelayMs : null,
     witnessDelayMs: witnessTurns && probe ? longestDelay(witnessTurns, probe.periodMs) : null,
     steal: r.steal,
   };
@@ -217,6 +218,7 @@ export function summarize(runs) {
     busyKernel: worstHold?.busyKernel ?? null,
     ownDelay: max(known((r) => r.ownDelayMs)),
     ownWorst: worstOwn?.ownWorst ?? null,
+    unsharedDelay: max(known((r) => r.unsharedDelayMs)),
     ownBusy: max(known((r) => r.ownBusyMs)),
     witnessDelay: max(known((r) => r.witnessDelayMs)),
     steals: runs.map((r) => r.steal),

@@ -9,5 +9,5 @@ export interface TurnBreakdown {
 }
 export function lateSpans(turns: readonly Turn[], periodMs: number): [number, number][];
 export function covered(spans: readonly [number, number][], from: number, to: number): number;
-export function ownShare(turns: readonly Turn[], witness: readonly Turn[], periodMs: number): { delayMs: number; heldMs: number | null; worst: TurnBreakdown | null };
+export function ownShare(turns: readonly Turn[], witness: readonly Turn[], periodMs: number): { delayMs: number; heldMs: number | null; worst: TurnBreakdown | null; witnessOnlyDelayMs: number };
 export function longestDelay(turns: readonly Turn[], periodMs: number): number;

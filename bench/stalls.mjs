@@ -50,16 +50,21 @@ export function covered(spans, from, to) {
  * clocks are the machine's monotonic clock. `worst` breaks down the turn
  * with the longest own delay: its raw delay, the main thread's time running
  * and ready but waiting for a CPU in it, and the machine's time taken out.
+ * `witnessOnlyDelayMs` is the longest delay with only the witness's time
+ * taken out, for comparison.
  */
 export function ownShare(turns, witness, periodMs) {
   const machine = lateSpans(witness, periodMs);
   const period = periodMs * 1e6;
   let delayMs = 0;
+  let witnessOnlyDelayMs = 0;
   let heldMs = null;
   let worst = null;
   for (const [start, end, held, queued, steal] of turns) {
     const lateMs = (end - start - period) / 1e6;
-    const machineMs = Math.min(Math.max(0, lateMs), Math.max(covered(machine, start, end) / 1e6, steal ?? 0));
+    const witnessMs = covered(machine, start, end) / 1e6;
+    witnessOnlyDelayMs = Math.max(witnessOnlyDelayMs, lateMs - witnessMs);
+    const machineMs = Math.min(Math.max(0, lateMs), Math.max(witnessMs, steal ?? 0));
     const own = lateMs - machineMs;
     if (own > delayMs) {
       delayMs = own;
@@ -67,7 +72,7 @@ export function ownShare(turns, witness, periodMs) {
     }
     if (typeof held === 'number') heldMs = Math.max(heldMs ?? 0, held - machineMs);
   }
-  return { delayMs, heldMs, worst };
+  return { delayMs, heldMs, worst, witnessOnlyDelayMs };
 }
 
 /** The longest delay in `turns` ([startNs, endNs, …], period `periodMs`), in ms. */

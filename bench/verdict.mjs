@@ -74,7 +74,7 @@ export function reportAll(results, { bigExport, mem2, memory2, hasPigz }) {
     const delay = own ? Math.max(sd.ownDelay ?? 0, si.ownDelay ?? 0) : Math.max(sd.delay ?? 0, si.delay ?? 0);
     checks.push([
       `[${set.name}] longest event-loop delay, export / import`,
-      `${pair(sd.delay, si.delay)}${worstRoundSteal([sd, si])}${own ? `; not the machine's (an idle process beside it was not late, its CPU not stolen): ${pair(sd.ownDelay, si.ownDelay)}${worstOwnTurn((si.ownDelay ?? 0) > (sd.ownDelay ?? 0) ? si : sd)} (the idle one's longest: ${pair(sd.witnessDelay, si.witnessDelay)})` : ''}`,
+      `${pair(sd.delay, si.delay)}${worstRoundSteal([sd, si])}${own ? `; not shared by an idle process beside it: ${pair(sd.unsharedDelay, si.unsharedDelay)}; nor stolen from its own CPU: ${pair(sd.ownDelay, si.ownDelay)}${worstOwnTurn((si.ownDelay ?? 0) > (sd.ownDelay ?? 0) ? si : sd)} (the idle one's longest: ${pair(sd.witnessDelay, si.witnessDelay)})` : ''}`,
       `≤ ${TARGETS.delayMs} ms${own ? ' own' : ''}`,
       verdict(delay <= TARGETS.delayMs),
     ]);

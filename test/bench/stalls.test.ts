@@ -41,7 +41,7 @@ describe('bench stall accounting (the part of a loop delay an idle witness proce
 
   it('takes out the steal on the thread’s own CPU, which a witness on the other CPU cannot see, but never more than the delay', () => {
     // 70 ms late, the witness never late, the thread's CPU stolen for 60 ms of it.
-    expect(ownShare([turn(1000, 70, 4, 2, 60)], [], 5).delayMs).toBeCloseTo(10, 6);
+    expect(ownShare([turn(1000, 70, 4, 2, 60)], [], 5)).toMatchObject({ delayMs: expect.closeTo(10, 6), witnessOnlyDelayMs: expect.closeTo(70, 6) });
     // Witness overlap and steal are the same stall seen twice: the larger counts, not their sum.
     expect(ownShare([turn(1000, 70, 4, 2, 30)], [turn(1000, 50)], 5).delayMs).toBeCloseTo(20, 6);
     expect(ownShare([turn(1000, 20, 4, 2, 90)], [], 5).delayMs).toBe(0);
