@@ -32,6 +32,12 @@ interface EditableTextProps {
    * the Edit button: back to the control that asked (the list, for F2).
    */
   onSignalledEditEnd?: () => void;
+  /**
+   * Called when a draft saved on the way out (the field went away mid-edit,
+   * e.g. its snapshot was deleted elsewhere) could not be saved, so the user
+   * hears of it rather than losing it without a word.
+   */
+  onDraftLost?: (draft: string, err: unknown) => void;
 }
 
 /**
@@ -42,7 +48,7 @@ interface EditableTextProps {
  * as you type, or the store's refusal — appear under the input. Leaving
  * while editing (another row clicked) saves the draft rather than losing it.
  */
-export function EditableText({ label, value, placeholder, multiline, check, onSave, editSignal, onEditStart, onSignalledEditEnd }: EditableTextProps) {
+export function EditableText({ label, value, placeholder, multiline, check, onSave, editSignal, onEditStart, onSignalledEditEnd, onDraftLost }: EditableTextProps) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(value);
   const [error, setError] = useState<string | null>(null);
@@ -94,16 +100,17 @@ export function EditableText({ label, value, placeholder, multiline, check, onSa
 
   // Unmounting mid-edit (another snapshot selected) saves a changed, valid draft instead of throwing it away.
   const pending = useRef<{ draft: string; value: string; editing: boolean; saving: boolean }>({ draft, value, editing, saving });
-  const saveRef = useRef({ onSave, check });
+  const saveRef = useRef({ onSave, check, onDraftLost });
   useEffect(() => {
     pending.current = { draft, value, editing, saving };
-    saveRef.current = { onSave, check };
+    saveRef.current = { onSave, check, onDraftLost };
   });
   useEffect(
     () => () => {
       const p = pending.current;
       if (!p.editing || p.saving || p.draft === p.value || saveRef.current.check?.(p.draft)) return;
-      saveRef.current.onSave(p.draft).catch(() => undefined);
+      const { onSave: save, onDraftLost: lost } = saveRef.current;
+      save(p.draft).catch((err: unknown) => lost?.(p.draft, err));
     },
     [],
   );

@@ -236,4 +236,19 @@ describe('the inspect panel', () => {
     expect(document.querySelector('img')).toBeNull();
     expect(document.querySelector('b')).toBeNull();
   });
+
+  it('a rename in progress when the snapshot is deleted elsewhere (the CLI) is not lost without a word: a toast says what was not saved and why', async () => {
+    const { api } = setup();
+    const { user } = await renderApp(api);
+    await inspect('web-golden', user);
+    await user.click(screen.getByRole('button', { name: 'Edit name' }));
+    const input = screen.getByRole('textbox', { name: 'Name' });
+    await user.clear(input);
+    await user.type(input, 'web-new');
+    // Removed outside the app; the app hears of it as a store change.
+    api.snapshots = api.snapshots.filter((s) => s.name !== 'web-golden');
+    api.emit('store.changed', { root: api.settings.root });
+    await waitFor(() => expect(screen.queryByRole('row', { name: 'web-golden' })).toBeNull());
+    expect(await screen.findByText(/The name “web-new” was not saved: the snapshot is no longer in the store\./)).toBeInTheDocument();
+  });
 });

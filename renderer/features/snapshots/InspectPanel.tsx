@@ -5,7 +5,7 @@ import { useApp, useIsDesktop, useSelection, useSnapshots, useUi, useView } from
 import { useWindowWidth } from '../../app/use-window-width';
 import type { DetailsPane } from './view-store';
 import { formatBytes, formatExactBytes, freeName, nameProblem, formatCount } from '../../../src-core/rules';
-import { errorMessage } from '../../format/errors';
+import { errorMessage, plainError } from '../../format/errors';
 import { displayName } from '../../format/ids';
 import { nameTakenProblem } from '../imports/import-names';
 import { formatExactTime } from '../../format/time';
@@ -128,6 +128,11 @@ function SnapshotDetailsView({ id }: { id: string }) {
   const editRequest = useUi((s) => (s.editRequest?.id === id ? s.editRequest.n : 0));
   const editRequestTaken = useUi((s) => s.editRequestTaken);
   const [load, setLoad] = useState<Load>({ state: 'loading' });
+  // A draft left behind (the snapshot went away mid-edit) that could not be saved: said, with its text, not dropped.
+  const draftLost = (what: string, err: unknown) => {
+    const { reason, detail } = plainError(err);
+    app.stores.ui.getState().toast('error', `${what} was not saved: ${reason}.`, detail ? { detail } : {});
+  };
 
   // Re-read whenever the list changes (rename here, the CLI elsewhere).
   useEffect(() => {
@@ -172,6 +177,7 @@ function SnapshotDetailsView({ id }: { id: string }) {
             onEditStart={editRequestTaken}
             onSignalledEditEnd={focusList}
             onSave={(name) => app.snapshots.rename(id, { name: name.trim() })}
+            onDraftLost={(name, err) => draftLost(`The name “${name.trim()}”`, err)}
           />
         </Field>
         <Field label="Description" stacked>
@@ -181,6 +187,7 @@ function SnapshotDetailsView({ id }: { id: string }) {
             placeholder="no description"
             multiline
             onSave={(description) => app.snapshots.rename(id, { description })}
+            onDraftLost={(_, err) => draftLost('The new description', err)}
           />
         </Field>
         <Field label="ID">
