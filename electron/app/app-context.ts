@@ -6,7 +6,7 @@ import { OpenedArchives } from './opened-archives';
 import { createHandlers, type Handlers } from './handlers';
 import type { HostServices } from './host';
 import type { SettingsStore } from './settings';
-import { watchStore, type StoreWatcher, type StoreWatchOptions } from './store-watch';
+import { watchStore, watchTrash, type StoreWatcher, type StoreWatchOptions } from './store-watch';
 import { TaskManager, type TaskManagerOptions } from './tasks';
 import { startTrashUpkeep } from './trash-handlers';
 
@@ -43,11 +43,16 @@ export async function createAppContext<H extends HostServices>(opts: AppContextO
   const archives = new ArchiveRegistry();
   const opened = new OpenedArchives(bus);
   let store = await opts.openStore(opts.settings.get().root);
-  let watcher: StoreWatcher | null = null;
+  let watchers: StoreWatcher[] = [];
 
   const watchRoot = (root: string): void => {
-    watcher?.close();
-    if (opts.watch !== false) watcher = watchStore(root, () => bus.emit('store.changed', { root }), opts.watch);
+    for (const w of watchers) w.close();
+    watchers = [];
+    if (opts.watch !== false) {
+      watchers.push(watchStore(root, () => bus.emit('store.changed', { root }), opts.watch));
+      // The CLI's `snapdesk trash` changes it too; the window's trash count and dialog follow.
+      watchers.push(watchTrash(root, () => bus.emit('trash.changed', { root }), opts.watch));
+    }
   };
   watchRoot(store.root);
 
@@ -94,7 +99,7 @@ export async function createAppContext<H extends HostServices>(opts: AppContextO
       opened.add(refs);
     },
     async close() {
-      watcher?.close();
+      for (const w of watchers) w.close();
       stopTrashUpkeep();
       await tasks.shutdown();
       await archives.releaseAll();

@@ -1,5 +1,7 @@
 import { existsSync, watch, type FSWatcher } from 'node:fs';
+import path from 'node:path';
 import { storePaths } from '../../src-core/paths';
+import { trashPaths } from '../../src-core/trash/trash-index';
 
 export interface StoreWatchOptions {
   /** Quiet time before one change notification is sent for a burst of writes. */
@@ -12,16 +14,26 @@ export interface StoreWatcher {
   close(): void;
 }
 
-/**
- * Calls `onChange` when the index of the store at `root` changes, whoever
- * wrote it (this app, the CLI, cocoon). Watches the directory rather than the
- * file because every index write is a rename of a temp file over it, which a
- * file watch would lose. While the directory does not exist (a fresh root),
- * it polls for it, and it goes back to polling if the directory disappears.
- */
+/** Calls `onChange` when the snapshot index of the store at `root` changes, whoever wrote it (this app, the CLI, cocoon). */
 export function watchStore(root: string, onChange: () => void, opts: StoreWatchOptions = {}): StoreWatcher {
   const { dbDir, indexFile } = storePaths(root);
-  const indexName = indexFile.slice(dbDir.length + 1);
+  return watchIndexFile(dbDir, path.basename(indexFile), onChange, opts);
+}
+
+/** Calls `onChange` when the trash index of the store at `root` changes (this app or `snapdesk trash` in a terminal). */
+export function watchTrash(root: string, onChange: () => void, opts: StoreWatchOptions = {}): StoreWatcher {
+  const { root: trashDir, indexFile } = trashPaths(storePaths(root));
+  return watchIndexFile(trashDir, path.basename(indexFile), onChange, opts);
+}
+
+/**
+ * Calls `onChange` when the file `indexName` in `dbDir` is replaced.
+ * Watches the directory rather than the file because every index write is a
+ * rename of a temp file over it, which a file watch would lose. While the
+ * directory does not exist (a fresh root, an empty trash), it polls for it,
+ * and it goes back to polling if the directory disappears.
+ */
+function watchIndexFile(dbDir: string, indexName: string, onChange: () => void, opts: StoreWatchOptions): StoreWatcher {
   const debounceMs = opts.debounceMs ?? 150;
   const pollMs = opts.pollMs ?? 1000;
   let watcher: FSWatcher | null = null;

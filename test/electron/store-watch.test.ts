@@ -2,8 +2,9 @@ import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { watchStore, type StoreWatcher } from '../../electron/app/store-watch';
+import { watchStore, watchTrash, type StoreWatcher } from '../../electron/app/store-watch';
 import { storePaths } from '../../src-core/paths';
+import { trashPaths } from '../../src-core/trash/trash-index';
 
 let root: string;
 let watcher: StoreWatcher | null = null;
@@ -76,5 +77,33 @@ describe('store watch', () => {
     await writeIndexAtomically({ snapshots: { D: {} }, names: {} });
     await fired;
     expect(c.count()).toBe(1);
+  });
+});
+
+describe('trash watch', () => {
+  /** Writes the trash index the way `snapdesk trash` does: temp file, then rename over it. */
+  async function writeTrashAtomically(content: object): Promise<void> {
+    const { root: dir, indexFile } = trashPaths(storePaths(root));
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'trash.json.tmp-1'), JSON.stringify(content));
+    await rename(join(dir, 'trash.json.tmp-1'), indexFile);
+  }
+
+  it('a trash index written outside the window (snapdesk trash restore in a terminal) is reported, from a root with no trash yet; a snapshot index write is not', async () => {
+    let count = 0;
+    let wake: (() => void) | null = null;
+    watcher = watchTrash(root, () => {
+      count++;
+      wake?.();
+    }, { debounceMs: 20, pollMs: 20 });
+    await writeIndexAtomically({ snapshots: { A: {} }, names: {} });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(count).toBe(0);
+    const fired = new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    await writeTrashAtomically({ version: 1, entries: {} });
+    await fired;
+    expect(count).toBeGreaterThanOrEqual(1);
   });
 });
