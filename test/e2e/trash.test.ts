@@ -151,6 +151,13 @@ describe('the trash in a real browser over a real store', () => {
         [newer, 'web-golden'],
       ].sort());
       await view.getByText('The trash is empty.', { exact: false }).waitFor();
+      // The answer to an action in the dialog shows above its backdrop, clear of the dialog's buttons.
+      const restored = page.locator('.toast').filter({ hasText: 'Restored web-golden-old.' });
+      await expectInViewAndUncovered(page, restored, 'the Restored toast over the Trash view');
+      const close = await view.getByRole('button', { name: 'Close' }).boundingBox();
+      const toastBox = await restored.boundingBox();
+      if (close && toastBox) expect(toastBox.y + toastBox.height <= close.y || toastBox.y >= close.y + close.height || toastBox.x + toastBox.width <= close.x || toastBox.x >= close.x + close.width).toBe(true);
+      await screenshot(page, run.label, 'restored-toast-over-dialog');
     });
   }
 });
