@@ -32,7 +32,8 @@ export function Toolbar() {
       <button type="button" title="Pull a snapshot from an OCI registry" onClick={() => app.registry.openPull()}>
         Pull…
       </button>
-      <button type="button" className="danger" disabled={count === 0} onClick={() => app.moveSelectedToTrash()}>
+      {/* The second click of a double-click (detail 2) is not a second Delete: the selection has moved on to the next row by then. */}
+      <button type="button" className="danger" disabled={count === 0} onClick={(e) => e.detail <= 1 && app.moveSelectedToTrash()}>
         Delete
       </button>
       <RefreshButton />

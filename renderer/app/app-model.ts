@@ -56,14 +56,26 @@ export function createAppModel(api: SnapdeskApi, stores: Stores = createStores()
     });
   }
 
-  /** The window's Delete moves to the trash, no question asked (the toast offers Undo); the selection moves on. */
+  /**
+   * The window's Delete moves to the trash, no question asked (the toast
+   * offers Undo); the selection moves on. One move at a time: a Delete
+   * pressed again before the first has answered would act on the same rows.
+   */
+  let moving = false;
   function moveSelectedToTrash(): void {
+    if (moving) return;
     const ids = snapshots.selectedIds();
     const order = stores.visible().map((s) => s.id);
-    void trash.moveToTrash(ids).then(() => {
-      const byId = stores.snapshots.getState().byId;
-      snapshots.selectAfterDelete(ids.filter((id) => !byId.has(id)), order);
-    });
+    moving = true;
+    void trash
+      .moveToTrash(ids)
+      .then(() => {
+        const byId = stores.snapshots.getState().byId;
+        snapshots.selectAfterDelete(ids.filter((id) => !byId.has(id)), order);
+      })
+      .finally(() => {
+        moving = false;
+      });
   }
 
   /** The desktop menu's commands, which need this window's selection. */

@@ -31,6 +31,18 @@ describe('deletes you can undo', () => {
     expect(await screen.findByRole('button', { name: 'Trash is empty' })).toBeInTheDocument();
   });
 
+  it('a double-click on Delete moves one snapshot, not the one the selection moved on to', async () => {
+    const api = new FakeApi({ snapshots: list() });
+    const { user } = await renderApp(api);
+    await user.click(screen.getByRole('row', { name: 'db-base' }));
+    await user.dblClick(screen.getByRole('button', { name: 'Delete' }));
+    expect(await screen.findByText('Moved db-base to the trash.')).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByRole('row', { name: 'web-golden' })).toHaveAttribute('aria-selected', 'true'));
+    expect(api.callsOf('trash.move')).toHaveLength(1);
+    expect(screen.getByRole('row', { name: 'web-golden' })).toBeInTheDocument();
+    expect(screen.queryByText(/Nothing was moved/)).not.toBeInTheDocument();
+  });
+
   it('a Delete that the free-space threshold empties at once says it was deleted for ever, with no Undo', async () => {
     const api = new FakeApi({ snapshots: list() });
     api.trash.freeBytes = 1 * GiB;
