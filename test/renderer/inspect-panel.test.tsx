@@ -114,7 +114,7 @@ describe('the inspect panel', () => {
     await user.click(screen.getByRole('button', { name: 'Edit name' }));
     await user.clear(screen.getByRole('textbox', { name: 'Name' }));
     await user.type(screen.getByRole('textbox', { name: 'Name' }), '   {Enter}');
-    expect(await screen.findByText('Renamed to unnamed.')).toBeInTheDocument();
+    expect(await screen.findByText('Name removed: the snapshot is unnamed.')).toBeInTheDocument();
     expect(api.callsOf('snapshots.rename')).toEqual([
       { ref: web.id, name: 'web-v3' },
       { ref: web.id, name: '' },

@@ -36,7 +36,7 @@ const PAIRS: [fg: string, bg: string, where: string][] = [
   ['text', 'selected', 'selected rows (their muted and link text too, see app.css)'],
   ['text', 'selected-focus', 'the focused selected row'],
   ['muted', 'bg', 'empty-state note'],
-  ['muted', 'surface', 'labels, task meta'],
+  ['muted', 'surface', 'labels, task meta, field placeholders'],
   ['muted', 'surface-2', 'column headers'],
   ['muted', 'row-odd', 'descriptions on striped rows'],
   ['danger', 'bg', 'store error state'],

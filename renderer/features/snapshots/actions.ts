@@ -116,7 +116,8 @@ export function createSnapshotActions({ api, run, stores }: SnapshotDeps) {
   /** Renames or re-describes; rejects so the caller can show the error where the user typed. */
   async function rename(id: string, patch: RenamePatch): Promise<void> {
     await api.call('snapshots.rename', { ref: id, ...patch });
-    toast('success', patch.name !== undefined ? `Renamed to ${patch.name || 'unnamed'}.` : 'Description saved.');
+    // An empty name is no name at all: say so, rather than "Renamed to unnamed", which reads like a name.
+    toast('success', patch.name === undefined ? 'Description saved.' : patch.name ? `Renamed to ${patch.name}.` : 'Name removed: the snapshot is unnamed.');
     await refresh();
   }
 

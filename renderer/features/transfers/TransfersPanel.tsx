@@ -72,7 +72,7 @@ function TransfersDrawer() {
         </button>
       </header>
       {order.length === 0 && uploads === 0 ? (
-        <p className="muted transfers-empty">No transfers yet. Uploads, imports and exports show their progress here.</p>
+        <p className="muted transfers-empty">No transfers. Imports, exports, uploads, pushes and pulls show their progress here.</p>
       ) : (
         <ul className="task-list" aria-label="Transfers">
           <UploadsPanel />
