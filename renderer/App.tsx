@@ -21,6 +21,7 @@ import { StatusBar } from './features/snapshots/StatusBar';
 import { RestorePrompt } from './features/trash/RestorePrompt';
 import { TrashConfirm } from './features/trash/TrashConfirm';
 import { TrashView } from './features/trash/TrashView';
+import { keepFocusInWindow } from './shared/list-focus';
 import { Toasts } from './shared/Toasts';
 import type { ThemeChoice } from './shared/ui-store';
 
@@ -36,6 +37,7 @@ export function App({ api, model }: AppProps) {
   const theme = useStore(app.stores.ui, (s) => s.theme);
 
   useEffect(() => app.start(), [app]);
+  useEffect(() => keepFocusInWindow(), []);
   useShortcuts(app);
   useEffect(() => applyTheme(theme), [theme]);
 

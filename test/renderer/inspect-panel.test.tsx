@@ -250,5 +250,7 @@ describe('the inspect panel', () => {
     api.emit('store.changed', { root: api.settings.root });
     await waitFor(() => expect(screen.queryByRole('row', { name: 'web-golden' })).toBeNull());
     expect(await screen.findByText(/The name “web-new” was not saved: the snapshot is no longer in the store\./)).toBeInTheDocument();
+    // The field that had focus went with the pane: focus is back on the list, not lost to the page.
+    await waitFor(() => expect(screen.getByRole('grid')).toHaveFocus());
   });
 });

@@ -43,6 +43,16 @@ describe('deletes you can undo', () => {
     expect(screen.queryByText(/Nothing was moved/)).not.toBeInTheDocument();
   });
 
+  it('trashing every snapshot leaves focus on the empty list’s Import…, not lost to the page', async () => {
+    const api = new FakeApi({ snapshots: list() });
+    const { user } = await renderApp(api);
+    screen.getByRole('grid').focus();
+    await user.keyboard('{Control>}a{/Control}{Delete}');
+    expect(await screen.findByText('No snapshots yet')).toBeInTheDocument();
+    const importHere = within(screen.getByRole('region', { name: 'No snapshots yet' })).getByRole('button', { name: 'Import…' });
+    await waitFor(() => expect(importHere).toHaveFocus());
+  });
+
   it('a Delete that the free-space threshold empties at once says it was deleted for ever, with no Undo', async () => {
     const api = new FakeApi({ snapshots: list() });
     api.trash.freeBytes = 1 * GiB;

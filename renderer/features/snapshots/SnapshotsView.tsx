@@ -57,7 +57,8 @@ export function SnapshotsView() {
             {desktop ? ' To see another cocoon store, change the folder in Settings.' : ''}
           </p>
           <div className="actions">
-            <button type="button" className="primary" onClick={() => void app.imports.pick()}>
+            {/* Where focus goes when it has nowhere else to be (list-focus.ts), as the list does when there is one. */}
+            <button type="button" className="primary" data-main-focus onClick={() => void app.imports.pick()}>
               Import…
             </button>
           </div>
