@@ -250,12 +250,12 @@ export async function* inflateGzip(input: AsyncIterator<Buffer>, opts: InflateGz
         yield* streamGunzip(queue.rest());
         return;
       }
-      if (!(await queue.fill(head.memberLength))) throw invalidArchive('the gzip stream is truncated (the file is incomplete)');
+      if (!(await queue.fill(head.memberLength))) throw invalidArchive("the gzip stream is truncated: it ends inside a member (the file is incomplete, or the member's recorded length is damaged)");
       const member = queue.take(head.memberLength);
       // The trailer is the member's last 8 bytes: read in place unless they straddle two chunks.
       const last = member[member.length - 1] as Buffer;
       const { size } = memberTrailer(last.length >= TRAILER_BYTES ? last : joinBytes(member, head.memberLength - TRAILER_BYTES, TRAILER_BYTES));
-      if (size > MAX_TAGGED_OUTPUT) throw invalidArchive(`a gzip member claims to inflate to ${size} bytes, more than this app ever writes in one member: the archive is corrupt`);
+      if (size > MAX_TAGGED_OUTPUT) throw invalidArchive(`a gzip member claims to inflate to ${size} bytes, more than this app ever writes in one member (its recorded length or size is damaged): the archive is corrupt`);
       if (group.length > 0 && (groupBytes + head.memberLength > JOB_INPUT || groupSize + size > MAX_TAGGED_OUTPUT)) dispatch();
       group.push(...member);
       groupBytes += head.memberLength;

@@ -65,8 +65,10 @@ export type MemberHead =
  * header, however valid, is left to the ordinary streaming reader.
  */
 export function readMemberHead(buf: Buffer): MemberHead {
+  // Decided on the first byte when it can be: a lone zero byte of padding at the very end is not a cut member.
+  if (buf.length >= 1 && buf[0] !== 0x1f) return { kind: 'garbage' };
   if (buf.length < 2) return { kind: 'need', bytes: 2 };
-  if (buf[0] !== 0x1f || buf[1] !== 0x8b) return { kind: 'garbage' };
+  if (buf[1] !== 0x8b) return { kind: 'garbage' };
   if (buf.length < 12) return { kind: 'need', bytes: 12 };
   const flags = buf[3] as number;
   if (buf[2] !== 8 || flags !== 4) return { kind: 'plain' };
