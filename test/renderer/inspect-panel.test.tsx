@@ -35,6 +35,16 @@ async function inspect(name: string, user: Awaited<ReturnType<typeof renderApp>>
   return screen.findByRole('heading', { name, level: 3 });
 }
 
+/** Opens web-golden's details, starts editing its name and types `text` over it; the input. */
+async function typeName(text: string, user: Awaited<ReturnType<typeof renderApp>>['user']) {
+  await inspect('web-golden', user);
+  await user.click(screen.getByRole('button', { name: 'Edit name' }));
+  const input = screen.getByRole('textbox', { name: 'Name' });
+  await user.clear(input);
+  await user.type(input, text);
+  return input;
+}
+
 describe('the inspect panel', () => {
   it('shows every config field with units, digest, blob IDs, files with apparent and on-disk size, and the data directory', async () => {
     const { api, web } = setup();
@@ -105,11 +115,7 @@ describe('the inspect panel', () => {
   it('spaces around a typed name are dropped, and a name of spaces alone leaves the snapshot unnamed, shown as such', async () => {
     const { api, web } = setup();
     const { user } = await renderApp(api);
-    await inspect('web-golden', user);
-    await user.click(screen.getByRole('button', { name: 'Edit name' }));
-    const input = screen.getByRole('textbox', { name: 'Name' });
-    await user.clear(input);
-    await user.type(input, '  web-v3 {Enter}');
+    await typeName('  web-v3 {Enter}', user);
     expect(await screen.findByRole('row', { name: 'web-v3' })).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Edit name' }));
     await user.clear(screen.getByRole('textbox', { name: 'Name' }));
@@ -145,11 +151,7 @@ describe('the inspect panel', () => {
   it('a taken name is flagged as typed in the import dialog’s words with a free name offered; the store’s own refusal shows at the input', async () => {
     const { api } = setup();
     const { user } = await renderApp(api);
-    await inspect('web-golden', user);
-    await user.click(screen.getByRole('button', { name: 'Edit name' }));
-    const input = screen.getByRole('textbox', { name: 'Name' });
-    await user.clear(input);
-    await user.type(input, 'db-base');
+    const input = await typeName('db-base', user);
     // Checked as typed, in the import dialog's words, with Save held back and a free name offered.
     const error = screen.getByText('A snapshot named “db-base” already exists. Choose another name.');
     expect(input).toHaveAttribute('aria-invalid', 'true');
@@ -189,11 +191,7 @@ describe('the inspect panel', () => {
   it('takes a name with a slash, as cocoon does', async () => {
     const { api } = setup();
     const { user } = await renderApp(api);
-    await inspect('web-golden', user);
-    await user.click(screen.getByRole('button', { name: 'Edit name' }));
-    const box = screen.getByRole('textbox', { name: 'Name' });
-    await user.clear(box);
-    await user.type(box, 'team/web{Enter}');
+    await typeName('team/web{Enter}', user);
     await waitFor(() => expect(api.callsOf('snapshots.rename')).toHaveLength(1));
     expect(api.callsOf('snapshots.rename')[0]).toMatchObject({ name: 'team/web' });
   });
@@ -240,11 +238,7 @@ describe('the inspect panel', () => {
   it('a rename in progress when the snapshot is deleted elsewhere (the CLI) is not lost without a word: a toast says what was not saved and why', async () => {
     const { api } = setup();
     const { user } = await renderApp(api);
-    await inspect('web-golden', user);
-    await user.click(screen.getByRole('button', { name: 'Edit name' }));
-    const input = screen.getByRole('textbox', { name: 'Name' });
-    await user.clear(input);
-    await user.type(input, 'web-new');
+    await typeName('web-new', user);
     // Removed outside the app; the app hears of it as a store change.
     api.snapshots = api.snapshots.filter((s) => s.name !== 'web-golden');
     api.emit('store.changed', { root: api.settings.root });
