@@ -53,6 +53,20 @@ describe('deletes you can undo', () => {
     await waitFor(() => expect(importHere).toHaveFocus());
   });
 
+  it('Undo of a delete of several snapshots says so in one toast, not one per snapshot', async () => {
+    const api = new FakeApi({ snapshots: list() });
+    const { user } = await renderApp(api);
+    screen.getByRole('grid').focus();
+    await user.keyboard('{Control>}a{/Control}{Delete}');
+    const moved = await screen.findByText(/^Moved .* to the trash\.$/);
+    await user.click(within(moved.closest('.toast') as HTMLElement).getByRole('button', { name: 'Undo' }));
+    await screen.findByRole('row', { name: 'web-golden' });
+    await screen.findByRole('row', { name: 'db-base' });
+    await waitFor(() => expect(screen.getAllByText(/^Restored /)).toHaveLength(1));
+    expect(screen.getByText(/^Restored /).textContent).toMatch(/web-golden/);
+    expect(screen.getByText(/^Restored /).textContent).toMatch(/db-base/);
+  });
+
   it('a Delete that the free-space threshold empties at once says it was deleted for ever, with no Undo', async () => {
     const api = new FakeApi({ snapshots: list() });
     api.trash.freeBytes = 1 * GiB;

@@ -4,6 +4,7 @@
  * delete for ever, empty, and its settings. Every result is a toast.
  */
 import type { SnapdeskApi } from '../../contract';
+import type { Snapshot } from '../../../src-core/types';
 import { errorCode, errorMessage } from '../../format/errors';
 import { displayName, listNames } from '../../format/ids';
 import type { UiState } from '../../shared/ui-store';
@@ -85,13 +86,23 @@ export class TrashActions {
     await Promise.all([this.deps.refreshSnapshots(), this.load()]);
   }
 
-  /** Restores what one delete moved; a name taken meanwhile brings up the rename prompt. */
+  /**
+   * Restores what one delete moved, saying so in one toast however many it
+   * was; a name taken meanwhile brings up the rename prompt.
+   */
   async undo(ids: readonly string[]): Promise<void> {
-    const back: string[] = [];
-    for (const id of ids) if (await this.restore(id)) back.push(id);
+    const back: { id: string; name: string }[] = [];
+    for (const id of ids) {
+      const snapshot = await this.restoreOne(id);
+      if (snapshot) back.push({ id, name: displayName(snapshot) });
+    }
+    if (back.length > 0) {
+      this.toast('success', `Restored ${listNames(back.map((b) => b.name), 5)}.`);
+      await Promise.all([this.deps.refreshSnapshots(), this.load()]);
+    }
     // What came back is selected; the Undo button went with its toast, so a focus that fell with it goes to the list.
     const lost = document.activeElement === document.body || document.activeElement === null;
-    if (back[0] !== undefined) this.deps.showSnapshot(back[0], lost);
+    if (back[0] !== undefined) this.deps.showSnapshot(back[0].id, lost);
   }
 
   /**
@@ -99,23 +110,30 @@ export class TrashActions {
    * back; a name conflict opens the rename prompt instead of failing.
    */
   async restore(id: string, name?: string): Promise<boolean> {
+    const snapshot = await this.restoreOne(id, name);
+    if (!snapshot) return false;
+    this.toast('success', `Restored ${displayName(snapshot)}.`);
+    await Promise.all([this.deps.refreshSnapshots(), this.load()]);
+    return true;
+  }
+
+  /** The snapshot restored, or null when it was not (the error said, or the rename prompt opened). */
+  private async restoreOne(id: string, name?: string): Promise<Snapshot | null> {
     const label = name ?? this.nameInTrash(id);
     try {
       const snapshot = await this.deps.api.call('trash.restore', { ref: id, ...(name !== undefined ? { name } : {}) });
       this.store.getState().setRestorePrompt(null);
-      this.toast('success', `Restored ${displayName(snapshot)}.`);
-      await Promise.all([this.deps.refreshSnapshots(), this.load()]);
-      return true;
+      return snapshot;
     } catch (err) {
       if (errorCode(err) === 'name_conflict') {
         const details = (err as { details?: Record<string, unknown> }).details ?? {};
         const taken = typeof details.name === 'string' ? details.name : label;
         const suggested = typeof details.suggestedName === 'string' ? details.suggestedName : `${taken}-2`;
         this.store.getState().setRestorePrompt({ id, takenName: taken, suggestedName: suggested });
-        return false;
+        return null;
       }
       this.toast('error', `Could not restore ${label}: ${errorMessage(err)}`);
-      return false;
+      return null;
     }
   }
 
