@@ -177,10 +177,34 @@ const defaultInflateThreads = (): number => Math.max(1, Math.floor(os.availableP
 /** Compressed bytes gathered into one inflation job (a few members of ~1 MiB of data, or many small ones). */
 const JOB_INPUT = 1024 * 1024;
 
-/** The streaming gunzip for the rest of the input, as an iterator with the app's error messages. */
+/**
+ * The streaming gunzip for the rest of the input, as an iterator with the
+ * app's error messages. zlib ends the stream at a zero byte after a member
+ * and ignores whatever follows; here what follows must be zeros too, as for
+ * this app's own members (expectZeros), so junk behind padding is refused.
+ */
 async function* streamGunzip(rest: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
   const gunzip = createGunzip({ chunkSize: 256 * 1024 });
-  const feed = Readable.from(rest, { objectMode: false });
+  // Chunks fed that zlib may not have consumed yet (fed[0] starts at input offset fedFrom).
+  const fed: Buffer[] = [];
+  let fedFrom = 0;
+  let tapEnded: () => void = () => undefined;
+  const tapDone = new Promise<void>((resolve) => (tapEnded = resolve));
+  // Pulls with next(), not for-await: stopping the feed must not close the input, whose tail is checked below.
+  async function* tap(): AsyncGenerator<Buffer> {
+    try {
+      for (;;) {
+        const next = await rest.next();
+        if (next.done) return;
+        fed.push(next.value);
+        while (fed.length > 1 && fedFrom + (fed[0] as Buffer).length <= gunzip.bytesWritten) fedFrom += (fed.shift() as Buffer).length;
+        yield next.value;
+      }
+    } finally {
+      tapEnded();
+    }
+  }
+  const feed = Readable.from(tap(), { objectMode: false });
   feed.on('error', (err) => gunzip.destroy(err));
   feed.pipe(gunzip);
   try {
@@ -192,6 +216,22 @@ async function* streamGunzip(rest: AsyncGenerator<Buffer>): AsyncGenerator<Buffe
     feed.destroy();
     gunzip.destroy();
   }
+  // The stream ended: what zlib did not consume, fed or not yet read, must be zero padding.
+  await tapDone;
+  let skip = gunzip.bytesWritten - fedFrom;
+  for (const chunk of fed) {
+    if (skip < chunk.length) refuseUnlessZeros(chunk.subarray(Math.max(0, skip)));
+    skip -= chunk.length;
+  }
+  for (;;) {
+    const next = await rest.next();
+    if (next.done) break;
+    refuseUnlessZeros(next.value);
+  }
+}
+
+function refuseUnlessZeros(bytes: Uint8Array): void {
+  for (const b of bytes) if (b !== 0) throw invalidArchive('the gzip data is corrupt or followed by garbage (incorrect header check)');
 }
 
 export interface InflateGzipOptions {
@@ -275,7 +315,5 @@ export async function* inflateGzip(input: AsyncIterator<Buffer>, opts: InflateGz
 
 /** After the last member: only zero bytes may follow (zlib ignores those); anything else is garbage. */
 async function expectZeros(queue: InputQueue): Promise<void> {
-  for await (const chunk of queue.rest()) {
-    for (const b of chunk) if (b !== 0) throw invalidArchive('the gzip data is corrupt or followed by garbage (incorrect header check)');
-  }
+  for await (const chunk of queue.rest()) refuseUnlessZeros(chunk);
 }

@@ -96,6 +96,18 @@ describe('gunzip of length-tagged members', () => {
     await expect(inflate(Buffer.concat([member(a), Buffer.from([0x1f, 0x8b, 0xff, 0xff])]))).rejects.toMatchObject({ code: 'invalid_archive' });
   });
 
+  it('another writer’s gzip stream may end in zero padding, but junk behind the padding is refused as it is after this app’s members', async () => {
+    const a = Buffer.from('plain member '.repeat(3000));
+    for (const piece of [1, 97, 7001, 1 << 20]) {
+      expect((await inflate(Buffer.concat([gzipSync(a), Buffer.alloc(5000)]), piece)).equals(a)).toBe(true);
+      const junk = Buffer.concat([gzipSync(a), Buffer.alloc(10), Buffer.from('junk, not an archive')]);
+      expect(await refusal(inflate(junk, piece))).toMatchObject({ code: 'invalid_archive', message: expect.stringMatching(/garbage/) });
+    }
+    // Junk far behind the stream, in a later chunk than the one where zlib stopped.
+    const far = Buffer.concat([gzipSync(a), Buffer.alloc(300_000), Buffer.from([7])]);
+    expect(await refusal(inflate(far, 4096))).toMatchObject({ code: 'invalid_archive', message: expect.stringMatching(/garbage/) });
+  });
+
   const a = Buffer.from('some member data '.repeat(4000));
   const cases: [string, () => Buffer, RegExp][] = [
     ['a wrong CRC32', () => withByte(member(a), -8, 1), /CRC32/],
