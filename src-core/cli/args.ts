@@ -68,7 +68,12 @@ export function parseCommandArgs(args: string[], options: OptionSpec, usage: str
     return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (err) {
     // Node's messages run over several lines; keep the first, it names the problem.
-    const first = String((err as Error).message).split('\n')[0]!.replace(/\. To specify a positional argument.*$/, '');
+    const message = String((err as Error).message);
+    const ambiguous = /^Option '([^']+)' argument is ambiguous\./.exec(message);
+    // "ambiguous" is Node's word for a value that starts with a dash ("--level -1"): say what to do instead.
+    const spelled = /use '(--[\w-]+)=-XYZ'/.exec(message)?.[1];
+    if (ambiguous && spelled) throw usageError(`${ambiguous[1]} needs a value; to give one that starts with "-", write ${spelled}=VALUE`, usage);
+    const first = message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, '');
     throw usageError(first, usage);
   }
 }

@@ -133,6 +133,9 @@ describe('snapdesk errors are one line on stderr with exit code 1', () => {
     expect(oneLine(await cli('inspect'))).toContain('usage: snapdesk inspect REF');
     expect(oneLine(await cli('rename', 'x'))).toContain('give --name and/or --description');
     expect(oneLine(await cli('list', '--bogus'))).toContain("Unknown option '--bogus'");
+    // A value that starts with a dash: what to write instead, not Node's "argument is ambiguous".
+    expect(oneLine(await cli('export', 'x', '--level', '-1'))).toContain('--level needs a value; to give one that starts with "-", write --level=VALUE');
+    expect(oneLine(await cli('export', 'x', '-o', '-x'))).toContain('-o needs a value; to give one that starts with "-", write --output=VALUE');
     expect(oneLine(await cli('create'))).toContain('create needs --from-dir DIR');
     expect(oneLine(await cli('create', '--from-dir', path.join(root, 'missing')))).toContain('is not a directory');
     expect(oneLine(await cli('create', '--from-dir', src, '--config', '{bad'))).toContain('--config is not valid JSON');
