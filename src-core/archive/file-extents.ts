@@ -61,34 +61,51 @@ function seek(k: KernelApi, fd: number, offset: number, whence: number): Promise
  */
 export const ASYNC_EXTENTS = 256;
 
-/** The walk, as a worker runs it: SEEK_DATA/SEEK_HOLE from `from`, answered as flat [offset, length] pairs, or null. */
+/**
+ * The SEEK_DATA/SEEK_HOLE walk of [from, size), at most `limit` extents:
+ * flat [offset, length] pairs, where it stopped (`size` when done), or null
+ * when the file system does not answer. `seek` may be asynchronous (koffi's
+ * thread, on the event loop) or synchronous (in the worker); the worker
+ * embeds this function with `toString()`, so it is self-contained.
+ */
+async function walkExtents(
+  seek: (offset: number, whence: number) => number | Promise<number>,
+  whence: { data: number; hole: number },
+  from: number,
+  size: number,
+  limit: number,
+): Promise<{ pairs: number[]; next: number } | null> {
+  const pairs: number[] = [];
+  let at = from;
+  while (at < size && pairs.length < 2 * limit) {
+    const data = await seek(at, whence.data);
+    if (data < 0) {
+      // errno is not at hand; SEEK_HOLE tells "no data after `at`" (it answers) from "cannot say".
+      if ((await seek(at, whence.hole)) >= 0) return { pairs, next: size };
+      return null;
+    }
+    if (data >= size) return { pairs, next: size };
+    const hole = await seek(data, whence.hole);
+    if (hole < 0) return null;
+    const end = Math.min(hole, size);
+    pairs.push(data, end - data);
+    at = end;
+  }
+  return { pairs, next: at };
+}
+
+/** The walk on a worker thread: the same function, with synchronous calls. */
 const WALKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const mod = require(workerData.koffi);
 const koffi = mod.default || mod;
 const lseek = koffi.load(workerData.lib).func('int64_t lseek(int fd, int64_t offset, int whence)');
-parentPort.on('message', (job) => {
+const walkExtents = ${walkExtents.toString()};
+parentPort.on('message', async (job) => {
   if (job.stop) return parentPort.close();
   try {
-    const out = [];
-    let answered = true;
-    for (let at = job.from; at < job.size; ) {
-      const data = Number(lseek(job.fd, at, workerData.seekData));
-      if (data < 0) {
-        answered = Number(lseek(job.fd, at, workerData.seekHole)) >= 0;
-        break;
-      }
-      if (data >= job.size) break;
-      const hole = Number(lseek(job.fd, data, workerData.seekHole));
-      if (hole < 0) {
-        answered = false;
-        break;
-      }
-      const end = Math.min(hole, job.size);
-      out.push(data, end - data);
-      at = end;
-    }
-    const segments = answered ? Float64Array.from(out) : null;
+    const walk = await walkExtents((offset, whence) => Number(lseek(job.fd, offset, whence)), workerData.whence, job.from, job.size, Infinity);
+    const segments = walk ? Float64Array.from(walk.pairs) : null;
     parentPort.postMessage({ id: job.id, segments }, segments ? [segments.buffer] : []);
   } catch (err) {
     parentPort.postMessage({ id: job.id, error: String((err && err.message) || err) });
@@ -96,18 +113,21 @@ parentPort.on('message', (job) => {
 });
 `;
 
+const toSegments = (pairs: ArrayLike<number>): Segment[] => {
+  const segments: Segment[] = [];
+  for (let i = 0; i < pairs.length; i += 2) segments.push({ offset: pairs[i] as number, length: pairs[i + 1] as number });
+  return segments;
+};
+
 /** The rest of a walk from `from`, on a worker thread; undefined when the worker cannot do it (the caller walks on). */
 async function walkInWorker(k: KernelApi, fd: number, from: number, size: number): Promise<Segment[] | null | undefined> {
   const koffi = koffiPath();
   if (!koffi) return undefined;
-  const pool = new WorkerPool(WALKER_SOURCE, 1, { koffi, lib: k.lib, seekData: k.seekData, seekHole: k.seekHole }, 'extent walk');
+  const pool = new WorkerPool(WALKER_SOURCE, 1, { koffi, lib: k.lib, whence: { data: k.seekData, hole: k.seekHole } }, 'extent walk');
   try {
     const reply = await pool.run({ fd, from, size });
     const flat = reply.segments as Float64Array | null;
-    if (flat === null) return null;
-    const segments: Segment[] = [];
-    for (let i = 0; i < flat.length; i += 2) segments.push({ offset: flat[i] as number, length: flat[i + 1] as number });
-    return segments;
+    return flat === null ? null : toSegments(flat);
   } catch {
     return undefined;
   } finally {
@@ -117,28 +137,17 @@ async function walkInWorker(k: KernelApi, fd: number, from: number, size: number
 
 /** Data extents from SEEK_DATA/SEEK_HOLE; null when the file system does not answer. */
 async function seekExtents(k: KernelApi, fd: number, size: number, asyncExtents = ASYNC_EXTENTS): Promise<Segment[] | null> {
-  const segments: Segment[] = [];
-  let at = 0;
-  while (at < size) {
-    if (segments.length === asyncExtents) {
-      const rest = await walkInWorker(k, fd, at, size);
-      if (rest === null) return null;
-      if (rest !== undefined) return segments.concat(rest);
-    }
-    const data = await seek(k, fd, at, k.seekData);
-    if (data < 0) {
-      // errno stays on koffi's thread; SEEK_HOLE tells "no data after `at`" (it answers) from "cannot say".
-      if ((await seek(k, fd, at, k.seekHole)) >= 0) break;
-      return null;
-    }
-    if (data >= size) break;
-    const hole = await seek(k, fd, data, k.seekHole);
-    if (hole < 0) return null;
-    const end = Math.min(hole, size);
-    segments.push({ offset: data, length: end - data });
-    at = end;
-  }
-  return segments;
+  const whence = { data: k.seekData, hole: k.seekHole };
+  const first = await walkExtents((offset, w) => seek(k, fd, offset, w), whence, 0, size, asyncExtents);
+  if (first === null) return null;
+  const segments = toSegments(first.pairs);
+  if (first.next >= size) return segments;
+  const rest = await walkInWorker(k, fd, first.next, size);
+  if (rest === null) return null;
+  if (rest !== undefined) return segments.concat(rest);
+  // No worker: the rest of the walk on koffi's thread, as the start went.
+  const tail = await walkExtents((offset, w) => seek(k, fd, offset, w), whence, first.next, size, Number.POSITIVE_INFINITY);
+  return tail === null ? null : segments.concat(toSegments(tail.pairs));
 }
 
 /** The file's data extents as the kernel reports them, or null when it cannot say. */
