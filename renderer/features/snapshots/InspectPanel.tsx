@@ -1,4 +1,4 @@
-import { focusList, refocusListIfLost } from '../../shared/list-focus';
+import { focusList } from '../../shared/list-focus';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { SnapshotDetails } from '../../../src-core/types';
 import { useApp, useIsDesktop, useSelection, useSnapshots, useUi, useView } from '../../app/context';
@@ -84,11 +84,8 @@ function InspectPane() {
           aria-expanded={true}
           aria-label="Hide details"
           title="Hide details"
-          onClick={() => {
-            app.stores.view.getState().setDetailsPane('closed');
-            // The button goes with the pane: keep keyboard users in the list (unless they already moved on).
-            requestAnimationFrame(refocusListIfLost);
-          }}
+          // The button goes with the pane; keepFocusInWindow (list-focus.ts) puts focus back on the list.
+          onClick={() => app.stores.view.getState().setDetailsPane('closed')}
         >
           <span aria-hidden="true">›</span>
         </button>

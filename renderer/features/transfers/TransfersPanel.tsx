@@ -1,4 +1,3 @@
-import { refocusListIfLost } from '../../shared/list-focus';
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { useApp, useTasks, useUi, useUploads } from '../../app/context';
 import { isActive } from './tasks-store';
@@ -27,13 +26,8 @@ function TransfersDrawer() {
       return t !== undefined && !isActive(t);
     }),
   );
-  const close = () => {
-    const hadFocus = ref.current?.contains(document.activeElement) ?? false;
-    app.stores.ui.getState().setTransfers(false);
-    // Focus inside the drawer would fall to the page; the list is where the user came from. Only if it did
-    // fall: a key pressed meanwhile (Ctrl+F to the search) has put it where the user wants it.
-    if (hadFocus) requestAnimationFrame(refocusListIfLost);
-  };
+  // Focus inside the drawer falls to the page when it closes; keepFocusInWindow (list-focus.ts) puts it back on the list.
+  const close = () => app.stores.ui.getState().setTransfers(false);
 
   // Escape closes the drawer from anywhere, unless a dialog, menu or field has a use for it first.
   useEffect(() => {
