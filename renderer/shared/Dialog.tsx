@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, type FocusEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { focusList } from './list-focus';
 
 // A <details>' <summary> takes focus too: left out, Tab and Shift+Tab around it would leave the dialog.
 // (Plain `summary`: jsdom returns a list with a child combinator in it out of document order.)
@@ -56,7 +57,8 @@ export function Dialog({ title, onClose, children, className, alert, description
       // this one was opened over, if any, else the table.
       if (document.activeElement === document.body || box?.contains(document.activeElement)) {
         const under = [...document.querySelectorAll<HTMLElement>('.dialog')].filter((d) => d !== box && d.isConnected).pop();
-        (under ?? document.querySelector<HTMLElement>('[data-main-focus]'))?.focus();
+        if (under) under.focus();
+        else focusList();
       }
     };
   }, []);

@@ -26,8 +26,9 @@ export function keepFocusInWindow(): () => void {
   const onFocusOut = (e: FocusEvent): void => {
     if (e.relatedTarget === null) check();
   };
+  // Runs on every change of the page (scrolling the list, progress): the cheap test first.
   const removals = new MutationObserver((records) => {
-    if (records.some((r) => r.removedNodes.length > 0) && document.activeElement === document.body) check();
+    if (document.activeElement === document.body && records.some((r) => r.removedNodes.length > 0)) check();
   });
   document.addEventListener('focusout', onFocusOut);
   removals.observe(document.body, { childList: true, subtree: true });
